@@ -1,0 +1,13 @@
+using BenchmarkDotNet.Running;
+
+namespace NativeDsp.Bench;
+
+/// <summary>
+/// Benchmarks of the kernels and whole training steps. Run in Release:
+/// <c>dotnet run -c Release --project bench -- --filter '*'</c> (or a class name, e.g. <c>--filter '*Gemm*'</c>).
+/// Results and the machine they ran on are recorded in bench/RESULTS.md.
+/// </summary>
+public static class Program
+{
+    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+}

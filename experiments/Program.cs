@@ -1,0 +1,50 @@
+namespace NativeDsp.Experiments;
+
+/// <summary>The <c>nativedsp</c> command line: one verb per command, each in Commands/.</summary>
+public static class Program
+{
+    /// <summary>Every command: name, one-line help, entry point (args after the verb; returns the exit code).</summary>
+    static readonly (string Name, string Help, Func<string[], int> Run)[] Verbs =
+    [
+        ("device", "print which compute backend would be used and why", NativeDsp.Experiments.Commands.DeviceCommand.Run),
+    ];
+
+    public static int Main(string[] args)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            PrintUsage(Console.Out);
+            return args.Length == 0 ? 2 : 0;
+        }
+        foreach (var (name, _, run) in Verbs)
+            if (name == args[0])
+            {
+                try
+                {
+                    return run(args[1..]);
+                }
+                catch (UsageException e)
+                {
+                    Console.Error.WriteLine($"nativedsp {name}: {e.Message}");
+                    if (e.Usage is not null) Console.Error.WriteLine(e.Usage);
+                    return 2;
+                }
+            }
+        Console.Error.WriteLine($"nativedsp: unknown command '{args[0]}'");
+        PrintUsage(Console.Error);
+        return 2;
+    }
+
+    static void PrintUsage(TextWriter w)
+    {
+        w.WriteLine("usage: nativedsp <command> [options]");
+        w.WriteLine();
+        foreach (var (name, help, _) in Verbs) w.WriteLine($"  {name,-10} {help}");
+    }
+}
+
+/// <summary>A bad command line: reported with the command's usage and exit code 2.</summary>
+public sealed class UsageException(string message, string? usage = null) : Exception(message)
+{
+    public string? Usage { get; } = usage;
+}

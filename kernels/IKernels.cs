@@ -1,0 +1,190 @@
+namespace NativeDsp.Kernels;
+
+/// <summary>
+/// The primitive operations of the engine over raw device buffers: no shapes, no autograd, no
+/// allocation inside an op. Two implementations exist: <c>Host.HostKernels</c> (C# SIMD) and
+/// <c>Ilgpu.IlgpuKernels</c> (CUDA / OpenCL / ILGPU CPU accelerator).
+///
+/// Conventions shared by every op:
+/// <list type="bullet">
+/// <item>Tensors are dense and row-major; sizes are element counts; offsets and strides are in elements.</item>
+/// <item>Forward ops overwrite their outputs. Ops named <c>...Backward</c> ADD into their gradient
+///   outputs (<c>dx += ...</c>), so that a tensor used twice accumulates its gradient without a temporary.
+///   Ops used both ways take an explicit <c>accumulate</c> flag.</item>
+/// <item>Outputs may alias inputs only where an op says so.</item>
+/// <item>Ops are asynchronous on a GPU; <see cref="Synchronize"/> or a buffer read-back waits for them.</item>
+/// <item>Random numbers are counter-based (<see cref="Random.Philox"/>): element i of a draw with
+///   (seed, offset) is a pure function of (seed, offset + i), identical on every backend.</item>
+/// </list>
+/// Partial: the fused kernels of DSP (attention, soft top-K, ...) are declared in other files.
+/// </summary>
+public partial interface IKernels : IDisposable
+{
+    BackendKind Kind { get; }
+
+    /// <summary>Human-readable description of the device (e.g. "host: AVX-512, 2 threads").</summary>
+    string Description { get; }
+
+    /// <summary>Allocates a zero-filled buffer.</summary>
+    DeviceBuffer<float> Allocate(int length);
+    DeviceBuffer<int> AllocateInt(int length);
+    DeviceBuffer<double> AllocateDouble(int length);
+
+    /// <summary>Number of buffers allocated and not yet disposed (for leak tests).</summary>
+    long LiveBuffers { get; }
+
+    /// <summary>Waits until every queued kernel has finished.</summary>
+    void Synchronize();
+
+    // ---------------------------------------------------------------- copies and fills
+
+    /// <summary>y[i] = value for i in [offset, offset + count).</summary>
+    void Fill(DeviceBuffer<float> y, float value, int offset, int count);
+
+    /// <summary>dst[dstOffset + i] (= or +=) src[srcOffset + i] for i in [0, count). src and dst must not overlap.</summary>
+    void Copy(DeviceBuffer<float> src, int srcOffset, DeviceBuffer<float> dst, int dstOffset, int count, bool accumulate);
+
+    /// <summary>
+    /// Copies a rows x cols block between row-strided layouts:
+    /// dst[dstOffset + r*dstStride + c] (= or +=) src[srcOffset + r*srcStride + c].
+    /// Slices and concatenations along the last axis (e.g. splitting a fused QKV projection) are this op.
+    /// </summary>
+    void Copy2D(DeviceBuffer<float> src, int srcOffset, int srcStride,
+                DeviceBuffer<float> dst, int dstOffset, int dstStride,
+                int rows, int cols, bool accumulate);
+
+    /// <summary>
+    /// Swaps axes 1 and 2: x of shape [d0, d1, d2, d3] gives y of shape [d0, d2, d1, d3]
+    /// (e.g. [B,T,H,D] -> [B,H,T,D]). Its own adjoint with d1 and d2 exchanged.
+    /// </summary>
+    void SwapAxes12(DeviceBuffer<float> x, DeviceBuffer<float> y, int d0, int d1, int d2, int d3, bool accumulate);
+
+    // ---------------------------------------------------------------- matrix multiply
+
+    /// <summary>
+    /// C[b] = alpha * op(A[b]) * op(B[b]) + beta * C[b] for b in [0, batch).
+    /// op(A) is m x k, stored as [m, k], or as [k, m] when <paramref name="transA"/>;
+    /// op(B) is k x n, stored as [k, n], or as [n, k] when <paramref name="transB"/>; C is [m, n].
+    /// A[b] starts at element b*strideA (likewise B, C); a stride of 0 broadcasts that operand over
+    /// the batch (not allowed for C). With beta = 0, C is not read (it may hold NaN).
+    /// </summary>
+    void MatMul(DeviceBuffer<float> a, DeviceBuffer<float> b, DeviceBuffer<float> c,
+                int batch, int m, int n, int k, bool transA, bool transB,
+                long strideA, long strideB, long strideC, float alpha = 1f, float beta = 0f);
+
+    // ---------------------------------------------------------------- element-wise
+
+    /// <summary>
+    /// y[i] = a[i] op b[(i / inner) % period] for i in [0, n). With inner = 1 this broadcasts b over
+    /// leading dims (a bias of length period); with inner = cols, period = rows it scales rows.
+    /// b's length is period; y may alias a.
+    /// </summary>
+    void Binary(BinaryOp op, DeviceBuffer<float> a, DeviceBuffer<float> b, DeviceBuffer<float> y,
+                int n, int period, int inner);
+
+    /// <summary>
+    /// The adjoint of a broadcast: db[j] (= or +=) sum over i in [0,n) with (i / inner) % period == j of
+    /// x[i] * (x2 == null ? 1 : x2[i]). Gives the gradient of a bias (x2 null) or of a broadcast factor.
+    /// </summary>
+    void ReduceBroadcast(DeviceBuffer<float> x, DeviceBuffer<float>? x2, DeviceBuffer<float> db,
+                         int n, int period, int inner, bool accumulate);
+
+    /// <summary>y[i] = alpha * x[i] + beta for i in [0, n); y may alias x.</summary>
+    void ScaleShift(DeviceBuffer<float> x, DeviceBuffer<float> y, int n, float alpha, float beta);
+
+    /// <summary>y[i] += alpha * x[i] for i in [0, n).</summary>
+    void Axpy(float alpha, DeviceBuffer<float> x, DeviceBuffer<float> y, int n);
+
+    /// <summary>y[r] = scale * sum_c x[r*cols + c]. rows = 1 gives a total; scale = 1/cols a mean.</summary>
+    void ReduceRows(DeviceBuffer<float> x, DeviceBuffer<float> y, int rows, int cols, float scale);
+
+    /// <summary>y[i] = f(x[i]) for i in [0, n); y may alias x.</summary>
+    void ActivationForward(Activation f, DeviceBuffer<float> x, DeviceBuffer<float> y, int n);
+
+    /// <summary>dx[i] += f'(x[i]) * dy[i], where x is the forward input.</summary>
+    void ActivationBackward(Activation f, DeviceBuffer<float> x, DeviceBuffer<float> dy, DeviceBuffer<float> dx, int n);
+
+    /// <summary>
+    /// Inverted dropout: y[i] (= or +=) keep_i ? x[i] / (1 - p) : 0 with keep_i = Philox.Uniform(seed, offset + i) >= p.
+    /// The mask is a function of (seed, offset), so the backward pass is this same call on dy
+    /// (with accumulate) and no mask is stored. p = 0 copies.
+    /// </summary>
+    void Dropout(DeviceBuffer<float> x, DeviceBuffer<float> y, int n, float p, ulong seed, ulong offset, bool accumulate);
+
+    // ---------------------------------------------------------------- row-wise softmax family
+
+    /// <summary>Row softmax over the last axis: y[r,:] = softmax(x[r,:]). y may alias x.</summary>
+    void SoftmaxForward(DeviceBuffer<float> x, DeviceBuffer<float> y, int rows, int cols);
+
+    /// <summary>dx += y * (dy - sum_c dy*y), with y the softmax output.</summary>
+    void SoftmaxBackward(DeviceBuffer<float> y, DeviceBuffer<float> dy, DeviceBuffer<float> dx, int rows, int cols);
+
+    /// <summary>y[r,:] = x[r,:] - logsumexp(x[r,:]). y may alias x.</summary>
+    void LogSoftmaxForward(DeviceBuffer<float> x, DeviceBuffer<float> y, int rows, int cols);
+
+    /// <summary>dx += dy - exp(y) * sum_c dy, with y the log-softmax output.</summary>
+    void LogSoftmaxBackward(DeviceBuffer<float> y, DeviceBuffer<float> dy, DeviceBuffer<float> dx, int rows, int cols);
+
+    /// <summary>
+    /// Fused log-softmax + cross-entropy with label smoothing eps over C = cols classes:
+    /// loss[r] = -(1 - eps) * logp[r, t_r] - (eps / C) * sum_c logp[r, c], and 0 where t_r == ignoreIndex.
+    /// lse[r] = logsumexp(logits[r,:]) is saved for the backward pass. Targets must be in [0, cols)
+    /// or equal ignoreIndex.
+    /// </summary>
+    void CrossEntropyForward(DeviceBuffer<float> logits, DeviceBuffer<int> targets, DeviceBuffer<float> loss,
+                             DeviceBuffer<float> lse, int rows, int cols, int ignoreIndex, float smoothing);
+
+    /// <summary>
+    /// dlogits[r,c] += dloss[r] * (softmax(logits[r,:])[c] - (1 - eps) * [c == t_r] - eps / C);
+    /// rows with t_r == ignoreIndex get nothing.
+    /// </summary>
+    void CrossEntropyBackward(DeviceBuffer<float> logits, DeviceBuffer<int> targets, DeviceBuffer<float> lse,
+                              DeviceBuffer<float> dloss, DeviceBuffer<float> dlogits,
+                              int rows, int cols, int ignoreIndex, float smoothing);
+
+    // ---------------------------------------------------------------- layer norm
+
+    /// <summary>
+    /// y[r,:] = (x[r,:] - mean_r) * rstd_r * gamma + beta, rstd_r = 1 / sqrt(var_r + eps) (biased variance).
+    /// mean and rstd (length rows) are saved for the backward pass.
+    /// </summary>
+    void LayerNormForward(DeviceBuffer<float> x, DeviceBuffer<float> gamma, DeviceBuffer<float> beta,
+                          DeviceBuffer<float> y, DeviceBuffer<float> mean, DeviceBuffer<float> rstd,
+                          int rows, int cols, float eps);
+
+    /// <summary>Adds dL/dx into dx, dL/dgamma into dgamma and dL/dbeta into dbeta.</summary>
+    void LayerNormBackward(DeviceBuffer<float> dy, DeviceBuffer<float> x, DeviceBuffer<float> gamma,
+                           DeviceBuffer<float> mean, DeviceBuffer<float> rstd,
+                           DeviceBuffer<float> dx, DeviceBuffer<float> dgamma, DeviceBuffer<float> dbeta,
+                           int rows, int cols);
+
+    // ---------------------------------------------------------------- embeddings
+
+    /// <summary>y[i,:] = table[ids[i],:] for i in [0, count); ids must be in [0, vocab).</summary>
+    void EmbeddingForward(DeviceBuffer<float> table, DeviceBuffer<int> ids, DeviceBuffer<float> y, int count, int dim);
+
+    /// <summary>dtable[ids[i],:] += dy[i,:] (scatter-add; repeated ids accumulate).</summary>
+    void EmbeddingBackward(DeviceBuffer<float> dy, DeviceBuffer<int> ids, DeviceBuffer<float> dtable, int count, int dim);
+
+    // ---------------------------------------------------------------- optimizer
+
+    /// <summary>
+    /// One Adam step on n parameters at step t (1-based), with bias correction.
+    /// decoupled = true is AdamW (p -= lr * weightDecay * p before the Adam update);
+    /// decoupled = false adds weightDecay * p to the gradient (classic L2).
+    /// m and v are the first and second moments, updated in place.
+    /// </summary>
+    void AdamUpdate(DeviceBuffer<float> param, DeviceBuffer<float> grad, DeviceBuffer<float> m, DeviceBuffer<float> v,
+                    int n, float lr, float beta1, float beta2, float eps, float weightDecay, bool decoupled, int t);
+
+    // ---------------------------------------------------------------- random
+
+    /// <summary>y[i] = Philox.Uniform(seed, offset + i) in [0, 1).</summary>
+    void FillUniform(DeviceBuffer<float> y, int n, ulong seed, ulong offset);
+
+    /// <summary>y[i] = mean + std * Philox.Normal(seed, offset + i).</summary>
+    void FillNormal(DeviceBuffer<float> y, int n, float mean, float std, ulong seed, ulong offset);
+
+    /// <summary>y[i] = Philox.Gumbel(seed, offset + i), standard Gumbel(0, 1).</summary>
+    void FillGumbel(DeviceBuffer<float> y, int n, ulong seed, ulong offset);
+}
