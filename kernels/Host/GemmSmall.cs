@@ -11,10 +11,16 @@ namespace NativeDsp.Kernels.Host;
 /// </summary>
 static unsafe class GemmSmall
 {
-    /// <summary>Rows [rowStart, rowEnd) of the flattened (item, row) index space, on the calling thread.</summary>
-    public static void RunRows(float[] a, float[] b, float[] c, int m, int n, int k, bool transA, bool transB,
-                               long strideA, long strideB, long strideC, float alpha, float beta, int rowStart, int rowEnd)
+    /// <summary>
+    /// Rows [rowStart, rowEnd) of the flattened (item, row) index space, columns [colStart, colEnd),
+    /// on the calling thread.
+    /// </summary>
+    public static void Run(float[] a, float[] b, float[] c, int m, int n, int k, bool transA, bool transB,
+                           long strideA, long strideB, long strideC, float alpha, float beta,
+                           int rowStart, int rowEnd, int colStart, int colEnd)
     {
+        int width = colEnd - colStart;
+        if (width <= 0) return;
         // A row of A gathered contiguously (only needed when A is transposed and B is too).
         float[]? gathered = transA && transB ? new float[k] : null;
         fixed (float* pa0 = a, pb0 = b, pc0 = c, pg = gathered)
@@ -26,12 +32,13 @@ static unsafe class GemmSmall
                 float* cr = pc0 + item * strideC + (long)i * n;
                 if (!transB)
                 {
-                    if (beta == 0f) new Span<float>(cr, n).Clear();
-                    else if (beta != 1f) Scale(cr, n, beta);
+                    float* cw = cr + colStart;
+                    if (beta == 0f) new Span<float>(cw, width).Clear();
+                    else if (beta != 1f) Scale(cw, width, beta);
                     for (int p = 0; p < k; p++)
                     {
                         float aip = alpha * (transA ? pa[(long)p * m + i] : pa[(long)i * k + p]);
-                        Axpy(aip, pb + (long)p * n, cr, n);
+                        Axpy(aip, pb + (long)p * n + colStart, cw, width);
                     }
                 }
                 else
@@ -42,7 +49,7 @@ static unsafe class GemmSmall
                         for (int p = 0; p < k; p++) pg[p] = pa[(long)p * m + i];
                         ar = pg;
                     }
-                    for (int j = 0; j < n; j++)
+                    for (int j = colStart; j < colEnd; j++)
                     {
                         float dot = alpha * Dot(ar, pb + (long)j * k, k);
                         cr[j] = beta == 0f ? dot : dot + beta * cr[j];
