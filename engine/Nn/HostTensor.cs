@@ -1,0 +1,7 @@
+namespace NativeDsp.Engine;
+
+/// <summary>A tensor's values on the host with their shape: one entry of a state dict or of optimizer state.</summary>
+public sealed record HostTensor(Shape Shape, float[] Data)
+{
+    public static HostTensor From(Tensor t) => new(t.Shape, t.ToArray());
+}

@@ -1,0 +1,48 @@
+namespace NativeDsp.Engine;
+
+/// <summary>
+/// Initialisers: fill a tensor in place on its device. Random ones draw with the device kernels from a
+/// range reserved on <paramref name="rng"/>, so the values are the same on every backend and a restored
+/// RNG state reproduces them. Fans follow PyTorch: for [out, in, ...] fan_in = in * receptive field,
+/// fan_out = out * receptive field.
+/// </summary>
+public static class Init
+{
+    public static void Constant(Tensor t, float value) => t.Device.Kernels.Fill(t.Buffer, value, 0, t.Count);
+    public static void Zeros(Tensor t) => Constant(t, 0f);
+    public static void Ones(Tensor t) => Constant(t, 1f);
+
+    /// <summary>Uniform in [low, high).</summary>
+    public static void Uniform(Tensor t, Rng rng, float low, float high)
+    {
+        var k = t.Device.Kernels;
+        k.FillUniform(t.Buffer, t.Count, rng.Seed, rng.Reserve(t.Count));
+        k.ScaleShift(t.Buffer, t.Buffer, t.Count, high - low, low);
+    }
+
+    public static void Normal(Tensor t, Rng rng, float std, float mean = 0f) =>
+        t.Device.Kernels.FillNormal(t.Buffer, t.Count, mean, std, rng.Seed, rng.Reserve(t.Count));
+
+    /// <summary>Glorot/Xavier uniform: U(-a, a), a = gain * sqrt(6 / (fan_in + fan_out)).</summary>
+    public static void XavierUniform(Tensor t, Rng rng, float gain = 1f, (int FanIn, int FanOut)? fans = null)
+    {
+        var (fanIn, fanOut) = fans ?? Fans(t.Shape);
+        float a = gain * MathF.Sqrt(6f / (fanIn + fanOut));
+        Uniform(t, rng, -a, a);
+    }
+
+    /// <summary>Glorot/Xavier normal: N(0, std^2), std = gain * sqrt(2 / (fan_in + fan_out)).</summary>
+    public static void XavierNormal(Tensor t, Rng rng, float gain = 1f, (int FanIn, int FanOut)? fans = null)
+    {
+        var (fanIn, fanOut) = fans ?? Fans(t.Shape);
+        Normal(t, rng, gain * MathF.Sqrt(2f / (fanIn + fanOut)));
+    }
+
+    /// <summary>(fan_in, fan_out) of a weight [out, in, k...]; rank 1 needs explicit fans (PyTorch refuses it too).</summary>
+    public static (int FanIn, int FanOut) Fans(Shape shape)
+    {
+        if (shape.Rank < 2) throw new ArgumentException($"init: fans of shape {shape} are undefined for rank < 2; pass them explicitly");
+        int receptive = shape.Product(2, shape.Rank);
+        return (shape[1] * receptive, shape[0] * receptive);
+    }
+}

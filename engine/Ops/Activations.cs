@@ -1,0 +1,24 @@
+using NativeDsp.Kernels;
+
+namespace NativeDsp.Engine;
+
+public static partial class Ops
+{
+    public static Tensor Relu(Tensor x) => Activate(x, Activation.Relu);
+    /// <summary>Exact GELU, x * Phi(x) (BERT, MiniLM).</summary>
+    public static Tensor Gelu(Tensor x) => Activate(x, Activation.Gelu);
+    /// <summary>GELU's tanh approximation (GPT-2).</summary>
+    public static Tensor GeluTanh(Tensor x) => Activate(x, Activation.GeluTanh);
+    public static Tensor Tanh(Tensor x) => Activate(x, Activation.Tanh);
+    public static Tensor Sigmoid(Tensor x) => Activate(x, Activation.Sigmoid);
+
+    /// <summary>y = f(x) element-wise; the backward reads the saved input x.</summary>
+    public static Tensor Activate(Tensor x, Activation f)
+    {
+        var y = NewOutput(x, x.Shape);
+        K(x).ActivationForward(f, x.Buffer, y.Buffer, x.Count);
+        x.Device.Tape.Record(f.ToString().ToLowerInvariant(), y, [x],
+            () => K(x).ActivationBackward(f, x.Buffer, Dy(y), G(x), x.Count));
+        return y;
+    }
+}

@@ -1,0 +1,137 @@
+using NativeDsp.Kernels;
+
+namespace NativeDsp.Engine;
+
+/// <summary>
+/// Adam (Kingma and Ba) over parameter groups with L2 weight decay added to the gradient; <see cref="AdamW"/>
+/// decouples it. Each step updates every parameter of every group that requires grad and has a gradient,
+/// with the fused <see cref="IKernels.AdamUpdate"/> kernel. The step count is shared by all parameters
+/// (bias correction uses it); moments are allocated on a parameter's first update.
+/// </summary>
+public class Adam : IDisposable
+{
+    readonly Dictionary<Parameter, (DeviceBuffer<float> M, DeviceBuffer<float> V)> moments = new(ReferenceEqualityComparer.Instance);
+
+    public Adam(IEnumerable<ParameterGroup> groups, float beta1 = 0.9f, float beta2 = 0.999f, float eps = 1e-8f)
+    {
+        Groups = groups.ToList();
+        if (Groups.Count == 0) throw new ArgumentException("optimizer: needs at least one parameter group");
+        var seen = new HashSet<Parameter>(ReferenceEqualityComparer.Instance);
+        foreach (var g in Groups)
+            foreach (var p in g.Parameters)
+                if (!seen.Add(p)) throw new ArgumentException($"optimizer: parameter '{p.Name}' {p.Shape} is in more than one group");
+        Beta1 = beta1;
+        Beta2 = beta2;
+        Eps = eps;
+    }
+
+    public Adam(IEnumerable<Parameter> parameters, float learningRate, float weightDecay = 0f)
+        : this([new ParameterGroup(parameters, learningRate, weightDecay)]) { }
+
+    /// <summary>True for AdamW: weight decay shrinks the weights directly instead of joining the gradient.</summary>
+    protected virtual bool Decoupled => false;
+
+    public IReadOnlyList<ParameterGroup> Groups { get; }
+    public float Beta1 { get; }
+    public float Beta2 { get; }
+    public float Eps { get; }
+
+    /// <summary>Steps taken (t of the bias correction, 1-based inside a step).</summary>
+    public int StepCount { get; private set; }
+
+    public IEnumerable<Parameter> AllParameters => Groups.SelectMany(g => g.Parameters);
+
+    /// <summary>
+    /// One update. <paramref name="scheduleFactor"/> multiplies the learning rate of every group that is not
+    /// marked constant (a warm-up / decay schedule's value at this step).
+    /// </summary>
+    public void Step(float scheduleFactor = 1f)
+    {
+        StepCount++;
+        foreach (var g in Groups)
+        {
+            float lr = g.EffectiveLearningRate(scheduleFactor);
+            foreach (var p in g.Parameters)
+            {
+                if (!p.RequiresGrad || p.Grad is null) continue;
+                var (m, v) = Moments(p);
+                p.Device.Kernels.AdamUpdate(p.Buffer, p.Grad.Buffer, m, v, p.Count, lr, Beta1, Beta2, Eps, g.WeightDecay, Decoupled, StepCount);
+            }
+        }
+    }
+
+    public void ZeroGrad()
+    {
+        foreach (var p in AllParameters) p.ZeroGrad();
+    }
+
+    /// <summary>Clips the global gradient norm of all parameters (see <see cref="GradClip.ClipGlobalNorm"/>).</summary>
+    public float ClipGradNorm(float maxNorm) => GradClip.ClipGlobalNorm(AllParameters, maxNorm);
+
+    (DeviceBuffer<float> M, DeviceBuffer<float> V) Moments(Parameter p)
+    {
+        if (!moments.TryGetValue(p, out var mv))
+        {
+            var k = p.Device.Kernels;
+            mv = (k.Allocate(p.Count), k.Allocate(p.Count));
+            moments[p] = mv;
+        }
+        return mv;
+    }
+
+    static string Key(int group, int index) => $"g{group}.p{index}";
+
+    public OptimizerState ExportState()
+    {
+        var tensors = new Dictionary<string, HostTensor>();
+        for (int g = 0; g < Groups.Count; g++)
+            for (int i = 0; i < Groups[g].Parameters.Count; i++)
+            {
+                var p = Groups[g].Parameters[i];
+                if (!moments.TryGetValue(p, out var mv)) continue;
+                tensors[$"{Key(g, i)}.m"] = new HostTensor(p.Shape, mv.M.ToArray()[..p.Count]);
+                tensors[$"{Key(g, i)}.v"] = new HostTensor(p.Shape, mv.V.ToArray()[..p.Count]);
+            }
+        return new OptimizerState(StepCount, tensors);
+    }
+
+    /// <summary>Restores a state exported from an optimizer built the same way; shapes are checked.</summary>
+    public void ImportState(OptimizerState state)
+    {
+        var known = new HashSet<string>();
+        for (int g = 0; g < Groups.Count; g++)
+            for (int i = 0; i < Groups[g].Parameters.Count; i++)
+            {
+                var p = Groups[g].Parameters[i];
+                string key = Key(g, i);
+                bool hasM = state.Tensors.TryGetValue($"{key}.m", out var m), hasV = state.Tensors.TryGetValue($"{key}.v", out var v);
+                if (hasM != hasV) throw new KeyNotFoundException($"optimizer state: '{key}' has only one of its two moments");
+                if (!hasM)
+                {
+                    if (moments.Remove(p, out var stale)) { stale.M.Dispose(); stale.V.Dispose(); }
+                    continue;
+                }
+                known.Add($"{key}.m");
+                known.Add($"{key}.v");
+                foreach (var h in new[] { m!, v! })
+                    if (h.Shape != p.Shape) throw new ShapeException($"optimizer state '{key}' ({p.Name})", p.Shape, h.Shape, "the parameter's and the state's shapes differ");
+                var (bm, bv) = Moments(p);
+                bm.CopyFrom(m!.Data);
+                bv.CopyFrom(v!.Data);
+            }
+        var unexpected = state.Tensors.Keys.Where(k => !known.Contains(k)).ToList();
+        if (unexpected.Count > 0) throw new KeyNotFoundException($"optimizer state: entries [{string.Join(", ", unexpected)}] match no parameter of this optimizer");
+        StepCount = state.Step;
+    }
+
+    public void Dispose()
+    {
+        foreach (var (m, v) in moments.Values)
+        {
+            m.Dispose();
+            v.Dispose();
+        }
+        moments.Clear();
+        GC.SuppressFinalize(this);
+    }
+}
