@@ -33,7 +33,8 @@ public sealed class GflopsColumn : IColumn
         var flops = benchmarkCase.Descriptor.Type.GetMethod("Flops", BindingFlags.Public | BindingFlags.Static);
         if (statistics is null || flops is null) return "-";
         double count = (double)flops.Invoke(null, new object[] { benchmarkCase })!;
-        return (count / statistics.Mean).ToString("F1", CultureInfo.InvariantCulture); // flops per ns = GFLOP/s
+        double gflops = count / statistics.Mean; // flops per ns = GFLOP/s
+        return gflops.ToString(gflops >= 10 ? "F1" : "G3", CultureInfo.InvariantCulture);
     }
 
     public override string ToString() => ColumnName;
