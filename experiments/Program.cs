@@ -7,6 +7,7 @@ public static class Program
     static readonly (string Name, string Help, Func<string[], int> Run)[] Verbs =
     [
         ("device", "print which compute backend would be used and why", NativeDsp.Experiments.Commands.DeviceCommand.Run),
+        ("data", "build the committed data sets from their sources, or print their statistics", NativeDsp.Experiments.Commands.DataCommand.Run),
     ];
 
     public static int Main(string[] args)
