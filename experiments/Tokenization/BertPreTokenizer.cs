@@ -5,7 +5,7 @@ namespace NativeDsp.Experiments.Tokenization;
 
 /// <summary>
 /// BERT's "basic tokenization" for uncased models: lower-case, strip accents (NFD, drop non-spacing
-/// marks), split on whitespace and around every punctuation character. WordPiece vocabularies are
+/// marks; see <see cref="Normalize"/>), split on whitespace and around every punctuation character. WordPiece vocabularies are
 /// learned on words cut this way, because it is what <see cref="Microsoft.ML.Tokenizers.BertTokenizer"/>
 /// does before its WordPiece step when it encodes.
 /// </summary>
@@ -40,12 +40,22 @@ public static class BertPreTokenizer
         }
     }
 
+    // The project runs with InvariantGlobalization, under which string.Normalize leaves non-ASCII text
+    // unchanged, so BERT's "NFD, then drop non-spacing marks" is done by table for the Latin-1 letters
+    // (the accented letters of Western European languages); combining marks are dropped wherever they are.
+    const string Accented = "ÀÁÂÃÄÅÇÈÉÊËÌÍÎÏÑÒÓÔÕÖÙÚÛÜÝàáâãäåçèéêëìíîïñòóôõöùúûüýÿ";
+    const string Plain = "AAAAAACEEEEIIIINOOOOOUUUUYaaaaaaceeeeiiiinooooouuuuyy";
+
     /// <summary>Lower case without accents, as BERT uncased sees text.</summary>
     public static string Normalize(string text)
     {
         var sb = new StringBuilder(text.Length);
-        foreach (char c in text.ToLowerInvariant().Normalize(NormalizationForm.FormD))
-            if (CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.NonSpacingMark) sb.Append(c);
+        foreach (char c in text.ToLowerInvariant())
+        {
+            if (CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark) continue;
+            int k = Accented.IndexOf(c);
+            sb.Append(k >= 0 ? Plain[k] : c);
+        }
         return sb.ToString();
     }
 

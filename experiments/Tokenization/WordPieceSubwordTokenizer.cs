@@ -35,9 +35,13 @@ public sealed class WordPieceSubwordTokenizer
     public int SeparatorId => tokenizer.SeparatorTokenId;
 
     /// <summary>Ids of one text, without [CLS]/[SEP].</summary>
-    public IReadOnlyList<int> Encode(string text) => tokenizer.EncodeToIds(text, addSpecialTokens: false);
+    /// <remarks>
+    /// The text is lower-cased and stripped of accents here first: the library's own accent removal relies on
+    /// string.Normalize, which does nothing under the project's InvariantGlobalization.
+    /// </remarks>
+    public IReadOnlyList<int> Encode(string text) => tokenizer.EncodeToIds(BertPreTokenizer.Normalize(text), addSpecialTokens: false);
 
-    public IReadOnlyList<string> EncodeToTokens(string text) => tokenizer.EncodeToTokens(text, out _).Select(t => t.Value).ToList();
+    public IReadOnlyList<string> EncodeToTokens(string text) => tokenizer.EncodeToTokens(BertPreTokenizer.Normalize(text), out _).Select(t => t.Value).ToList();
 
     /// <summary>[CLS] premise [SEP] hypothesis [SEP], and the segment id of each position.</summary>
     public (IReadOnlyList<int> Ids, IReadOnlyList<int> SegmentIds) EncodePair(string premise, string hypothesis)

@@ -46,33 +46,68 @@ public static class TextFiles
     }
 
     /// <summary>
-    /// The lines of a text file with their 1-based numbers. Invalid UTF-8 becomes a
-    /// <see cref="DataInputException"/> naming the file and the line where decoding failed, and a file
-    /// that has no line at all (e.g. a gzip of nothing) is reported as empty.
+    /// The lines of a text file with their 1-based numbers. Bytes are split at '\n' before decoding, so
+    /// invalid UTF-8 is reported at the line where it occurs (<c>file:line: not valid UTF-8</c>); a
+    /// leading byte-order mark and '\r' before '\n' are dropped. A file with no line at all (e.g. a gzip
+    /// of nothing) is reported as empty.
     /// </summary>
     public static IEnumerable<(long Number, string Text)> ReadLines(string path)
     {
-        using var reader = OpenRead(path);
+        RequireNonEmptyFile(path);
+        using Stream stream = OpenBytes(path);
+        var line = new MemoryStream();
+        var chunk = new byte[1 << 16];
         long number = 0;
+        bool first = true;
         while (true)
         {
-            string? line;
+            int n;
             try
             {
-                line = reader.ReadLine();
-            }
-            catch (DecoderFallbackException)
-            {
-                throw new DataInputException($"{path}:{number + 1}: not valid UTF-8 (convert the file to UTF-8, e.g. with iconv)");
+                n = stream.Read(chunk, 0, chunk.Length);
             }
             catch (InvalidDataException e)
             {
                 throw new DataInputException($"{path}: not a valid gzip file ({e.Message})");
             }
-            if (line is null) break;
-            number++;
-            yield return (number, line);
+            if (n == 0) break;
+            int start = 0;
+            for (int i = 0; i < n; i++)
+            {
+                if (chunk[i] != (byte)'\n') continue;
+                line.Write(chunk, start, i - start);
+                start = i + 1;
+                yield return (++number, Decode(line, path, number, ref first));
+            }
+            line.Write(chunk, start, n - start);
         }
+        if (line.Length > 0) yield return (++number, Decode(line, path, number, ref first));
         if (number == 0) throw new DataInputException($"{path}: file is empty");
+    }
+
+    static Stream OpenBytes(string path)
+    {
+        Stream s = File.OpenRead(path);
+        return path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? new GZipStream(s, CompressionMode.Decompress) : s;
+    }
+
+    static string Decode(MemoryStream line, string path, long number, ref bool first)
+    {
+        var bytes = line.GetBuffer().AsSpan(0, (int)line.Length);
+        if (first && bytes.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) bytes = bytes[3..];
+        first = false;
+        if (bytes.Length > 0 && bytes[^1] == (byte)'\r') bytes = bytes[..^1];
+        try
+        {
+            return StrictUtf8.GetString(bytes);
+        }
+        catch (DecoderFallbackException)
+        {
+            throw new DataInputException($"{path}:{number}: not valid UTF-8 (convert the file to UTF-8, e.g. with iconv)");
+        }
+        finally
+        {
+            line.SetLength(0);
+        }
     }
 }

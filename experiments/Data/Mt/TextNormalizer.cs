@@ -5,7 +5,8 @@ namespace NativeDsp.Experiments.Data.Mt;
 
 /// <summary>
 /// The whitespace and punctuation normalisation applied to both sides of the parallel corpus, so that
-/// typographic variants do not become distinct tokens: Unicode NFC; curly quotes to straight ones; the
+/// typographic variants do not become distinct tokens: Unicode NFC (a no-op under the project's
+/// InvariantGlobalization; both modules are already precomposed, which the MT tests check); curly quotes to straight ones; the
 /// pilcrow (¶, a paragraph mark in the KJV source) and editorial brackets removed; one space between
 /// words; no space before , . ; : ! ? ) nor after ( ¿ ¡. The Reina-Valera prints the first word of each
 /// chapter (and of some sections) in capitals ("EN el principio"); <see cref="TitleCaseShoutedWords"/>
