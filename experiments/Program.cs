@@ -7,6 +7,8 @@ public static class Program
     static readonly (string Name, string Help, Func<string[], int> Run)[] Verbs =
     [
         ("device", "print which compute backend would be used and why", NativeDsp.Experiments.Commands.DeviceCommand.Run),
+        ("data", "build the committed data sets from their sources, or print their statistics", NativeDsp.Experiments.Commands.DataCommand.Run),
+        ("bleu", "corpus BLEU of a hypothesis file against reference files (sacreBLEU's default)", NativeDsp.Experiments.Commands.BleuCommand.Run),
     ];
 
     public static int Main(string[] args)

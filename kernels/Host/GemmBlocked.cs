@@ -15,8 +15,10 @@ namespace NativeDsp.Kernels.Host;
 ///           for ir in MR:  micro-kernel: C[ir.., jr..] (+)= alpha * Ap * Bp   (registers)
 /// </code>
 /// beta is applied by the first KC step only (later steps add, beta = 1), at the micro-kernel's
-/// write-back, so C is read (and may be NaN-free or not) only when beta != 0. Tiles of C never overlap,
-/// so threads write without locks.
+/// write-back, so C is read only when beta != 0 or after the first KC step has written it (with beta = 0
+/// it may hold NaN). Tiles of C never overlap, so threads write without locks.
+/// Packed panels live in per-thread scratch (<see cref="GemmScratch"/>): a thread runs one product at a
+/// time, so the Host kernels are not meant to be re-entered from inside a product.
 /// </summary>
 static unsafe class GemmBlocked
 {
