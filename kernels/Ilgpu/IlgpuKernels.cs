@@ -158,6 +158,15 @@ public sealed partial class IlgpuKernels : IKernels
     static int FloorPow2(int v) => v <= 1 ? 1 : 1 << (31 - System.Numerics.BitOperations.LeadingZeroCount((uint)v));
     static int CeilPow2(int v) => v <= 1 ? 1 : (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)v);
 
+    /// <summary>
+    /// Whether ops taking device-side indices (embedding ids, cross-entropy targets) read them back and
+    /// reject out-of-range values with an exception naming the op, as the Host kernels do. The read-back
+    /// synchronises with the device (it waits for the queued kernels), so a GPU run that trusts its data
+    /// may turn it off; the kernels then still never index out of bounds (bad ids give NaN rows, bad
+    /// targets a NaN loss).
+    /// </summary>
+    public bool ValidateIndices { get; set; } = true;
+
     public DeviceBuffer<float> Allocate(int length) => New<float>(length);
     public DeviceBuffer<int> AllocateInt(int length) => New<int>(length);
     public DeviceBuffer<double> AllocateDouble(int length) => New<double>(length);
