@@ -18,7 +18,7 @@ public class LayerNormTests
         var data = new TheoryData<string, int, int>();
         foreach (var backend in TestBackends.All)
             foreach (var (rows, cols) in new[] { (1, 1), (1, 3), (3, 17), (17, 33), (5, 127), (2, 1000), (300, 129) })
-                data.Add(backend, rows, cols);
+                if (Fits(backend, (long)rows * cols)) data.Add(backend, rows, cols);
         return data;
     }
 

@@ -19,7 +19,7 @@ public class SoftmaxTests
         var data = new TheoryData<string, int, int>();
         foreach (var backend in TestBackends.All)
             foreach (var (rows, cols) in Shapes)
-                data.Add(backend, rows, cols);
+                if (Fits(backend, (long)rows * cols)) data.Add(backend, rows, cols);
         return data;
     }
 
