@@ -21,7 +21,11 @@ namespace NativeDsp.Kernels.Ilgpu;
 ///   compiles every method with the attribute for CUDA, and fails for a method named <c>...Kernel</c>
 ///   without it. Implicitly grouped kernels take Index1D/2D/3D first (LoadAutoGroupedStreamKernel);
 ///   explicitly grouped ones take no index (LoadStreamKernel, launched with a KernelConfig).</item>
-/// <item>More scalar parameters than ILGPU's delegate arity allows go into a small struct of ints/floats.</item>
+/// <item>More scalar parameters than ILGPU's delegate arity allows go into a small struct of ints/floats;
+///   it may be internal (IlgpuRuntimeAccess.cs lets ILGPU's generated launchers see it).</item>
+/// <item>Device math comes from <see cref="KernelMath"/> and <see cref="Random.Philox"/> (shared with Host)
+///   or MathF; MathF.Exp/Log/Tanh/Cos compile for PTX only because every context is built through
+///   <see cref="Configure"/> (ILGPU.Algorithms' intrinsics).</item>
 /// <item>Flags are passed as int (0/1), not bool.</item>
 /// <item>The host side checks sizes against buffer lengths (<see cref="Checks"/>) and returns before
 ///   launching when there is nothing to do (ILGPU rejects empty launches).</item>
