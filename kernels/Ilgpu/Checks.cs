@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace NativeDsp.Kernels.Ilgpu;
 
 /// <summary>
@@ -32,6 +34,28 @@ static class Checks
     public static void Distinct(string op, object? a, object? b, string message)
     {
         if (a is not null && ReferenceEquals(a, b)) throw new ArgumentException($"{op}: {message}");
+    }
+
+    /// <summary>
+    /// Reads <paramref name="count"/> device ints back and returns the position of the first one outside
+    /// [0, <paramref name="limit"/>) that is not <paramref name="allowed"/>, or -1. The read-back waits for
+    /// the queue (see <see cref="IlgpuKernels.ValidateIndices"/>).
+    /// </summary>
+    public static (int Position, int Value) FirstOutOfRange(DeviceBuffer<int> values, int count, int limit, int? allowed = null)
+    {
+        if (count == 0) return (-1, 0);
+        int[] host = ArrayPool<int>.Shared.Rent(count);
+        try
+        {
+            values.CopyTo(host.AsSpan(0, count));
+            for (int i = 0; i < count; i++)
+            {
+                int v = host[i];
+                if ((uint)v >= (uint)limit && v != allowed) return (i, v);
+            }
+            return (-1, 0);
+        }
+        finally { ArrayPool<int>.Shared.Return(host); }
     }
 
     /// <summary>rows x cols must not overflow the int index math of the kernels.</summary>

@@ -5,8 +5,8 @@ namespace NativeDsp.Kernels.Ilgpu;
 
 // Log-softmax + label-smoothed cross-entropy, fused. Forward: one group per row (max, then sum of exp
 // and sum of logits in one pass). Backward needs no reduction given the saved lse: one thread per logit.
-// Targets are device data and are not checked on the host (that would need a read-back); a target
-// outside [0, cols) that is not ignoreIndex gives a NaN loss for its row.
+// Targets are device data: with ValidateIndices they are read back and checked; without, a target
+// outside [0, cols) that is not ignoreIndex gives a NaN loss for its row (and no out-of-bounds read).
 public sealed partial class IlgpuKernels
 {
     Action<KernelConfig, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, CrossEntropyArgs>? crossEntropyForward;
@@ -39,7 +39,7 @@ public sealed partial class IlgpuKernels
         crossEntropyBackward(rows * cols, V(logits), V(targets), V(lse), V(dloss), V(dlogits), args);
     }
 
-    static CrossEntropyArgs CheckCrossEntropy(string op, DeviceBuffer<float> logits, DeviceBuffer<int> targets,
+    CrossEntropyArgs CheckCrossEntropy(string op, DeviceBuffer<float> logits, DeviceBuffer<int> targets,
                                               int rows, int cols, int ignoreIndex, float smoothing)
     {
         Checks.NonNegative(op, nameof(rows), rows);
@@ -48,6 +48,12 @@ public sealed partial class IlgpuKernels
         if (!(smoothing >= 0f && smoothing <= 1f)) throw new ArgumentOutOfRangeException(nameof(smoothing), smoothing, $"{op}: label smoothing must be in [0, 1], got {smoothing}");
         Checks.Length(op, "logits", logits, Checks.Product(op, rows, cols));
         Checks.Length(op, "targets", targets, rows);
+        if (ValidateIndices)
+        {
+            var (row, target) = Checks.FirstOutOfRange(targets, rows, cols, ignoreIndex);
+            if (row >= 0)
+                throw new ArgumentOutOfRangeException(nameof(targets), $"{op}: target {target} of row {row} is outside [0, {cols}) and is not ignoreIndex {ignoreIndex}");
+        }
         return new CrossEntropyArgs { Cols = cols, IgnoreIndex = ignoreIndex, Smoothing = smoothing };
     }
 

@@ -3,10 +3,10 @@ using ILGPU.Runtime;
 
 namespace NativeDsp.Kernels.Ilgpu;
 
-// Embedding gather and scatter-add. Ids are device data: checking them on the host would need a
-// read-back (a synchronisation per step), so the kernels guard instead: an id outside [0, vocab) gives
-// NaN rows forward (visible in the loss at once) and is skipped backward, never an out-of-bounds access.
-// The vocabulary is the number of whole rows of dim in the table buffer.
+// Embedding gather and scatter-add. The vocabulary is the number of whole rows of dim in the table.
+// Ids are device data: with ValidateIndices they are read back and checked (a clear error, at the price
+// of a synchronisation); without, the kernels still guard: an id outside [0, vocab) gives a NaN row
+// forward (visible in the loss at once) and is skipped backward, never an out-of-bounds access.
 public sealed partial class IlgpuKernels
 {
     Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, int>? embeddingForward;
@@ -21,6 +21,7 @@ public sealed partial class IlgpuKernels
         Checks.Length(op, "ids", ids, count);
         Checks.Length(op, "y", y, n);
         Checks.Distinct(op, table, y, "y must not alias the table");
+        CheckIds(op, table, ids, count, dim);
         if (n == 0) return;
         embeddingForward ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, int>(EmbeddingForwardKernel);
         embeddingForward(n, V(table), V(ids), V(y), dim);
@@ -35,9 +36,19 @@ public sealed partial class IlgpuKernels
         Checks.Length(op, "ids", ids, count);
         Checks.Length(op, "dy", dy, n);
         Checks.Distinct(op, dtable, dy, "dy must not alias dtable");
+        CheckIds(op, dtable, ids, count, dim);
         if (n == 0) return;
         embeddingBackward ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, int>(EmbeddingBackwardKernel);
         embeddingBackward(n, V(dy), V(ids), V(dtable), dim);
+    }
+
+    void CheckIds(string op, DeviceBuffer<float> table, DeviceBuffer<int> ids, int count, int dim)
+    {
+        if (!ValidateIndices) return;
+        int vocab = table.Length / dim;
+        var (position, id) = Checks.FirstOutOfRange(ids, count, vocab);
+        if (position >= 0)
+            throw new ArgumentOutOfRangeException(nameof(ids), $"{op}: id {id} at position {position} is outside the vocabulary [0, {vocab}) (table of {table.Length} elements, dim {dim})");
     }
 
     [IlgpuKernel]
