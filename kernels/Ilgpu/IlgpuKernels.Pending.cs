@@ -3,15 +3,8 @@ namespace NativeDsp.Kernels.Ilgpu;
 // Ops not written yet; each moves to its own file when it is.
 public sealed partial class IlgpuKernels
 {
-    public void Fill(DeviceBuffer<float> y, float value, int offset, int count) => throw new NotImplementedException();
-    public void Copy(DeviceBuffer<float> src, int srcOffset, DeviceBuffer<float> dst, int dstOffset, int count, bool accumulate) => throw new NotImplementedException();
-    public void Copy2D(DeviceBuffer<float> src, int srcOffset, int srcStride, DeviceBuffer<float> dst, int dstOffset, int dstStride, int rows, int cols, bool accumulate) => throw new NotImplementedException();
-    public void SwapAxes12(DeviceBuffer<float> x, DeviceBuffer<float> y, int d0, int d1, int d2, int d3, bool accumulate) => throw new NotImplementedException();
     public void MatMul(DeviceBuffer<float> a, DeviceBuffer<float> b, DeviceBuffer<float> c, int batch, int m, int n, int k, bool transA, bool transB, long strideA, long strideB, long strideC, float alpha, float beta) => throw new NotImplementedException();
-    public void Binary(BinaryOp op, DeviceBuffer<float> a, DeviceBuffer<float> b, DeviceBuffer<float> y, int n, int period, int inner) => throw new NotImplementedException();
     public void ReduceBroadcast(DeviceBuffer<float> x, DeviceBuffer<float>? x2, DeviceBuffer<float> db, int n, int period, int inner, bool accumulate) => throw new NotImplementedException();
-    public void ScaleShift(DeviceBuffer<float> x, DeviceBuffer<float> y, int n, float alpha, float beta) => throw new NotImplementedException();
-    public void Axpy(float alpha, DeviceBuffer<float> x, DeviceBuffer<float> y, int n) => throw new NotImplementedException();
     public void ReduceRows(DeviceBuffer<float> x, DeviceBuffer<float> y, int rows, int cols, float scale) => throw new NotImplementedException();
     public void ActivationForward(Activation f, DeviceBuffer<float> x, DeviceBuffer<float> y, int n) => throw new NotImplementedException();
     public void ActivationBackward(Activation f, DeviceBuffer<float> x, DeviceBuffer<float> dy, DeviceBuffer<float> dx, int n) => throw new NotImplementedException();
