@@ -1,13 +1,13 @@
-using System.Collections;
-
 namespace NativeDsp.Engine;
 
 /// <summary>
 /// The immutable dimensions of a dense row-major tensor. Rank 0 ([]) is a scalar with one element.
 /// Value equality, so shapes can be compared and used as keys; <c>ToString()</c> gives "[2, 3, 4]",
-/// the form every shape error message uses.
+/// the form every shape error message uses. Deliberately not enumerable: <see cref="Count"/> is the
+/// element count, which a collection expression spreading a shape would mistake for its length; use
+/// <see cref="ToArray"/>.
 /// </summary>
-public sealed class Shape : IEquatable<Shape>, IEnumerable<int>
+public sealed class Shape : IEquatable<Shape>
 {
     readonly int[] dims;
 
@@ -115,7 +115,4 @@ public sealed class Shape : IEquatable<Shape>, IEnumerable<int>
     public static implicit operator Shape(int[] dims) => new(dims);
 
     public override string ToString() => $"[{string.Join(", ", dims)}]";
-
-    public IEnumerator<int> GetEnumerator() => ((IEnumerable<int>)dims).GetEnumerator();
-    IEnumerator IEnumerable.GetEnumerator() => dims.GetEnumerator();
 }

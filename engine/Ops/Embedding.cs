@@ -16,7 +16,7 @@ public static partial class Ops
             foreach (int id in ids.ToArray())
                 if (id < 0 || id >= vocab) throw new ArgumentOutOfRangeException(nameof(ids), $"{op}: id {id} is outside [0, {vocab}) for table {table.Shape}");
 
-        var y = NewOutput(table, new Shape([.. ids.Shape, dim]));
+        var y = NewOutput(table, new Shape([.. ids.Shape.ToArray(), dim]));
         K(table).EmbeddingForward(table.Buffer, ids.Buffer, y.Buffer, count, dim);
         table.Device.Tape.Record(op, y, [table], () => K(table).EmbeddingBackward(Dy(y), ids.Buffer, G(table), count, dim));
         return y;

@@ -16,8 +16,9 @@ public static class GradClip
         float norm;
         using (var sumSquares = k.Allocate(1))
         {
-            // The adjoint-of-broadcast op with period 1 is a dot product: sum_i g_i * g_i, accumulated over tensors.
-            foreach (var p in withGrad) k.ReduceBroadcast(p.Grad!.Buffer, p.Grad.Buffer, sumSquares, p.Count, 1, 1, accumulate: true);
+            // The adjoint-of-broadcast op with period 1 (one block of n) is a dot product: sum_i g_i * g_i,
+            // accumulated over the tensors.
+            foreach (var p in withGrad) k.ReduceBroadcast(p.Grad!.Buffer, p.Grad.Buffer, sumSquares, p.Count, 1, Math.Max(p.Count, 1), accumulate: true);
             Span<float> total = stackalloc float[1];
             sumSquares.CopyTo(total);
             norm = MathF.Sqrt(total[0]);

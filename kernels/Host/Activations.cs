@@ -105,9 +105,9 @@ public sealed partial class HostKernels
                     {
                         var v = TV.Load(x, i);
                         var v2 = v * v;
-                        var th = VectorMath.Tanh(c * TV.Fma(cubic * v2, v, v));
+                        var th = VectorMath.TanhAndSech2(c * TV.Fma(cubic * v2, v, v), out var sech2);
                         var du = c * TV.Fma(cubic3, v2, one);
-                        var grad = half * (one + th) + half * v * (one - th * th) * du;
+                        var grad = half * (one + th) + half * v * sech2 * du;
                         TV.Store(TV.Fma(grad, TV.Load(dy, i), TV.Load(dx, i)), dx, i);
                     }
                     break;
@@ -115,8 +115,8 @@ public sealed partial class HostKernels
                 case Activation.Tanh:
                     for (; i + TV.Count <= end; i += TV.Count)
                     {
-                        var th = VectorMath.Tanh(TV.Load(x, i));
-                        TV.Store(TV.Fma(one - th * th, TV.Load(dy, i), TV.Load(dx, i)), dx, i);
+                        VectorMath.TanhAndSech2(TV.Load(x, i), out var sech2);
+                        TV.Store(TV.Fma(sech2, TV.Load(dy, i), TV.Load(dx, i)), dx, i);
                     }
                     break;
                 case Activation.Sigmoid:

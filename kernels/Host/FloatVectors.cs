@@ -131,6 +131,21 @@ internal static class VectorMath
         return one - TV.Broadcast(2f) / (TV.Exp(u + u) + one);
     }
 
+    /// <summary>
+    /// tanh(u) and sech^2(u) = 1 - tanh^2(u) from q = 2 / (exp(2|u|) + 1) = 1 - tanh|u|: sech^2 = q (2 - q) keeps
+    /// its relative accuracy where tanh is near +-1, which 1 - t*t does not (it loses all digits of a small result).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TV TanhAndSech2<TV>(TV u, out TV sech2) where TV : struct, IFloatVector<TV>
+    {
+        var a = TV.Abs(u);
+        var two = TV.Broadcast(2f);
+        var q = two / (TV.Exp(a + a) + TV.Broadcast(1f));
+        sech2 = q * (two - q);
+        var t = TV.Broadcast(1f) - q;
+        return TV.SelectLess(u, TV.Broadcast(0f), TV.Broadcast(0f) - t, t);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TV Sigmoid<TV>(TV x) where TV : struct, IFloatVector<TV>
     {
