@@ -109,7 +109,7 @@ public class AttentionOpTests
         var y = Ops.SelectRows(x, [2, 2, 0, 1, 2]);
         Assert.Equal(new float[] { 6, 7, 8, 6, 7, 8, 0, 1, 2, 3, 4, 5, 6, 7, 8 }, y.ToArray());
         Ops.Sum(y).Backward();
-        Assert.Equal(new float[] { 1, 1, 1, 1, 1, 1, 0, 0, 0, 3, 3, 3 }, x.Grad!.ToArray());
+        Assert.Equal(new float[] { 1, 1, 1, 1, 1, 1, 3, 3, 3, 0, 0, 0 }, x.Grad!.ToArray());
         Assert.Throws<ArgumentOutOfRangeException>(() => Ops.SelectRows(x, [4]));
     }
 }
