@@ -1,4 +1,5 @@
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace NativeDsp.Kernels.Host;
 
@@ -8,9 +9,11 @@ namespace NativeDsp.Kernels.Host;
 /// <list type="bullet">
 /// <item>MR x NR is the register tile of the micro-kernel (<see cref="GemmMicroKernel512"/> with
 ///   AVX-512, <see cref="GemmMicroKernel256"/> with AVX2).</item>
-/// <item>KC x NR floats of packed B (one micro-panel, 32 KiB / 16 KiB) stay in L1 while the
-///   micro-kernel sweeps the MR-row panels of A over it.</item>
-/// <item>MC x KC floats of packed A (one block per thread) stay in L2.</item>
+/// <item>KC x NR floats of packed B (one micro-panel) are re-read by the micro-kernel for every MR-row
+///   panel of A: 16 KiB with AVX2, in L1; 64 KiB with AVX-512, in L1 and L2. KC = 512 measured
+///   ~15-20% faster than 256 at 1024^3 on a Zen 5 core: each k pass reads and writes the C tile
+///   (rows far apart, usually cache misses), and fewer, longer passes halve that cost.</item>
+/// <item>MC x KC floats of packed A (one block per thread, 448 KiB / 144 KiB) stay in L2.</item>
 /// <item>KC x NC floats of packed B (shared by the threads) stay in L3.</item>
 /// <item>Below <see cref="SmallWork"/> multiply-adds per product, packing costs more than it saves and
 ///   <see cref="GemmSmall"/> runs instead; so it does when C has fewer than <see cref="MinRows"/> rows,
@@ -23,11 +26,11 @@ public static class GemmBlockSizes
     public static readonly bool Wide = Vector512.IsHardwareAccelerated;
 
     /// <summary>Whether the blocked GEMM runs at all (it needs 256- or 512-bit vectors with FMA).</summary>
-    public static readonly bool Blocked = Vector512.IsHardwareAccelerated || Vector256.IsHardwareAccelerated;
+    public static readonly bool Blocked = Vector512.IsHardwareAccelerated || (Vector256.IsHardwareAccelerated && Fma.IsSupported);
 
     public static readonly int MR = Wide ? GemmMicroKernel512.MR : GemmMicroKernel256.MR;
     public static readonly int NR = Wide ? GemmMicroKernel512.NR : GemmMicroKernel256.NR;
-    public static readonly int KC = 256;
+    public static readonly int KC = Wide ? 512 : 256;
     public static readonly int MC = MR * (Wide ? 16 : 24);
     public static readonly int NC = 2048;
 

@@ -28,6 +28,12 @@ static class Checks
     public static void Length<T>(string op, string name, DeviceBuffer<T> buffer, long count) where T : unmanaged =>
         Range(op, name, buffer, 0, count);
 
+    /// <summary>Throws when an op that cannot work in place gets the same buffer twice.</summary>
+    public static void Distinct(string op, object? a, object? b, string message)
+    {
+        if (a is not null && ReferenceEquals(a, b)) throw new ArgumentException($"{op}: {message}");
+    }
+
     /// <summary>rows x cols must not overflow the int index math of the kernels.</summary>
     public static int Product(string op, long a, long b)
     {

@@ -23,6 +23,8 @@ public sealed partial class IlgpuKernels
     {
         Checks.Range(nameof(Copy), "src", src, srcOffset, count);
         Checks.Range(nameof(Copy), "dst", dst, dstOffset, count);
+        if (ReferenceEquals(src, dst) && srcOffset < dstOffset + count && dstOffset < srcOffset + count)
+            throw new ArgumentException($"{nameof(Copy)}: source [{srcOffset}, {srcOffset + count}) and destination [{dstOffset}, {dstOffset + count}) overlap in one buffer");
         if (count == 0) return;
         copy ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int>(CopyKernel);
         copy(count, V(src).SubView(srcOffset, count), V(dst).SubView(dstOffset, count), accumulate ? 1 : 0);
@@ -37,8 +39,9 @@ public sealed partial class IlgpuKernels
         Checks.NonNegative(op, nameof(cols), cols);
         int count = Checks.Product(op, rows, cols);
         if (count == 0) return;
-        if (srcStride < 0) throw new ArgumentOutOfRangeException(nameof(srcStride), srcStride, $"{op}: srcStride must be >= 0");
-        if (dstStride < cols) throw new ArgumentOutOfRangeException(nameof(dstStride), dstStride, $"{op}: dstStride {dstStride} < cols {cols} would make rows of dst overlap");
+        if (rows > 1 && (srcStride < cols || dstStride < cols))
+            throw new ArgumentException($"{op}: strides (src {srcStride}, dst {dstStride}) must be >= cols {cols} so that rows do not overlap");
+        Checks.Distinct(op, src, dst, "source and destination are the same buffer");
         Checks.Range(op, "src", src, srcOffset, (long)(rows - 1) * srcStride + cols);
         Checks.Range(op, "dst", dst, dstOffset, (long)(rows - 1) * dstStride + cols);
         copy2D ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, Copy2DArgs>(Copy2DKernel);
@@ -60,6 +63,7 @@ public sealed partial class IlgpuKernels
         Checks.Length(op, "x", x, count);
         Checks.Length(op, "y", y, count);
         if (count == 0) return;
+        Checks.Distinct(op, x, y, "x and y are the same buffer");
         swapAxes12 ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, SwapAxesArgs>(SwapAxes12Kernel);
         swapAxes12(count, V(x), V(y), new SwapAxesArgs { D1 = d1, D2 = d2, D3 = d3, Accumulate = accumulate ? 1 : 0 });
     }

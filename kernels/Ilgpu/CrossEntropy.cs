@@ -33,6 +33,7 @@ public sealed partial class IlgpuKernels
         Checks.Length(op, "lse", lse, rows);
         Checks.Length(op, "dloss", dloss, rows);
         Checks.Length(op, "dlogits", dlogits, (long)rows * cols);
+        Checks.Distinct(op, dlogits, logits, "dlogits must not alias logits");
         if (rows == 0) return;
         crossEntropyBackward ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, CrossEntropyArgs>(CrossEntropyBackwardKernel);
         crossEntropyBackward(rows * cols, V(logits), V(targets), V(lse), V(dloss), V(dlogits), args);
@@ -42,7 +43,8 @@ public sealed partial class IlgpuKernels
                                               int rows, int cols, int ignoreIndex, float smoothing)
     {
         Checks.NonNegative(op, nameof(rows), rows);
-        Checks.Positive(op, nameof(cols), cols);
+        Checks.NonNegative(op, nameof(cols), cols);
+        if (rows > 0 && cols == 0) throw new ArgumentException($"{op}: {rows} rows of 0 classes");
         if (!(smoothing >= 0f && smoothing <= 1f)) throw new ArgumentOutOfRangeException(nameof(smoothing), smoothing, $"{op}: label smoothing must be in [0, 1], got {smoothing}");
         Checks.Length(op, "logits", logits, Checks.Product(op, rows, cols));
         Checks.Length(op, "targets", targets, rows);

@@ -20,6 +20,8 @@ public sealed partial class IlgpuKernels
         Checks.Length(name, "a", a, n);
         Checks.Length(name, "b", b, period);
         Checks.Length(name, "y", y, n);
+        if (ReferenceEquals(b, y) && !(inner == 1 && period >= n))
+            throw new ArgumentException($"{name}: y may alias b only when the op is purely element-wise (inner = 1, period >= n)");
         if (n == 0) return;
         binary ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, BinaryArgs>(BinaryKernel);
         binary(n, V(a), V(b), V(y), new BinaryArgs { Op = (int)op, Period = period, Inner = inner });

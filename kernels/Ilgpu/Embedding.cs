@@ -20,6 +20,7 @@ public sealed partial class IlgpuKernels
         int n = Checks.Product(op, count, dim);
         Checks.Length(op, "ids", ids, count);
         Checks.Length(op, "y", y, n);
+        Checks.Distinct(op, table, y, "y must not alias the table");
         if (n == 0) return;
         embeddingForward ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, int>(EmbeddingForwardKernel);
         embeddingForward(n, V(table), V(ids), V(y), dim);
@@ -33,6 +34,7 @@ public sealed partial class IlgpuKernels
         int n = Checks.Product(op, count, dim);
         Checks.Length(op, "ids", ids, count);
         Checks.Length(op, "dy", dy, n);
+        Checks.Distinct(op, dtable, dy, "dy must not alias dtable");
         if (n == 0) return;
         embeddingBackward ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, int>(EmbeddingBackwardKernel);
         embeddingBackward(n, V(dy), V(ids), V(dtable), dim);

@@ -107,10 +107,10 @@ public sealed partial class IlgpuKernels : IKernels
     /// (their shared scratch) and at most what the accelerator allows, rounded down to a power of two
     /// for the tree reductions.
     /// </summary>
-    internal int GroupSize => FloorPow2(Math.Min(GroupReduce.MaxGroupSize, Accelerator.MaxNumThreadsPerGroup));
+    public int GroupSize => FloorPow2(Math.Min(GroupReduce.MaxGroupSize, Accelerator.MaxNumThreadsPerGroup));
 
     /// <summary>Threads for one row of <paramref name="cols"/> elements: no more than the row needs, at least one warp.</summary>
-    internal int RowGroupSize(int cols) => Math.Clamp(CeilPow2(cols), Math.Min(GroupSize, Accelerator.WarpSize), GroupSize);
+    public int RowGroupSize(int cols) => Math.Clamp(CeilPow2(cols), Math.Min(GroupSize, Accelerator.WarpSize), GroupSize);
 
     static int FloorPow2(int v) => v <= 1 ? 1 : 1 << (31 - System.Numerics.BitOperations.LeadingZeroCount((uint)v));
     static int CeilPow2(int v) => v <= 1 ? 1 : (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)v);

@@ -36,6 +36,9 @@ public sealed partial class IlgpuKernels
         Checks.Length(op, "dx", dx, (long)rows * cols);
         Checks.Length(op, "dgamma", dgamma, cols);
         Checks.Length(op, "dbeta", dbeta, cols);
+        Checks.Distinct(op, dx, dy, "dx must not alias dy or x");
+        Checks.Distinct(op, dx, x, "dx must not alias dy or x");
+        Checks.Distinct(op, dgamma, dbeta, "dgamma and dbeta must be different buffers");
         if (rows == 0) return;
         layerNormBackwardInput ??= Accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, LayerNormArgs>(LayerNormBackwardInputKernel);
         layerNormBackwardInput(new KernelConfig(rows, RowGroupSize(cols)), V(dy), V(x), V(gamma), V(mean), V(rstd), V(dx), args);
@@ -49,7 +52,8 @@ public sealed partial class IlgpuKernels
                                         DeviceBuffer<float> mean, DeviceBuffer<float> rstd)
     {
         Checks.NonNegative(op, nameof(rows), rows);
-        Checks.Positive(op, nameof(cols), cols);
+        Checks.NonNegative(op, nameof(cols), cols);
+        if (rows > 0 && cols == 0) throw new ArgumentException($"{op}: {rows} rows of 0 columns");
         if (!(eps >= 0f)) throw new ArgumentOutOfRangeException(nameof(eps), eps, $"{op}: eps must be >= 0");
         Checks.Length(op, "x", x, Checks.Product(op, rows, cols));
         Checks.Length(op, "gamma", gamma, cols);

@@ -18,6 +18,7 @@ public sealed partial class IlgpuKernels
         Checks.NonNegative(op, nameof(cols), cols);
         Checks.Length(op, "x", x, Checks.Product(op, rows, cols));
         Checks.Length(op, "y", y, rows);
+        Checks.Distinct(op, x, y, "y must not alias x");
         if (rows == 0) return;
         reduceRows ??= Accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int, float>(ReduceRowsKernel);
         reduceRows(new KernelConfig(rows, RowGroupSize(cols)), V(x), V(y), cols, scale);
@@ -33,6 +34,8 @@ public sealed partial class IlgpuKernels
         Checks.Length(op, "x", x, n);
         if (x2 is not null) Checks.Length(op, "x2", x2, n);
         Checks.Length(op, "db", db, period);
+        Checks.Distinct(op, x, db, "db must not alias x or x2");
+        Checks.Distinct(op, x2, db, "db must not alias x or x2");
         long span = (long)period * inner;
         var args = new ReduceBroadcastArgs
         {

@@ -22,7 +22,7 @@ public sealed partial class IlgpuKernels
 
     public void SoftmaxBackward(DeviceBuffer<float> y, DeviceBuffer<float> dy, DeviceBuffer<float> dx, int rows, int cols)
     {
-        if (!CheckRows(nameof(SoftmaxBackward), rows, cols, ("y", y), ("dy", dy), ("dx", dx))) return;
+        if (!CheckRowsBackward(nameof(SoftmaxBackward), rows, cols, y, dy, dx)) return;
         softmaxBackward ??= Accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(SoftmaxBackwardKernel);
         softmaxBackward(new KernelConfig(rows, RowGroupSize(cols)), V(y), V(dy), V(dx), cols);
     }
@@ -36,7 +36,7 @@ public sealed partial class IlgpuKernels
 
     public void LogSoftmaxBackward(DeviceBuffer<float> y, DeviceBuffer<float> dy, DeviceBuffer<float> dx, int rows, int cols)
     {
-        if (!CheckRows(nameof(LogSoftmaxBackward), rows, cols, ("y", y), ("dy", dy), ("dx", dx))) return;
+        if (!CheckRowsBackward(nameof(LogSoftmaxBackward), rows, cols, y, dy, dx)) return;
         logSoftmaxBackward ??= Accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(LogSoftmaxBackwardKernel);
         logSoftmaxBackward(new KernelConfig(rows, RowGroupSize(cols)), V(y), V(dy), V(dx), cols);
     }
@@ -49,6 +49,14 @@ public sealed partial class IlgpuKernels
         int n = Checks.Product(op, rows, cols);
         foreach (var (name, buffer) in buffers) Checks.Length(op, name, buffer, n);
         return n > 0;
+    }
+
+    static bool CheckRowsBackward(string op, int rows, int cols, DeviceBuffer<float> y, DeviceBuffer<float> dy, DeviceBuffer<float> dx)
+    {
+        bool any = CheckRows(op, rows, cols, ("y", y), ("dy", dy), ("dx", dx));
+        Checks.Distinct(op, dx, y, "dx must not alias y or dy");
+        Checks.Distinct(op, dx, dy, "dx must not alias y or dy");
+        return any;
     }
 
     [IlgpuKernel]
