@@ -7,6 +7,7 @@ public static class Program
     static readonly (string Name, string Help, Func<string[], int> Run)[] Verbs =
     [
         ("device", "print which compute backend would be used and why", NativeDsp.Experiments.Commands.DeviceCommand.Run),
+        ("train-demo", "train a tiny NLI classifier on a synthetic task (progress, checkpoints, --resume)", NativeDsp.Experiments.Commands.TrainDemoCommand.Run),
     ];
 
     public static int Main(string[] args)

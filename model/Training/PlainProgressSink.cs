@@ -41,9 +41,7 @@ public sealed class PlainProgressSink(TextWriter writer, long everySteps = 0, Ti
     public void Finished(TrainingResult result)
     {
         if (last is not null && !ReferenceEquals(last, lastShown)) Show(last);
-        string best = result.BestMetric is double b ? string.Create(CultureInfo.InvariantCulture, $", best {result.MetricName} {b:0.####} at step {result.BestStep}") : "";
-        writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"training {Describe(result.Reason)} at step {result.Step} after {ProgressSnapshot.FormatTime(result.Elapsed)}{best}"));
+        writer.WriteLine(result.Summary());
         writer.Flush();
     }
 
@@ -54,12 +52,4 @@ public sealed class PlainProgressSink(TextWriter writer, long everySteps = 0, Ti
         lastShown = snapshot;
         sinceLine.Restart();
     }
-
-    public static string Describe(StopReason reason) => reason switch
-    {
-        StopReason.Completed => "completed (100%)",
-        StopReason.Paused => "paused",
-        StopReason.EarlyStopping => "stopped early",
-        _ => reason.ToString(),
-    };
 }

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace NativeDsp.Model.Training;
 
 public enum StopReason
@@ -11,4 +13,19 @@ public enum StopReason
 
 /// <summary>How a <see cref="Trainer{T}.Run"/> ended.</summary>
 public sealed record TrainingResult(long Step, StopReason Reason, string? MetricName, double? BestMetric, long BestStep, TimeSpan Elapsed,
-                                    string? LastCheckpoint, string? BestCheckpoint);
+                                    string? LastCheckpoint, string? BestCheckpoint)
+{
+    /// <summary>"training completed (100%) at step 1000 after 0:09:10, best accuracy 0.87 at step 800".</summary>
+    public string Summary()
+    {
+        string reason = Reason switch
+        {
+            StopReason.Completed => "completed (100%)",
+            StopReason.Paused => "paused",
+            StopReason.EarlyStopping => "stopped early",
+            _ => Reason.ToString(),
+        };
+        string best = BestMetric is double b ? string.Create(CultureInfo.InvariantCulture, $", best {MetricName} {b:0.####} at step {BestStep}") : "";
+        return string.Create(CultureInfo.InvariantCulture, $"training {reason} at step {Step} after {ProgressSnapshot.FormatTime(Elapsed)}{best}");
+    }
+}
