@@ -1,4 +1,7 @@
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using NativeDsp.Kernels;
 using NativeDsp.Kernels.Host;
 
@@ -12,9 +15,18 @@ namespace NativeDsp.Bench;
 /// probabilities and their gradients. B = 32, H = 4, D = 64 (the shapes).
 /// Run: <c>dotnet run -c Release --project bench -- --filter '*AttentionBenchmarks*'</c>
 /// </summary>
-[ShortRunJob]
+[Config(typeof(ShortInProcess))]
 public class AttentionBenchmarks
 {
+    /// <summary>
+    /// BenchmarkDotNet's short job, run in this process: on the shared 2-core machine the generated
+    /// boilerplate project does not build within BenchmarkDotNet's 2-minute limit.
+    /// </summary>
+    public sealed class ShortInProcess : ManualConfig
+    {
+        public ShortInProcess() => AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance));
+    }
+
     const int B = 32, H = 4, D = 64;
 
     [Params(64, 256)] public int T;

@@ -15,7 +15,7 @@ namespace NativeDsp.Kernels.Host;
 public sealed partial class HostKernels
 {
     /// <summary>Query rows per tile: 16 rows x Tk scores stays in L1/L2 for Tk up to a few hundred.</summary>
-    const int QueryBlock = 16;
+    internal const int QueryBlock = 16;
 
     readonly AttentionWorkspacePool attentionPool = new();
 

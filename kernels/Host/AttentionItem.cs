@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace NativeDsp.Kernels.Host;
 
 /// <summary>
@@ -7,7 +9,7 @@ namespace NativeDsp.Kernels.Host;
 /// </summary>
 internal readonly unsafe struct AttentionItem
 {
-    const int Rows = 16; // = HostKernels.QueryBlock, the tiles are sized for it
+    const int Rows = HostKernels.QueryBlock; // the tiles are sized for it
 
     readonly AttentionShape s;
     readonly int tkPad, ld, d;
@@ -35,6 +37,7 @@ internal readonly unsafe struct AttentionItem
         Transpose(this.k, kt);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // see AttentionGemm
     void Transpose(float* src, float* dst)
     {
         for (int j = 0; j < s.KeyLength; j++)
@@ -56,6 +59,7 @@ internal readonly unsafe struct AttentionItem
     /// Adds the masks to score row r (query i) over [0, jPad): key padding, causal limit and padded keys
     /// become -inf. Returns the row maximum.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // see AttentionGemm
     float MaskRow<TV, TS>(float* row, int i, int jPad) where TV : struct where TS : struct, IAttentionSimd<TV>
     {
         for (int j = Math.Max(0, s.VisibleKeys(i)); j < jPad; j++) row[j] = float.NegativeInfinity;
@@ -70,6 +74,7 @@ internal readonly unsafe struct AttentionItem
     }
 
     /// <summary>Forward over query rows [qa, qb): writes O (o points at the whole tensor) and lse.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // see AttentionGemm
     public void Forward<TV, TS>(float* o, int qa, int qb) where TV : struct where TS : struct, IAttentionSimd<TV>
     {
         o += qOffset;
@@ -112,6 +117,7 @@ internal readonly unsafe struct AttentionItem
     /// Backward over query rows [qa, qb): adds into dQ (whole tensor) and into dK, dV (this head's
     /// [Tk, D] block, or a private partial); returns this item's share of dGate[h].
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // see AttentionGemm
     public double Backward<TV, TS>(float* dO, float* dQ, float* dK, float* dV, int qa, int qb)
         where TV : struct where TS : struct, IAttentionSimd<TV>
     {
