@@ -13,6 +13,9 @@ namespace NativeDsp.Kernels.Host;
 /// </summary>
 internal static unsafe class AttentionGemm
 {
+    // AggressiveOptimization: unoptimised (tier-0) code of these generic routines calls every vector
+    // operation through TS.*, ~50x slower, and a training step would run it for its first seconds.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run<TV, TS>(float* a, int ars, int acs, float* b, int ldb, float* c, int ldc,
                                    int m, int n, int k, float alpha, bool accumulate)
         where TV : struct where TS : struct, IAttentionSimd<TV>
@@ -42,6 +45,7 @@ internal static unsafe class AttentionGemm
         where TV : struct where TS : struct, IAttentionSimd<TV> =>
         TS.Store(c, accumulate ? TS.Fma(acc, alpha, TS.Load(c)) : TS.Mul(acc, alpha));
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Tile4x4<TV, TS>(float* a, int ars, int acs, float* b, int ldb, float* c, int ldc, int k, float alpha, bool accumulate)
         where TV : struct where TS : struct, IAttentionSimd<TV>
     {
@@ -73,6 +77,7 @@ internal static unsafe class AttentionGemm
         Put<TV, TS>(r3, c30, al, accumulate); Put<TV, TS>(r3 + w, c31, al, accumulate); Put<TV, TS>(r3 + 2 * w, c32, al, accumulate); Put<TV, TS>(r3 + 3 * w, c33, al, accumulate);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Tile1x4<TV, TS>(float* a, int acs, float* b, int ldb, float* c, int k, float alpha, bool accumulate)
         where TV : struct where TS : struct, IAttentionSimd<TV>
     {
@@ -90,6 +95,7 @@ internal static unsafe class AttentionGemm
         Put<TV, TS>(c + 2 * w, c2, al, accumulate); Put<TV, TS>(c + 3 * w, c3, al, accumulate);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void Tile1x1<TV, TS>(float* a, int acs, float* b, int ldb, float* c, int k, float alpha, bool accumulate)
         where TV : struct where TS : struct, IAttentionSimd<TV>
     {
@@ -98,6 +104,7 @@ internal static unsafe class AttentionGemm
         Put<TV, TS>(c, c0, TS.Splat(alpha), accumulate);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static void ScalarTail(float* a, int acs, float* b, int ldb, float* c, int from, int n, int k, float alpha, bool accumulate)
     {
         for (int j = from; j < n; j++)
