@@ -91,7 +91,13 @@ public sealed partial class HostKernels
             (item, _, tiles) =>
             {
                 int bh = item / chunks, qa = item % chunks * chunkRows, qb = Math.Min(s.QueryLength, qa + chunkRows);
-                if (qa >= qb) return tiles;
+                if (qa >= qb)
+                {
+                    // An empty chunk (more chunks than query blocks) still owns a dK/dV partial that the
+                    // reduction below sums: it must be zero, not whatever the pooled array held.
+                    if (partials is not null) partials.AsSpan((int)(2L * item * keyElems), 2 * keyElems).Clear();
+                    return tiles;
+                }
                 fixed (float* q = x.Q, k = x.K, v = x.V, mask = x.Mask, gate = x.Gate, lse = x.Lse)
                 {
                     var item0 = new AttentionItem(s, bh, tkPad, ld, q, k, v, mask, gate, lse, tiles);

@@ -61,6 +61,27 @@ public class AttentionTests
         }
     }
 
+    /// <summary>
+    /// Regression: with few (b, h) pairs the Host kernel splits queries into chunks with private dK/dV
+    /// partials from a pool. A chunk with no query rows (Tq = 70: 4 chunks of 32 rows) must still zero its
+    /// partial; a previous call with the same key size (Tq = 128: all 4 chunks busy) leaves non-zero data
+    /// in exactly that slot, so a missed clear shows up as a wrong dK/dV here.
+    /// </summary>
+    [Fact]
+    public void HostEmptyQueryChunkDoesNotAddStalePartials()
+    {
+        var k = TestBackends.Host;
+        var warm = new Case(1, 1, 128, 70, 64, false, false, true);
+        RunKernel(k, MakeInputs(warm, 21), warm.Shape, 0f);
+        var c = new Case(1, 1, 70, 70, 64, false, false, true);
+        var x = MakeInputs(c, 22);
+        var (dqRef, dkRef, dvRef, _) = AttentionReference.Backward(x.Q, x.K, x.V, x.Mask, x.Gate, x.DO, c.Shape);
+        var r = RunKernel(k, x, c.Shape, 0f);
+        AssertClose(dkRef, r.DK, Tolerance, "dK");
+        AssertClose(dvRef, r.DV, Tolerance, "dV");
+        AssertClose(dqRef, r.DQ, Tolerance, "dQ");
+    }
+
     [Theory, MemberData(nameof(TestBackends.All), MemberType = typeof(TestBackends))]
     public void GateOfOneEqualsUngated(string backend)
     {
