@@ -6,6 +6,7 @@ public static class Program
     /// <summary>Every command: name, one-line help, entry point (args after the verb; returns the exit code).</summary>
     static readonly (string Name, string Help, Func<string[], int> Run)[] Verbs =
     [
+        ("topk", "a head-mask relaxation (dsp, ste, concrete) and its gradient on given logits, as CSV", NativeDsp.Experiments.Commands.TopKCommand.Run),
         ("device", "print which compute backend would be used and why", NativeDsp.Experiments.Commands.DeviceCommand.Run),
     ];
 
