@@ -8,6 +8,8 @@ public static class Program
     [
         ("topk", "a head-mask relaxation (dsp, ste, concrete) and its gradient on given logits, as CSV", NativeDsp.Experiments.Commands.TopKCommand.Run),
         ("device", "print which compute backend would be used and why", NativeDsp.Experiments.Commands.DeviceCommand.Run),
+        ("data", "build the committed data sets from their sources, or print their statistics", NativeDsp.Experiments.Commands.DataCommand.Run),
+        ("bleu", "corpus BLEU of a hypothesis file against reference files (sacreBLEU's default)", NativeDsp.Experiments.Commands.BleuCommand.Run),
     ];
 
     public static int Main(string[] args)

@@ -1,0 +1,30 @@
+using System.Text.RegularExpressions;
+
+namespace NativeDsp.Experiments.Metrics;
+
+/// <summary>
+/// sacreBLEU's default tokenizer "13a" (the one of Moses' mteval-v13a.pl): unescape a few HTML entities,
+/// then put spaces around punctuation and symbols, around . and , unless they sit between digits, and
+/// after a dash that follows a digit. Ported rule for rule (same regular expressions, same order) so that
+/// scores match sacreBLEU's.
+/// </summary>
+public static class Tokenizer13a
+{
+    static readonly (Regex Pattern, string Replacement)[] Rules =
+    [
+        (new Regex(@"([\{-\~\[-\` -\&\(-\+\:-\@\/])", RegexOptions.CultureInvariant), " $1 "),
+        (new Regex(@"([^0-9])([\.,])", RegexOptions.CultureInvariant), "$1 $2 "),
+        (new Regex(@"([\.,])([^0-9])", RegexOptions.CultureInvariant), " $1 $2"),
+        (new Regex(@"([0-9])(-)", RegexOptions.CultureInvariant), "$1 $2 "),
+    ];
+
+    public static string Tokenize(string line)
+    {
+        line = line.Replace("<skipped>", "").Replace("-\n", "").Replace("\n", " ");
+        if (line.Contains('&'))
+            line = line.Replace("&quot;", "\"").Replace("&amp;", "&").Replace("&lt;", "<").Replace("&gt;", ">");
+        line = $" {line} ";
+        foreach (var (pattern, replacement) in Rules) line = pattern.Replace(line, replacement);
+        return string.Join(' ', line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+    }
+}
