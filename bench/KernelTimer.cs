@@ -15,6 +15,7 @@ public class KernelTimer : DispatchProxy
 {
     IKernels inner = null!;
     readonly Dictionary<string, (long Ticks, long Calls)> totals = [];
+    readonly Dictionary<string, (long Ticks, long Calls, double Flops)> gemms = [];
 
     public static (IKernels Kernels, KernelTimer Timer) Wrap(IKernels kernels)
     {
@@ -28,7 +29,14 @@ public class KernelTimer : DispatchProxy
 
     public IReadOnlyDictionary<string, (long Ticks, long Calls)> Totals => totals;
 
-    public void Reset() => totals.Clear();
+    /// <summary>GEMM calls by shape ("batch x m x n x k, transA/transB"), with their flop counts.</summary>
+    public IReadOnlyDictionary<string, (long Ticks, long Calls, double Flops)> Gemms => gemms;
+
+    public void Reset()
+    {
+        totals.Clear();
+        gemms.Clear();
+    }
 
     protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
     {
@@ -43,7 +51,17 @@ public class KernelTimer : DispatchProxy
             long elapsed = Stopwatch.GetTimestamp() - start;
             string name = targetMethod!.Name;
             totals[name] = totals.TryGetValue(name, out var t) ? (t.Ticks + elapsed, t.Calls + 1) : (elapsed, 1);
+            if (name == "MatMul") RecordGemm(args!, elapsed);
         }
+    }
+
+    void RecordGemm(object?[] a, long elapsed)
+    {
+        // MatMul(a, b, c, batch, m, n, k, transA, transB, ...)
+        int batch = (int)a[3]!, m = (int)a[4]!, n = (int)a[5]!, k = (int)a[6]!;
+        string key = $"{batch} x {m} x {n} x {k}, {((bool)a[7]! ? "T" : "N")}{((bool)a[8]! ? "T" : "N")}";
+        double flops = 2.0 * batch * m * n * k;
+        gemms[key] = gemms.TryGetValue(key, out var g) ? (g.Ticks + elapsed, g.Calls + 1, g.Flops + flops) : (elapsed, 1, flops);
     }
 
     object? Call(MethodInfo method, object?[]? args)

@@ -58,6 +58,11 @@ public static class TrainingStepProfile
             Console.WriteLine($"| {family} | {Ms(ticks):F1} | {100.0 * ticks / total:F1}% | {calls / (double)steps:F0} |");
         }
         Console.WriteLine($"| outside kernels (tape, shapes, host arrays, GC) | {Ms(total - inKernels):F1} | {100.0 * (total - inKernels) / total:F1}% | |");
+        Console.WriteLine();
+        Console.WriteLine("| GEMM (batch x m x n x k, op(A) op(B)) | ms per step | GFLOP/s |");
+        Console.WriteLine("|---|---:|---:|");
+        foreach (var (shape, g) in timer.Gemms.OrderByDescending(kv => kv.Value.Ticks))
+            Console.WriteLine($"| {shape} | {Ms(g.Ticks):F1} | {g.Flops / (g.Ticks / (double)Stopwatch.Frequency) / 1e9:F1} |");
         long attention = families.Where(f => f.Family.StartsWith("attention", StringComparison.Ordinal)).Sum(f => f.Ticks);
         Console.WriteLine();
         Console.WriteLine($"attention forward + backward: {Ms(attention):F1} ms = {100.0 * attention / total:F1}% of the step");

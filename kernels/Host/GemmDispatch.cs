@@ -23,7 +23,7 @@ static unsafe class GemmDispatch
     {
         long itemWork = (long)m * n * k;
         int threads = Environment.ProcessorCount;
-        if (!Blocked || itemWork < SmallWork || m < MinRows)
+        if (!Blocked || itemWork < SmallWork || m < MinRows || n < MinCols)
         {
             RunSmall(a, b, c, batch, m, n, k, transA, transB, strideA, strideB, strideC, alpha, beta, threads);
             return;

@@ -64,7 +64,7 @@ static unsafe class GemmSmall
         int j = 0;
         if (Vector512.IsHardwareAccelerated)
             for (; j <= n - 16; j += 16) Vector512.Store(Vector512.Load(y + j) * s, y + j);
-        else if (Vector256.IsHardwareAccelerated)
+        if (Vector256.IsHardwareAccelerated)
             for (; j <= n - 8; j += 8) Vector256.Store(Vector256.Load(y + j) * s, y + j);
         for (; j < n; j++) y[j] *= s;
     }
@@ -84,7 +84,7 @@ static unsafe class GemmSmall
             for (; j <= n - 16; j += 16)
                 Vector512.Store(Vector512.FusedMultiplyAdd(vs, Vector512.Load(x + j), Vector512.Load(y + j)), y + j);
         }
-        else if (Vector256.IsHardwareAccelerated)
+        if (Vector256.IsHardwareAccelerated)
         {
             var vs = Vector256.Create(s);
             for (; j <= n - 8; j += 8)

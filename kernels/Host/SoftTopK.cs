@@ -1,4 +1,3 @@
-using System.Numerics;
 using System.Numerics.Tensors;
 using NativeDsp.Kernels.Pruning;
 
@@ -15,7 +14,10 @@ namespace NativeDsp.Kernels.Host;
 //   - for i != m, p_i <= 1/2 (p_i <= p_m and p_i + p_m <= 1), so 1 - p_i has no cancellation;
 //   - for m, q = 1 - p_m = S / Z exactly to rounding, and log q = log S - log Z (used when p_m > 1/2,
 //     i.e. S < 1); S underflowing to 0 means q < eps, where the clamp gives log(eps) anyway.
-// The saved q keeps that accuracy for the backward pass.
+// The saved q keeps that accuracy for the backward pass. Terms exp(d) < e^-700 are flushed to 0 (see
+// SoftTopKLayout.FlushBelow); where that could matter, when 1 - p_m lies in (eps, 1e-280], log q is
+// recomputed by a log-sum-exp of the shifted scores and the row keeps p_i / q for i != m
+// (SoftTopKLayout.RatioBand), so the result stays exact to rounding there too.
 //
 // ---- Backward. With a_j = r_j / tau, p_j = softmax(a_j), r_{j+1} = r_j + L_j, going j = K..1 with
 // dr = dL/dr_{j+1} (0 for j = K):
@@ -31,6 +33,8 @@ namespace NativeDsp.Kernels.Host;
 // p_i / q <= 1 (p_i <= 1 - p_m) is formed before multiplying, so no intermediate exceeds |dr| by more than
 // a factor of H. |dr| is saturated at GradientLimit each iteration: at exact ties the true derivative
 // grows like tau^-K (see SoftTopKLayout.GradientLimit), everywhere else the bound is never reached.
+// In a ratio-band iteration p_i < 1e-280 for i != m, so every term but [m] dr_m p_m (p_i / q) is dropped:
+//   i != m:  da_i = dr_m p_m ratio_i,    i == m:  da_m = p_m dmask_m (1 - p_m) - dr_m p_m.
 public sealed partial class HostKernels
 {
     public void SoftTopKForward(DeviceBuffer<float> logits, DeviceBuffer<float>? noise, DeviceBuffer<float> mask,
@@ -47,7 +51,6 @@ public sealed partial class HostKernels
         var s = A(saved);
         int h = heads;
         double invTau = 1.0 / tau;
-        var work = s.AsSpan(SoftTopKLayout.WorkspaceOffset(h, k), h);
 
         var first = s.AsSpan(0, h);
         if (g is null)
@@ -63,36 +66,67 @@ public sealed partial class HostKernels
             double xMax = row[m];
             bool last = j == k - 1;
             var next = last ? Span<double>.Empty : s.AsSpan(SoftTopKLayout.ProbabilitiesOffset(h, j + 1), h);
-            if (!last) TensorPrimitives.Subtract(row, xMax, next);
 
-            TensorPrimitives.Subtract(row, xMax, row);
-            TensorPrimitives.Exp<double>(row, row);
-            row[m] = 0.0;
-            double rest = TensorPrimitives.Sum<double>(row); // S, without the max's own 1
+            row[m] = double.NegativeInfinity; // leaves e_m out of S; e_m = 1 and d_m = 0 exactly
+            double rest = ShiftExpSum(row, xMax, next);
+            row[m] = 1.0;
+            if (!last) next[m] = 0.0;
+
+            bool ratios = !last && rest < SoftTopKLayout.RatioBand && RatioBand(row, next, m, invTau, out rest);
             double z = 1.0 + rest, invZ = 1.0 / z;
-            TensorPrimitives.Multiply(row, invZ, row);
-            row[m] = invZ;
-            s[SoftTopKLayout.ArgmaxOffset(h, k, j)] = m;
-            s[SoftTopKLayout.OneMinusPmaxOffset(h, k, j)] = rest * invZ;
-
-            if (!last)
+            if (!ratios)
             {
-                TensorPrimitives.Subtract(1.0, row, work);
-                TensorPrimitives.Log<double>(work, work);
-                TensorPrimitives.MultiplyAdd(work, invTau, next, next);
+                ScaleAndPenalise(row, invZ, next, invTau);
                 // Only when p_m > 1/2 (S < 1) does 1 - p_m cancel; otherwise the vector pass's log(1 - p_m)
                 // is exact too, and keeping one formula for all heads keeps exact ties exactly tied (at
                 // tau = 1e-8 a tie broken by one rounding is amplified ~1/tau per iteration).
-                // x_m - x_max = 0; log(0) = -inf when S underflows, and the clamp takes over.
-                if (rest < 1.0) next[m] = Math.Max(Math.Log(rest) - Math.Log(z), SoftTopKLayout.LogEps) * invTau;
+                // log(0) = -inf when S is 0, and the clamp takes over.
+                if (!last && rest < 1.0) next[m] = Math.Max(Math.Log(rest) - Math.Log(z), SoftTopKLayout.LogEps) * invTau;
             }
+            s[SoftTopKLayout.ArgmaxOffset(h, k, j)] = SoftTopKLayout.EncodeArgmax(m, ratios);
+            s[SoftTopKLayout.OneMinusPmaxOffset(h, k, j)] = rest * invZ;
         }
 
+        var work = s.AsSpan(SoftTopKLayout.WorkspaceOffset(h, k), h);
         work.Clear();
         for (int j = 0; j < k; j++)
-            TensorPrimitives.Add(work, s.AsSpan(SoftTopKLayout.ProbabilitiesOffset(h, j), h), work);
+        {
+            double code = s[SoftTopKLayout.ArgmaxOffset(h, k, j)];
+            if (SoftTopKLayout.RowHoldsRatios(code))
+                work[SoftTopKLayout.DecodeArgmax(code)] += 1.0; // p_m = 1 / (1 + S) = 1, and the others < 1e-280
+            else
+                TensorPrimitives.Add(work, s.AsSpan(SoftTopKLayout.ProbabilitiesOffset(h, j), h), work);
+        }
         var y = A(mask);
         for (int i = 0; i < h; i++) y[i] = (float)work[i];
+    }
+
+    /// <summary>
+    /// S (= 1 - p_m to rounding, as Z = 1) came out below RatioBand with the flushed terms missing: recompute
+    /// it exactly from the shifted scores d in <paramref name="next"/> (d_m = 0). If the clamp is open
+    /// (S > eps), write the ratio row and x_{j+1}[m] and return true; otherwise return false with the exact S
+    /// (<= eps), and the caller's ordinary pass applies the clamp.
+    /// </summary>
+    static bool RatioBand(Span<double> row, Span<double> next, int m, double invTau, out double rest)
+    {
+        int h = row.Length;
+        double second = double.NegativeInfinity;
+        for (int i = 0; i < h; i++)
+            if (i != m && next[i] > second) second = next[i];
+        rest = 0.0;
+        // S <= (H - 1) e^second: below eps for sure, nothing to recompute.
+        if (second < SoftTopKLayout.LogEps - Math.Log(h)) return false;
+        double sum = 0.0;
+        for (int i = 0; i < h; i++)
+            if (i != m) sum += Math.Exp(next[i] - second);
+        double logRest = second + Math.Log(sum);
+        rest = Math.Exp(logRest);
+        if (!(rest > SoftTopKLayout.Eps)) return false;
+        for (int i = 0; i < h; i++)
+            row[i] = i == m ? 1.0 : Math.Exp(next[i] - logRest);
+        // For i != m, log(1 - p_i) = -p_i < 1e-280 leaves next[i] unchanged; log Z = log(1 + S) = 0.
+        next[m] = logRest * invTau;
+        return true;
     }
 
     public void SoftTopKBackward(DeviceBuffer<double> saved, DeviceBuffer<float> dmask, DeviceBuffer<float> dlogits,
@@ -113,80 +147,39 @@ public sealed partial class HostKernels
         dr.Clear();
         var dmaskArray = A(dmask);
         for (int i = 0; i < h; i++) dm[i] = dmaskArray[i];
+        const double limit = SoftTopKLayout.GradientLimit;
 
         for (int j = k - 1; j >= 0; j--)
         {
             var p = s.AsSpan(SoftTopKLayout.ProbabilitiesOffset(h, j), h);
-            int m = (int)s[SoftTopKLayout.ArgmaxOffset(h, k, j)];
+            double code = s[SoftTopKLayout.ArgmaxOffset(h, k, j)];
+            int m = SoftTopKLayout.DecodeArgmax(code);
             double q = s[SoftTopKLayout.OneMinusPmaxOffset(h, k, j)];
             double pm = p[m], drm = dr[m];
-            bool open = q > SoftTopKLayout.Eps; // the clamp max(1 - p_m, eps) passes the gradient
 
+            if (SoftTopKLayout.RowHoldsRatios(code))
+            {
+                double toOthers = drm * pm;
+                for (int i = 0; i < h; i++)
+                    if (i != m) dr[i] = Math.Clamp(dr[i] + toOthers * p[i] * invTau, -limit, limit);
+                dr[m] = Math.Clamp(drm + (pm * dm[m] * q - drm * pm) * invTau, -limit, limit);
+                continue;
+            }
+
+            bool open = q > SoftTopKLayout.Eps; // the clamp max(1 - p_m, eps) passes the gradient
             // Element m is handled apart: with p_m = 0 in the vector passes it contributes nothing there
             // (its odds could be 1/0), and its row entry is restored at the end.
             p[m] = 0.0;
             var (dotMaskP, t) = OddsAndSums(p, dm, dr, odds);
             double c = dotMaskP + dm[m] * pm;
             double shared = t - c;
-            double toOthers = open ? drm * pm : 0.0;
-            double invQ = open ? 1.0 / q : 0.0;
-            UpdateDr(p, dm, dr, odds, shared, toOthers, invQ, invTau);
+            UpdateDr(p, dm, dr, odds, shared, open ? drm * pm : 0.0, open ? 1.0 / q : 0.0, invTau);
             double daM = pm * (dm[m] + shared) - (open ? drm * pm : 0.0);
-            dr[m] = Math.Clamp(drm + daM * invTau, -SoftTopKLayout.GradientLimit, SoftTopKLayout.GradientLimit);
+            dr[m] = Math.Clamp(drm + daM * invTau, -limit, limit);
             p[m] = pm;
         }
 
         var dw = A(dlogits);
         for (int i = 0; i < h; i++) dw[i] += (float)dr[i];
-    }
-
-    /// <summary>odds_i = p_i / (1 - p_i); returns (sum_i dm_i p_i, sum_i dr_i odds_i).</summary>
-    static (double DotMaskP, double T) OddsAndSums(ReadOnlySpan<double> p, ReadOnlySpan<double> dm, ReadOnlySpan<double> dr, Span<double> odds)
-    {
-        int n = p.Length, i = 0;
-        var one = Vector<double>.One;
-        var accC = Vector<double>.Zero;
-        var accT = Vector<double>.Zero;
-        for (; i <= n - Vector<double>.Count; i += Vector<double>.Count)
-        {
-            var pv = new Vector<double>(p[i..]);
-            var o = pv / (one - pv);
-            o.CopyTo(odds[i..]);
-            accC += new Vector<double>(dm[i..]) * pv;
-            accT += new Vector<double>(dr[i..]) * o;
-        }
-        double c = Vector.Sum(accC), t = Vector.Sum(accT);
-        for (; i < n; i++)
-        {
-            double o = p[i] / (1.0 - p[i]);
-            odds[i] = o;
-            c += dm[i] * p[i];
-            t += dr[i] * o;
-        }
-        return (c, t);
-    }
-
-    /// <summary>dr_i += (p_i (dm_i + shared) - dr_i odds_i + toOthers (p_i invQ)) / tau, saturated; see the derivation above.</summary>
-    static void UpdateDr(ReadOnlySpan<double> p, ReadOnlySpan<double> dm, Span<double> dr, ReadOnlySpan<double> odds,
-                         double shared, double toOthers, double invQ, double invTau)
-    {
-        int n = p.Length, i = 0;
-        var limit = new Vector<double>(SoftTopKLayout.GradientLimit);
-        var vShared = new Vector<double>(shared);
-        var vToOthers = new Vector<double>(toOthers);
-        var vInvQ = new Vector<double>(invQ);
-        var vInvTau = new Vector<double>(invTau);
-        for (; i <= n - Vector<double>.Count; i += Vector<double>.Count)
-        {
-            var pv = new Vector<double>(p[i..]);
-            var drv = new Vector<double>(dr[i..]);
-            var da = pv * (new Vector<double>(dm[i..]) + vShared) - drv * new Vector<double>(odds[i..]) + vToOthers * (pv * vInvQ);
-            Vector.Min(Vector.Max(drv + da * vInvTau, -limit), limit).CopyTo(dr[i..]);
-        }
-        for (; i < n; i++)
-        {
-            double da = p[i] * (dm[i] + shared) - dr[i] * odds[i] + toOthers * (p[i] * invQ);
-            dr[i] = Math.Clamp(dr[i] + da * invTau, -SoftTopKLayout.GradientLimit, SoftTopKLayout.GradientLimit);
-        }
     }
 }

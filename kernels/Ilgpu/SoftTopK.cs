@@ -87,27 +87,60 @@ public sealed partial class IlgpuKernels
             double part = 0.0;
             for (int i = t; i < h; i += n)
             {
-                double x = saved[row + i] - xMax;
-                if (!last) saved[next + i] = x;
-                double e = Math.Exp(x);
+                double d = i == m ? 0.0 : saved[row + i] - xMax;
+                if (!last) saved[next + i] = d;
+                double e = i == m ? 1.0 : d >= SoftTopKLayout.FlushBelow ? Math.Exp(d) : 0.0;
                 saved[row + i] = e;
                 if (i != m) part += e;
             }
             double rest = Sum(values, part);
-            double z = 1.0 + rest, invZ = 1.0 / z;
-            for (int i = t; i < h; i += n)
+
+            // The ratio band (SoftTopKLayout.RatioBand): S recomputed exactly by a log-sum-exp. Every
+            // condition below comes from a group reduction, so the whole group takes the same branch.
+            bool ratios = false;
+            if (!last && rest < SoftTopKLayout.RatioBand)
             {
-                double p = i == m ? invZ : saved[row + i] * invZ;
-                saved[row + i] = p;
-                if (!last)
+                double second = double.NegativeInfinity;
+                for (int i = t; i < h; i += n)
+                    if (i != m) second = Math.Max(second, saved[next + i]);
+                second = Max(values, second);
+                rest = 0.0;
+                if (second >= SoftTopKLayout.LogEps - Math.Log(h))
                 {
-                    double l = i == m && rest < 1.0 ? Math.Max(Math.Log(rest) - Math.Log(z), SoftTopKLayout.LogEps) : Math.Log(1.0 - p);
-                    saved[next + i] += l * a.InvTau;
+                    double partSum = 0.0;
+                    for (int i = t; i < h; i += n)
+                        if (i != m) partSum += Math.Exp(saved[next + i] - second);
+                    double logRest = second + Math.Log(Sum(values, partSum));
+                    rest = Math.Exp(logRest);
+                    if (rest > SoftTopKLayout.Eps)
+                    {
+                        ratios = true;
+                        for (int i = t; i < h; i += n)
+                        {
+                            saved[row + i] = i == m ? 1.0 : Math.Exp(saved[next + i] - logRest);
+                            if (i == m) saved[next + i] = logRest * a.InvTau;
+                        }
+                    }
+                }
+            }
+
+            double z = 1.0 + rest, invZ = 1.0 / z;
+            if (!ratios)
+            {
+                for (int i = t; i < h; i += n)
+                {
+                    double p = i == m ? invZ : saved[row + i] * invZ;
+                    saved[row + i] = p;
+                    if (!last)
+                    {
+                        double l = i == m && rest < 1.0 ? Math.Max(Math.Log(rest) - Math.Log(z), SoftTopKLayout.LogEps) : Math.Log(1.0 - p);
+                        saved[next + i] += l * a.InvTau;
+                    }
                 }
             }
             if (t == 0)
             {
-                saved[SoftTopKLayout.ArgmaxOffset(h, k, j)] = m;
+                saved[SoftTopKLayout.ArgmaxOffset(h, k, j)] = SoftTopKLayout.EncodeArgmax(m, ratios);
                 saved[SoftTopKLayout.OneMinusPmaxOffset(h, k, j)] = rest * invZ;
             }
             Group.Barrier();
@@ -116,7 +149,14 @@ public sealed partial class IlgpuKernels
         for (int i = t; i < h; i += n)
         {
             double sum = 0.0;
-            for (int j = 0; j < k; j++) sum += saved[j * h + i];
+            for (int j = 0; j < k; j++)
+            {
+                double code = saved[SoftTopKLayout.ArgmaxOffset(h, k, j)];
+                if (SoftTopKLayout.RowHoldsRatios(code))
+                    sum += i == SoftTopKLayout.DecodeArgmax(code) ? 1.0 : 0.0; // p_m = 1, the others < 1e-280
+                else
+                    sum += saved[j * h + i];
+            }
             mask[i] = (float)sum;
         }
     }
@@ -133,10 +173,25 @@ public sealed partial class IlgpuKernels
         for (int j = k - 1; j >= 0; j--)
         {
             int row = j * h;
-            int m = (int)saved[SoftTopKLayout.ArgmaxOffset(h, k, j)];
+            double code = saved[SoftTopKLayout.ArgmaxOffset(h, k, j)];
+            int m = SoftTopKLayout.DecodeArgmax(code);
             double q = saved[SoftTopKLayout.OneMinusPmaxOffset(h, k, j)];
             bool open = q > SoftTopKLayout.Eps;
             double pm = saved[row + m], drm = saved[dr + m];
+            Group.Barrier(); // every thread has read dr_m before its owner changes it
+
+            if (SoftTopKLayout.RowHoldsRatios(code))
+            {
+                // Row j holds p_i / q (i != m), p_m = 1: only the dr_m terms survive (see Host/SoftTopK.cs).
+                double fromMax = drm * pm;
+                for (int i = t; i < h; i += n)
+                {
+                    double v = i == m ? drm + (pm * dmask[m] * q - drm * pm) * a.InvTau : saved[dr + i] + fromMax * saved[row + i] * a.InvTau;
+                    saved[dr + i] = Math.Min(Math.Max(v, -SoftTopKLayout.GradientLimit), SoftTopKLayout.GradientLimit);
+                }
+                Group.Barrier();
+                continue;
+            }
 
             double c = 0.0, tt = 0.0;
             for (int i = t; i < h; i += n)
@@ -148,7 +203,6 @@ public sealed partial class IlgpuKernels
                 c += dmask[i] * p;
                 tt += saved[dr + i] * o;
             }
-            // The reductions end with a barrier: every thread has read dr_m before it changes.
             c = Sum(sumsA, c) + dmask[m] * pm;
             tt = Sum(sumsB, tt);
             double shared = tt - c;
@@ -187,6 +241,22 @@ public sealed partial class IlgpuKernels
         double total = scratch[0];
         Group.Barrier();
         return total;
+    }
+
+    /// <summary>Maximum over the group; every thread gets it. Ends with a barrier.</summary>
+    static double Max(ArrayView<double> scratch, double value)
+    {
+        int t = Group.IdxX;
+        scratch[t] = value;
+        Group.Barrier();
+        for (int half = Group.DimX / 2; half > 0; half >>= 1)
+        {
+            if (t < half) scratch[t] = Math.Max(scratch[t], scratch[t + half]);
+            Group.Barrier();
+        }
+        double max = scratch[0];
+        Group.Barrier();
+        return max;
     }
 
     /// <summary>Index of the largest value over the group, the lowest index among equal values. Ends with a barrier.</summary>

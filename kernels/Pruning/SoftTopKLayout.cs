@@ -9,7 +9,8 @@ namespace NativeDsp.Kernels.Pruning;
 /// Layout of <c>saved</c> (doubles), for H heads and K iterations:
 /// <list type="bullet">
 /// <item>[j*H, (j+1)*H), j in [0, K): p_j, the probabilities of iteration j (0-based).</item>
-/// <item>K*H + 2j: the index m_j of the largest score of iteration j (lowest index among ties), as a double.</item>
+/// <item>K*H + 2j: the index m_j of the largest score of iteration j (lowest index among ties), as a double;
+///   stored as -(m_j + 1) when row j holds ratios instead of probabilities (see <see cref="RatioBand"/>).</item>
 /// <item>K*H + 2j + 1: q_j = 1 - p_j[m_j], computed without cancellation (see the kernels).</item>
 /// <item>K*(H+2) .. + 3H: workspace. The forward pass uses it for temporaries and the backward pass for
 ///   dL/dr, dL/dmask in double and the odds p/(1-p), so that neither allocates.</item>
@@ -35,6 +36,26 @@ public static class SoftTopKLayout
     /// accumulation into dlogits.
     /// </summary>
     public const double GradientLimit = 1e30;
+
+    /// <summary>
+    /// exp(d) for a score d below this distance from the maximum (e^-700 ~ 1e-304) is taken as 0. Vectorised
+    /// exp falls to a slow scalar path near the subnormal range, and the flushed terms change no mask or
+    /// gradient value: they are below 1e-304 next to a normaliser Z >= 1, and below 1e-24 relative to
+    /// 1 - p_max whenever 1 - p_max >= <see cref="RatioBand"/>.
+    /// </summary>
+    public const double FlushBelow = -700.0;
+
+    /// <summary>
+    /// When 1 - p_max of a non-final iteration falls below this but stays above <see cref="Eps"/> (the clamp
+    /// is open), the flushed terms would matter: log(1 - p_max) is then recomputed exactly by a
+    /// log-sum-exp, and the row saves p_i / (1 - p_max) for i != m (the only use the backward pass has for
+    /// those p_i, which are below 1e-280 themselves) with p_m = 1.
+    /// </summary>
+    public const double RatioBand = 1e-280;
+
+    public static double EncodeArgmax(int m, bool rowHoldsRatios) => rowHoldsRatios ? -(m + 1.0) : m;
+    public static int DecodeArgmax(double saved) => saved < 0 ? (int)(-saved) - 1 : (int)saved;
+    public static bool RowHoldsRatios(double savedArgmax) => savedArgmax < 0;
 
     public static long SavedLength(int heads, int k) => (long)k * heads + 2L * k + 3L * heads;
 

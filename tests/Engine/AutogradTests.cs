@@ -77,6 +77,17 @@ public sealed class AutogradTests : IDisposable
     }
 
     [Fact]
+    public void BackwardAfterTapeReset_Throws()
+    {
+        var x = Leaf(X, 4);
+        var loss = Ops.Sum(x * x);
+        device.Tape.Reset();
+        var e = Assert.Throws<ObjectDisposedException>(() => loss.Backward());
+        Assert.Contains("tape reset", e.Message);
+        Assert.Null(x.Grad);
+    }
+
+    [Fact]
     public void NoGrad_RecordsNothing()
     {
         var x = Leaf(X, 4);

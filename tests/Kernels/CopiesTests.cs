@@ -28,7 +28,7 @@ public class CopiesTests
         foreach (var backend in TestBackends.All)
             foreach (int n in new[] { 1, 3, 17, 33, 127, 40_000 })
                 foreach (bool accumulate in new[] { false, true })
-                    data.Add(backend, n, accumulate);
+                    if (Fits(backend, n)) data.Add(backend, n, accumulate);
         return data;
     }
 
@@ -51,7 +51,7 @@ public class CopiesTests
         foreach (var backend in TestBackends.All)
             foreach (var (rows, cols) in new[] { (1, 1), (3, 17), (17, 3), (33, 127), (260, 130) })
                 foreach (bool accumulate in new[] { false, true })
-                    data.Add(backend, rows, cols, accumulate);
+                    if (Fits(backend, 3L * rows * cols)) data.Add(backend, rows, cols, accumulate);
         return data;
     }
 
@@ -75,7 +75,7 @@ public class CopiesTests
         foreach (var backend in TestBackends.All)
             foreach (var (d0, d1, d2, d3) in new[] { (1, 1, 1, 1), (2, 3, 5, 7), (3, 17, 4, 33), (4, 65, 6, 32) })
                 foreach (bool accumulate in new[] { false, true })
-                    data.Add(backend, d0, d1, d2, d3, accumulate);
+                    if (Fits(backend, (long)d0 * d1 * d2 * d3)) data.Add(backend, d0, d1, d2, d3, accumulate);
         return data;
     }
 

@@ -91,15 +91,27 @@ public class MatMulTests
               0, k * n, m * n, -2f, 1f);
     }
 
-    [Theory, MemberData(nameof(TestBackends.All), MemberType = typeof(TestBackends))]
-    public void ManySmallBatchedProductsLikeAttention(string backend)
+    public static TheoryData<string, int, int, int> AttentionCases()
     {
-        // Scores = Q K^T / sqrt(d) for batch * heads = 24 items of [T, d] x [d, T]: the shape attention makes.
+        // (batch * heads, T, d): below the packing threshold on one thread, below it on all threads
+        // (items split over threads), and packed with the batch split over threads.
+        var data = new TheoryData<string, int, int, int>();
+        foreach (var backend in TestBackends.All)
+            foreach (var (batch, t, d) in new[] { (24, 13, 8), (64, 15, 6), (16, 20, 16) })
+                data.Add(backend, batch, t, d);
+        return data;
+    }
+
+    [Theory, MemberData(nameof(AttentionCases))]
+    public void ManySmallBatchedProductsLikeAttention(string backend, int batch, int t, int d)
+    {
+        // Scores = Q K^T / sqrt(d) for batch * heads items of [T, d] x [d, T], then scores x V.
         var kernels = TestBackends.Get(backend);
-        int batch = 24, t = 13, d = 8;
-        var rng = new Random(3);
+        var rng = new Random(batch * 1000 + t * 10 + d);
         Check(kernels, RandomValues(rng, batch * t * d), RandomValues(rng, batch * t * d), Filled(batch * t * t, float.NaN),
               batch, t, t, d, false, true, t * d, t * d, t * t, 1f / MathF.Sqrt(d), 0f);
+        Check(kernels, RandomValues(rng, batch * t * t), RandomValues(rng, batch * t * d), Filled(batch * t * d, float.NaN),
+              batch, t, d, t, false, false, t * t, t * d, t * d, 1f, 0f);
     }
 
     [Theory, MemberData(nameof(TestBackends.All), MemberType = typeof(TestBackends))]
@@ -126,6 +138,17 @@ public class MatMulTests
         // Two batch items written to the same C.
         error = Assert.ThrowsAny<ArgumentException>(() => kernels.MatMul(a, b, c, 2, 2, 2, 1, false, false, 2, 2, 0));
         Assert.Contains("MatMul", error.Message);
+    }
+
+    [Fact]
+    public void HostBatchOfLargeItemsSplitsEachIntoTiles()
+    {
+        // Two items of > 2^21 multiply-adds: Host runs them one after the other, each cut into tiles over
+        // the threads (not one item per thread); with strideB = 0 and beta = 1. Host only: too large for ILGPU-CPU.
+        int batch = 2, m = 130, n = 140, k = 120;
+        var rng = new Random(23);
+        Check(TestBackends.Host, RandomValues(rng, batch * m * k), RandomValues(rng, k * n), RandomValues(rng, batch * m * n),
+              batch, m, n, k, true, false, m * k, 0, m * n, 1f, 1f);
     }
 
     [Fact]

@@ -11,6 +11,14 @@ public static class PrimitiveTestSupport
     /// <summary>Single-precision unit roundoff, 2^-24.</summary>
     public const double FloatEps = 1.0 / (1 << 24);
 
+    /// <summary>
+    /// ILGPU's CPU accelerator runs ~200x slower than Host, so it gets only the shapes up to this many elements;
+    /// the larger shapes are there to exercise Host's parallel paths (above HostParallel's 32k-element threshold).
+    /// </summary>
+    public const long IlgpuCpuMaxElements = 8192;
+
+    public static bool Fits(string backend, long elements) => backend != "ilgpu-cpu" || elements <= IlgpuCpuMaxElements;
+
     /// <summary>Uniform floats in [lo, hi) from a seeded System.Random (reproducible).</summary>
     public static float[] RandomFloats(int n, int seed, float lo = -2f, float hi = 2f)
     {

@@ -285,6 +285,44 @@ public class SoftTopKTests
         }
     }
 
+    /// <summary>
+    /// The ratio band: 1 - p_max between eps and 1e-280, made of terms the vector exp flushes (gaps > 700).
+    /// Here the plain iteration clamps (1 - p rounds to 0) and is wrong by O(1); the kernels must agree with
+    /// the log-space statement of the math, and their gradient with its central differences.
+    /// </summary>
+    [Theory, MemberData(nameof(TestBackends.All), MemberType = typeof(TestBackends))]
+    public void RatioBandIsExact(string backend)
+    {
+        var k = TestBackends.Get(backend);
+        // Iteration 1: S = e^-703 + e^-705 + e^-706 ~ 6e-306, so 1 - p_0 is inside the band; afterwards
+        // head 0 sits at log S ~ -702.9, next to head 3.
+        float[] w = [0f, -705f, -706f, -703f, -720f];
+        var dmask = Normal(w.Length, 1.0, seed: 12);
+        foreach (int topK in new[] { 2, 3, 4 })
+        {
+            var got = Run(k, w, null, topK, 1.0, dmask);
+            var exact = SoftTopKReference.MaskLogSpace(ToDouble(w), topK, 1.0);
+            var plain = SoftTopKReference.Forward(ToDouble(w), topK, 1.0).Mask;
+            Assert.True(Math.Abs(plain[0] - exact[0]) > 0.1, "the case does not exercise the band (the plain iteration agrees)");
+            for (int i = 0; i < w.Length; i++)
+                Assert.True(Math.Abs(got.Mask[i] - exact[i]) <= 2e-6, $"K={topK}: mask[{i}] = {got.Mask[i]:R}, log-space reference {exact[i]:R}");
+
+            // Central differences of the log-space reference: the mask varies on the scale 1 (tau = 1); a
+            // step of 1e-5 leaves errors ~1e-9, far below the float32 gradient's own 1e-6 relative rounding.
+            const double step = 1e-5;
+            for (int i = 0; i < w.Length; i++)
+            {
+                var plus = ToDouble(w);
+                var minus = ToDouble(w);
+                plus[i] += step;
+                minus[i] -= step;
+                double fd = (SoftTopKReference.MaskLogSpace(plus, topK, 1.0).Select((m, c) => dmask[c] * m).Sum()
+                             - SoftTopKReference.MaskLogSpace(minus, topK, 1.0).Select((m, c) => dmask[c] * m).Sum()) / (2 * step);
+                Assert.True(Math.Abs(got.Grad![i] - fd) <= 1e-5 * (1 + Math.Abs(fd)), $"K={topK}: grad[{i}] = {got.Grad[i]:R}, central difference {fd:R}");
+            }
+        }
+    }
+
     [Theory, MemberData(nameof(TestBackends.All), MemberType = typeof(TestBackends))]
     public void BackwardAccumulatesAndCanBeRepeated(string backend)
     {

@@ -66,6 +66,35 @@ public static class SoftTopKReference
         return dr;
     }
 
+    /// <summary>
+    /// The same relaxation in log space, O(H^2) per iteration: log(1 - p_i) = logsumexp_{k != i}(a_k) -
+    /// logsumexp(a), which does not cancel when p_i is near 1. A second, independent statement of the math
+    /// for the regime where <see cref="Forward"/> is wrong (1 - p_max below ~1e-16), e.g. the kernels'
+    /// ratio band. Needs scores a = r / tau of moderate size (tau ~ 1): it subtracts logsumexps.
+    /// </summary>
+    public static double[] MaskLogSpace(double[] r0, int k, double tau)
+    {
+        int h = r0.Length;
+        var r = (double[])r0.Clone();
+        var mask = new double[h];
+        for (int j = 0; j < k; j++)
+        {
+            var a = r.Select(x => x / tau).ToArray();
+            double lse = LogSumExp(a, exclude: -1);
+            for (int i = 0; i < h; i++) mask[i] += Math.Exp(a[i] - lse);
+            if (j < k - 1)
+                for (int i = 0; i < h; i++) r[i] += Math.Max(LogSumExp(a, exclude: i) - lse, Math.Log(Eps));
+        }
+        return mask;
+    }
+
+    static double LogSumExp(double[] a, int exclude)
+    {
+        double max = a.Where((_, i) => i != exclude).DefaultIfEmpty(double.NegativeInfinity).Max();
+        if (double.IsNegativeInfinity(max)) return max;
+        return max + Math.Log(a.Where((_, i) => i != exclude).Sum(x => Math.Exp(x - max)));
+    }
+
     /// <summary>The hard top-K of r: 1 for the K largest (lower index first on ties).</summary>
     public static double[] HardTopK(double[] r, int k)
     {
