@@ -1,5 +1,6 @@
 using NativeDsp.Engine;
 using NativeDsp.Model.Pruning;
+using NativeDsp.Model.Training;
 using NativeDsp.Model.Transformer;
 
 namespace NativeDsp.Tests.Pruning;
@@ -104,7 +105,7 @@ public class ExactKTests
         var rng = new System.Random(2);
         var ids = Enumerable.Range(0, 8 * 5).Select(i => i % 5 == 0 ? 1 : rng.Next(3, 10)).ToArray();
         var labels = Enumerable.Range(0, 8).Select(_ => rng.Next(3)).ToArray();
-        Model.Training.BatchLoss Loss(int b, Tensor gate)
+        BatchLoss Loss(int b, Tensor gate)
         {
             var target = device.Tape.Own(IntTensor.FromArray(device, labels, 8));
             return new(Ops.CrossEntropy(model.Forward(ids, null, 8, 5, gate), target), 40);
