@@ -41,7 +41,8 @@ public class ExactKTests
                 foreach (long step in new long[] { 1, 50, 100, 1000 })
                 {
                     var soft = dsp.Mask(step, training: true).ToArray();
-                    Assert.All(soft, x => Assert.InRange(x, 0f, 1f));
+                    // The kernel works in float64 and rounds to float32 at the end: 1 may come out one ulp above.
+                    Assert.All(soft, x => Assert.InRange(x, 0f, 1f + 1e-6f));
                     Assert.InRange(soft.Sum(), k - 1e-4, k + 1e-4);
                 }
                 Assert.Equal(HeadSelection.ToGate(dsp.FinalKeep()), dsp.Mask(5, training: false).ToArray());

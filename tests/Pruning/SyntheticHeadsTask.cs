@@ -23,7 +23,7 @@ public sealed class SyntheticHeadsTask : IDisposable
         Device = new Device(TestBackends.Host);
         Model = new NliClassifier(Device, new NliClassifierConfig
         {
-            Layers = 2, DModel = 16, Heads = 4, Ffn = 32, Vocab = Vocab, MaxPositions = 8, Dropout = 0f, Seed = 7,
+            Layers = 2, DModel = 16, Heads = 4, Ffn = 32, Vocab = Vocab, MaxPositions = 8, Dropout = 0f, Seed = 7, PreNorm = true,
         });
         var rng = new System.Random(11);
         Train = Examples(512, rng);

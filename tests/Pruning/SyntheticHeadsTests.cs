@@ -91,6 +91,7 @@ public class SyntheticHeadsTests(SyntheticHeadsFixture fixture, ITestOutputHelpe
         var task = fixture.Fresh();
         double full = task.Accuracy(null);
         using var ste = new StePruner(task.Device, task.Model.HeadIndex, HeadBudget.Global(2), learningRate: 0.05f, seed: 4);
+        output.WriteLine($"ste initial w [{string.Join(", ", ste.Logits.ToArray().Select(s => s.ToString("0.###")))}]");
         PruningRun.LearnMask(task.Task, ste, Pipelined);
         AssertFindsUsefulHeads(ste, task, full);
     }
