@@ -53,7 +53,7 @@ public class NliPruningDemo(ITestOutputHelper output)
             var examples = NliReader.Read(Path.Combine(nli, file), new BadLineLog(BadLinePolicy.Skip)).Examples.Take(count);
             return examples.Select(e =>
             {
-                var (ids, seg) = NliInput.Pack([(tokenizer.Encode(e.Premise).ToArray(), tokenizer.Encode(e.Hypothesis).ToArray())],
+                var (ids, seg, _) = NliInput.Pack([(tokenizer.Encode(e.Premise).ToArray(), tokenizer.Encode(e.Hypothesis).ToArray())],
                                                tokenizer.ClassificationId, tokenizer.SeparatorId, tokenizer.PadId, maxLength);
                 return new Pair(ids, seg, (int)e.Label);
             }).ToList();

@@ -18,7 +18,7 @@ public sealed class SyntheticHeadsTask : IDisposable
     public const int Length = 4;
     const int Vocab = 12;
 
-    public SyntheticHeadsTask(int pretrainSteps = 250)
+    public SyntheticHeadsTask(int pretrainSteps = 600)
     {
         Device = new Device(TestBackends.Host);
         Model = new NliClassifier(Device, new NliClassifierConfig
@@ -38,7 +38,7 @@ public sealed class SyntheticHeadsTask : IDisposable
         };
         if (pretrainSteps > 0)
         {
-            using var opt = new AdamW(Model.Parameters(), 3e-3f, 0f);
+            using var opt = new AdamW(Model.Parameters(), 5e-3f, 0f);
             var order = new System.Random(5);
             for (int step = 0; step < pretrainSteps; step++)
             {
