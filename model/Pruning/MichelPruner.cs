@@ -59,7 +59,7 @@ public sealed class MichelPruner : IHeadPruner
     /// <summary>Runs the iterative masking down to the budget and returns the kept heads (exactly K).</summary>
     public bool[] FinalKeep()
     {
-        if (keep.Count(k => k) != Budget.Total) Run(null);
+        if (Curve.Count == 0 || keep.Count(k => k) != Budget.Total) Run(null);
         return (bool[])keep.Clone();
     }
 
