@@ -6,6 +6,11 @@ public static class Program
     /// <summary>Every command: name, one-line help, entry point (args after the verb; returns the exit code).</summary>
     static readonly (string Name, string Help, Func<string[], int> Run)[] Verbs =
     [
+        ("sweep", "run a grid of pruning experiments (task x setting x method x K x seed) to results.csv, plots and a table", NativeDsp.Experiments.Commands.SweepCommand.Run),
+        ("nli", "one NLI head-pruning run (method, setting, K, seed) appended to DIR/results.csv", NativeDsp.Experiments.Commands.NliCommand.Run),
+        ("mt", "one translation head-pruning run (method, setting, K, seed) appended to DIR/results.csv", NativeDsp.Experiments.Commands.MtCommand.Run),
+        ("plot", "redraw the plots and the summary table of a results.csv", NativeDsp.Experiments.Commands.PlotCommand.Run),
+        ("topk", "a head-mask relaxation (dsp, ste, concrete) and its gradient on given logits, as CSV", NativeDsp.Experiments.Commands.TopKCommand.Run),
         ("device", "print which compute backend would be used and why", NativeDsp.Experiments.Commands.DeviceCommand.Run),
         ("data", "build the committed data sets from their sources, or print their statistics", NativeDsp.Experiments.Commands.DataCommand.Run),
         ("bleu", "corpus BLEU of a hypothesis file against reference files (sacreBLEU's default)", NativeDsp.Experiments.Commands.BleuCommand.Run),

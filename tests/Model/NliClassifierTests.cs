@@ -1,11 +1,12 @@
 using NativeDsp.Engine;
+using Xunit.Abstractions;
 using NativeDsp.Model.Transformer;
 using static NativeDsp.Tests.Model.ModelTestKit;
 
 namespace NativeDsp.Tests.Model;
 
 /// <summary>The BERT-style NLI classifier on the Host backend: learning, names, init, input packing.</summary>
-public class NliClassifierTests
+public class NliClassifierTests(ITestOutputHelper output)
 {
     static NliClassifierConfig Small(ulong seed = 1) => new()
     {
@@ -35,6 +36,7 @@ public class NliClassifierTests
             accuracy = Accuracy(model, ids, segments, length, labels);
             if (accuracy == 1.0) break;
         }
+        output.WriteLine($"training accuracy {accuracy:P1} after {steps} steps");
         Assert.True(accuracy == 1.0, $"training accuracy {accuracy:P1} after {steps} steps");
     }
 

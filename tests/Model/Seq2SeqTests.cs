@@ -1,4 +1,5 @@
 using NativeDsp.Engine;
+using Xunit.Abstractions;
 using NativeDsp.Model.Transformer;
 using static NativeDsp.Tests.Model.ModelTestKit;
 
@@ -9,7 +10,7 @@ namespace NativeDsp.Tests.Model;
 /// greedy and beam search), beam search is never worse than greedy on the model's own objective, and
 /// cached incremental decoding gives the logits of a full re-run.
 /// </summary>
-public class Seq2SeqTests
+public class Seq2SeqTests(ITestOutputHelper output)
 {
     const int Pad = 0, Bos = 1, Eos = 2, FirstSymbol = 3, Vocab = 13;
 
@@ -42,6 +43,7 @@ public class Seq2SeqTests
             for (int i = 0; i < 100; i++, steps++) TrainStep(model, opt, Enumerable.Range(0, 48).Select(_ => RandomSequence(rng)).ToList(), target);
             greedyMatch = ExactMatch(generator.Greedy(test), test, target);
         }
+        output.WriteLine($"{task}: greedy exact match {greedyMatch:P1} after {steps} steps");
         Assert.True(greedyMatch == 1, $"{task}: greedy exact match {greedyMatch:P1} after {steps} steps");
         var beam = generator.Beam(test, beamWidth: 4);
         Assert.Equal(1.0, ExactMatch(beam, test, target));

@@ -1,0 +1,112 @@
+using NativeDsp.Kernels;
+using NativeDsp.Kernels.Pruning;
+
+namespace NativeDsp.Engine;
+
+/// <summary>
+/// The head-pruning ops: per-head logits [H] in, a head gate [H] out, with the backward into the logits.
+/// They wrap the fused kernels of <see cref="IKernels"/> (Gumbel-soft-top-K, straight-through top-K, Hard
+/// Concrete): the K softmaxes of the relaxation are one op on the tape with an analytic backward, not K
+/// recorded softmaxes.
+/// </summary>
+public static partial class Ops
+{
+    /// <summary>
+    /// The relaxed K-hot mask of DSP (see <see cref="IKernels.SoftTopKForward"/>): mask in [0, 1]^H summing to
+    /// <paramref name="k"/>. <paramref name="noise"/> is the step's Gumbel noise [H] (a constant), or null for
+    /// the noise-free relaxation.
+    /// </summary>
+    public static Tensor SoftTopK(Tensor logits, Tensor? noise, int k, double tau)
+    {
+        const string op = "soft_top_k";
+        int heads = CheckHeadVector(op, logits);
+        if (noise is not null)
+        {
+            SameDevice(op, logits, noise);
+            SameShape(op, logits, noise);
+        }
+        PruningChecks.TopK(op, heads, k);
+        PruningChecks.Tau(op, tau);
+        var kernels = K(logits);
+        // The saved probabilities of the K iterations (float64) live as long as the step's tape.
+        var saved = logits.Device.Tape.Own(new TapeOwnedDoubles(kernels.AllocateDouble((int)SoftTopKLayout.SavedLength(heads, k))));
+        var mask = NewOutput(logits, logits.Shape);
+        kernels.SoftTopKForward(logits.Buffer, noise?.Buffer, mask.Buffer, saved.Buffer, heads, k, tau);
+        logits.Device.Tape.Record(op, mask, [logits], () => kernels.SoftTopKBackward(saved.Buffer, Dy(mask), G(logits), heads, k, tau));
+        return mask;
+    }
+
+    /// <summary>Hard top-K mask (exactly K ones) with the straight-through (identity) gradient into the logits.</summary>
+    public static Tensor SteTopK(Tensor logits, int k)
+    {
+        const string op = "ste_top_k";
+        int heads = CheckHeadVector(op, logits);
+        PruningChecks.TopK(op, heads, k);
+        var mask = NewOutput(logits, logits.Shape);
+        var kernels = K(logits);
+        kernels.SteTopKForward(logits.Buffer, mask.Buffer, heads, k);
+        logits.Device.Tape.Record(op, mask, [logits], () => kernels.SteTopKBackward(Dy(mask), G(logits), heads));
+        return mask;
+    }
+
+    /// <summary>
+    /// The sampled Hard Concrete gate of each head for the logistic noise <paramref name="noise"/> [H] (a
+    /// constant; null = noise 0), differentiable in <paramref name="logAlpha"/>.
+    /// </summary>
+    public static Tensor HardConcreteSample(Tensor logAlpha, Tensor? noise, HardConcreteGate parameters)
+    {
+        const string op = "hard_concrete_gate";
+        int heads = CheckHeadVector(op, logAlpha);
+        if (noise is not null)
+        {
+            SameDevice(op, logAlpha, noise);
+            SameShape(op, logAlpha, noise);
+        }
+        PruningChecks.HardConcrete(op, parameters);
+        var gate = NewOutput(logAlpha, logAlpha.Shape);
+        var kernels = K(logAlpha);
+        kernels.HardConcreteForward(logAlpha.Buffer, noise?.Buffer, gate.Buffer, heads, parameters);
+        logAlpha.Device.Tape.Record(op, gate, [logAlpha], () =>
+            kernels.HardConcreteBackward(logAlpha.Buffer, noise?.Buffer, Dy(gate), G(logAlpha), heads, parameters));
+        return gate;
+    }
+
+    /// <summary>The deterministic Hard Concrete gate clamp(sigmoid(log_a) (high - low) + low, 0, 1); no gradient.</summary>
+    public static Tensor HardConcreteEvalGate(Tensor logAlpha, HardConcreteGate parameters)
+    {
+        const string op = "hard_concrete_eval_gate";
+        int heads = CheckHeadVector(op, logAlpha);
+        PruningChecks.HardConcrete(op, parameters);
+        var gate = NewOutput(logAlpha, logAlpha.Shape);
+        K(logAlpha).HardConcreteEvalGate(logAlpha.Buffer, gate.Buffer, heads, parameters);
+        return gate;
+    }
+
+    /// <summary>The expected number of open gates, sum_h P(gate_h != 0), as a scalar (Voita's L0 penalty before lambda).</summary>
+    public static Tensor HardConcretePenalty(Tensor logAlpha, HardConcreteGate parameters)
+    {
+        const string op = "hard_concrete_penalty";
+        int heads = CheckHeadVector(op, logAlpha);
+        PruningChecks.HardConcrete(op, parameters);
+        var penalty = NewOutput(logAlpha, Shape.Scalar);
+        var kernels = K(logAlpha);
+        kernels.HardConcretePenaltyForward(logAlpha.Buffer, penalty.Buffer, heads, parameters);
+        logAlpha.Device.Tape.Record(op, penalty, [logAlpha], () =>
+            kernels.HardConcretePenaltyBackward(logAlpha.Buffer, Dy(penalty), G(logAlpha), heads, parameters));
+        return penalty;
+    }
+
+    static int CheckHeadVector(string op, Tensor t)
+    {
+        if (t.Shape.Rank != 1 || t.Shape[0] < 1) throw new ArgumentException($"{op}: needs a vector of per-head logits [H] with H >= 1, got shape {t.Shape}");
+        return t.Shape[0];
+    }
+
+    /// <summary>A float64 buffer the tape frees with the step (the soft top-K's saved iterations).</summary>
+    sealed class TapeOwnedDoubles(DeviceBuffer<double> buffer) : ITapeOwned
+    {
+        public DeviceBuffer<double> Buffer { get; } = buffer;
+        public bool IsKept => false;
+        public void Dispose() => Buffer.Dispose();
+    }
+}

@@ -1,0 +1,9 @@
+using NativeDsp.Experiments.Runs;
+
+namespace NativeDsp.Experiments.Commands;
+
+/// <summary><c>nativedsp mt</c>: one translation pruning run (see <see cref="SingleRunCommand"/>).</summary>
+public static class MtCommand
+{
+    public static int Run(string[] args) => SingleRunCommand.Run("mt", args);
+}

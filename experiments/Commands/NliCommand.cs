@@ -1,0 +1,9 @@
+using NativeDsp.Experiments.Runs;
+
+namespace NativeDsp.Experiments.Commands;
+
+/// <summary><c>nativedsp nli</c>: one NLI pruning run (see <see cref="SingleRunCommand"/>).</summary>
+public static class NliCommand
+{
+    public static int Run(string[] args) => SingleRunCommand.Run("nli", args);
+}

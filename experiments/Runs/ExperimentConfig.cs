@@ -1,0 +1,122 @@
+using System.Globalization;
+using System.Reflection;
+
+namespace NativeDsp.Experiments.Runs;
+
+/// <summary>
+/// Every value one run depends on besides its (task, setting, method, K, per-layer, seed). A preset fills
+/// it (<see cref="Presets"/>); any value can be overridden from the command line by its snake_case name
+/// (<see cref="WithOverride"/>). Steps: joint runs train model + mask for <see cref="Steps"/>; pipelined runs
+/// train the model alone for <see cref="Steps"/> (once per seed, cached) and then learn the mask for
+/// <see cref="MaskSteps"/> with the model frozen.
+/// </summary>
+public sealed record ExperimentConfig
+{
+    // ---- model
+    public int Layers { get; init; }
+    /// <summary>Decoder layers (MT only).</summary>
+    public int DecoderLayers { get; init; }
+    public int DModel { get; init; }
+    /// <summary>Heads per attention module ("--attn_heads": "--heads" is the K of a run).</summary>
+    public int AttnHeads { get; init; }
+    public int Ffn { get; init; }
+    public float Dropout { get; init; }
+
+    // ---- data
+    /// <summary>Pairs cut to this many tokens (MT: each side; NLI: the packed pair).</summary>
+    public int MaxLen { get; init; }
+    /// <summary>Training examples used (0 = all).</summary>
+    public int TrainExamples { get; init; }
+    /// <summary>Test examples scored (0 = all).</summary>
+    public int EvalExamples { get; init; }
+
+    // ---- training
+    public long Steps { get; init; }
+    public long MaskSteps { get; init; }
+    public long FinetuneSteps { get; init; }
+    public float Lr { get; init; }
+    public long Warmup { get; init; }
+    public int Batch { get; init; }
+    public float ClipNorm { get; init; }
+    public float LabelSmoothing { get; init; }
+
+    // ---- DSP / STE
+    public double Tau0 { get; init; }
+    public double TauEnd { get; init; }
+    /// <summary>Steps of annealing; 0 = the mask-learning steps of the run (Steps joint, MaskSteps pipelined).</summary>
+    public long TCool { get; init; }
+    /// <summary>Constant learning rate of the head logits w (DSP, STE).</summary>
+    public float MaskLr { get; init; }
+
+    // ---- Voita
+    public double VoitaLambda { get; init; }
+    public float VoitaLr { get; init; }
+
+    // ---- Michel
+    /// <summary>Fraction of all heads masked per step.</summary>
+    public double MichelStep { get; init; }
+    /// <summary>Training batches of the importance pass.</summary>
+    public int MichelBatches { get; init; }
+
+    // ---- decoding (MT)
+    public int DecodeMaxLen { get; init; }
+
+    /// <summary>The K grid a sweep uses when --heads is not given.</summary>
+    public int[] HeadsGrid { get; init; } = [];
+
+    /// <summary>The prunable heads of the task's model: layers x heads (NLI), (encoder + 2 x decoder layers) x heads (MT).</summary>
+    public int TotalHeads(string task) => task == "mt" ? (Layers + 2 * DecoderLayers) * AttnHeads : Layers * AttnHeads;
+
+    static readonly PropertyInfo[] Settable = typeof(ExperimentConfig).GetProperties()
+        .Where(p => p.CanWrite && p.PropertyType != typeof(int[])).ToArray();
+
+    /// <summary>The override names, snake_case (d_model, tau_end, t_cool, ...).</summary>
+    public static IReadOnlyList<string> Names { get; } = Settable.Select(p => SnakeCase(p.Name)).ToArray();
+
+    /// <summary>This config with <paramref name="name"/> (snake_case or dashed) set to <paramref name="value"/>.</summary>
+    public ExperimentConfig WithOverride(string name, string value)
+    {
+        string key = name.Replace('-', '_');
+        var property = Settable.FirstOrDefault(p => SnakeCase(p.Name) == key)
+            ?? throw new ArgumentException($"unknown setting '{name}'; settings are {string.Join(", ", Names)}");
+        object parsed;
+        var inv = CultureInfo.InvariantCulture;
+        bool ok;
+        if (property.PropertyType == typeof(int)) { ok = int.TryParse(value, NumberStyles.Integer, inv, out int v) && v >= 0; parsed = v; }
+        else if (property.PropertyType == typeof(long)) { ok = long.TryParse(value, NumberStyles.Integer, inv, out long v) && v >= 0; parsed = v; }
+        else if (property.PropertyType == typeof(float)) { ok = float.TryParse(value, NumberStyles.Float, inv, out float v) && float.IsFinite(v) && v >= 0; parsed = v; }
+        else { ok = double.TryParse(value, NumberStyles.Float, inv, out double v) && double.IsFinite(v) && v >= 0; parsed = v; }
+        if (!ok) throw new ArgumentException($"--{key} must be a non-negative {property.PropertyType.Name.ToLowerInvariant()}, got '{value}'");
+        var copy = this with { };
+        property.SetValue(copy, parsed);
+        return copy;
+    }
+
+    /// <summary>"name=value" for every setting, in declaration order (for logs and RESULTS.md).</summary>
+    public string Describe() => string.Join(" ", Settable.Select(p => $"{SnakeCase(p.Name)}={Format(p.GetValue(this))}"));
+
+    /// <summary>
+    /// What the trained model of a pipelined run depends on: a cached model is reused only by runs that
+    /// agree on all of it (mask, Michel and decoding settings are left out on purpose).
+    /// </summary>
+    public string ModelKey() => string.Join(",", new object[] { Layers, DecoderLayers, DModel, AttnHeads, Ffn, Dropout, MaxLen, TrainExamples, Steps, Lr, Warmup, Batch, ClipNorm, LabelSmoothing }
+        .Select(Format));
+
+    static string Format(object? v) => v switch
+    {
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => v?.ToString() ?? "",
+    };
+
+    static string SnakeCase(string name)
+    {
+        var chars = new List<char>();
+        for (int i = 0; i < name.Length; i++)
+        {
+            char c = name[i];
+            if (char.IsUpper(c) && i > 0) chars.Add('_');
+            chars.Add(char.ToLowerInvariant(c));
+        }
+        return new string(chars.ToArray());
+    }
+}

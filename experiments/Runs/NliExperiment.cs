@@ -1,0 +1,99 @@
+using NativeDsp.Engine;
+using NativeDsp.Experiments.Data.Io;
+using NativeDsp.Experiments.Data.Nli;
+using NativeDsp.Experiments.Tokenization;
+using NativeDsp.Model.Training;
+using NativeDsp.Model.Transformer;
+
+namespace NativeDsp.Experiments.Runs;
+
+/// <summary>One tokenized NLI pair (without [CLS]/[SEP]) and its class.</summary>
+public sealed record NliItem(int[] Premise, int[] Hypothesis, int Label);
+
+/// <summary>
+/// NLI: the BERT-style encoder classifier on the committed lexical NLI set (experiments/data/nli), scored
+/// by accuracy on (the first EvalExamples of) the test split.
+/// </summary>
+public sealed class NliExperiment : TaskExperiment<NliItem>
+{
+    const int EvalBatch = 128;
+    static readonly Dictionary<string, (WordPieceSubwordTokenizer, List<NliItem>, List<NliItem>)> Cache = [];
+
+    readonly WordPieceSubwordTokenizer tokenizer;
+    readonly List<NliItem> train, test;
+
+    public NliExperiment(ExperimentConfig config, string? dataDir) : base(config)
+    {
+        string dir = DataPaths.NliDir(dataDir);
+        string key = $"{Path.GetFullPath(dir)}|{config.TrainExamples}|{config.EvalExamples}";
+        lock (Cache)
+        {
+            if (!Cache.TryGetValue(key, out var loaded))
+            {
+                var tok = WordPieceSubwordTokenizer.Load(Path.Combine(dir, "wordpiece.vocab.txt"));
+                loaded = (tok, Load(tok, Path.Combine(dir, "lexnli.train.tsv.gz"), config.TrainExamples),
+                          Load(tok, Path.Combine(dir, "lexnli.test.tsv.gz"), config.EvalExamples));
+                Cache[key] = loaded;
+            }
+            (tokenizer, train, test) = loaded;
+        }
+    }
+
+    static List<NliItem> Load(WordPieceSubwordTokenizer tok, string path, int limit)
+    {
+        var examples = NliReader.Read(path, new BadLineLog(BadLinePolicy.Error)).Examples;
+        var take = limit > 0 ? examples.Take(limit) : examples;
+        return take.Select(e => new NliItem(tok.Encode(e.Premise).ToArray(), tok.Encode(e.Hypothesis).ToArray(), (int)e.Label)).ToList();
+    }
+
+    public override string Name => "nli";
+    public override string MetricName => "accuracy";
+    public override IReadOnlyList<NliItem> Train => train;
+    public IReadOnlyList<NliItem> Test => test;
+
+    public override Module BuildModel(Device device, int seed) => new NliClassifier(device, new NliClassifierConfig
+    {
+        Layers = Config.Layers, DModel = Config.DModel, Heads = Config.AttnHeads, Ffn = Config.Ffn, Dropout = Config.Dropout,
+        Vocab = tokenizer.VocabularySize, MaxPositions = Config.MaxLen, Seed = (ulong)seed, PadId = tokenizer.PadId,
+    });
+
+    public override BatchLoss Loss(Module model, IReadOnlyList<NliItem> batch, Tensor? gate)
+    {
+        var classifier = (NliClassifier)model;
+        var (logits, tokens) = Forward(classifier, batch, gate);
+        var device = classifier.Device;
+        var targets = device.Tape.Own(IntTensor.FromArray(device, batch.Select(x => x.Label).ToArray(), batch.Count));
+        return new BatchLoss(Ops.CrossEntropy(logits, targets), tokens);
+    }
+
+    public override (double Metric, long Tokens) Evaluate(Module model, Tensor? gate)
+    {
+        var classifier = (NliClassifier)model;
+        long correct = 0, tokens = 0;
+        for (int start = 0; start < test.Count; start += EvalBatch)
+        {
+            using var scope = classifier.Device.Scope();
+            var batch = test.GetRange(start, Math.Min(EvalBatch, test.Count - start));
+            var (logits, n) = Forward(classifier, batch, gate);
+            tokens += n;
+            var values = logits.ToArray();
+            int classes = values.Length / batch.Count;
+            for (int r = 0; r < batch.Count; r++)
+            {
+                int best = 0;
+                for (int c = 1; c < classes; c++)
+                    if (values[r * classes + c] > values[r * classes + best]) best = c;
+                if (best == batch[r].Label) correct++;
+            }
+        }
+        return (test.Count == 0 ? 0 : (double)correct / test.Count, tokens);
+    }
+
+    (Tensor Logits, long Tokens) Forward(NliClassifier model, IReadOnlyList<NliItem> batch, Tensor? gate)
+    {
+        var pairs = batch.Select(x => (x.Premise, x.Hypothesis)).ToList();
+        var (ids, segments, length) = NliInput.Pack(pairs, tokenizer.ClassificationId, tokenizer.SeparatorId, tokenizer.PadId, Config.MaxLen);
+        long tokens = ids.LongCount(i => i != tokenizer.PadId);
+        return (model.Forward(ids, segments, batch.Count, length, gate), tokens);
+    }
+}

@@ -1,0 +1,81 @@
+namespace NativeDsp.Experiments.Runs;
+
+/// <summary>
+/// The named presets of each task. quick: tiny models sized so that the default sweep of one task fits in
+/// about a quarter of an hour on a shared 2-core machine (measured times in experiments/RESULTS.md);
+/// full: larger models and schedules for CPU hours; paper: the paper's shapes and schedules, for a GPU.
+/// </summary>
+public static class Presets
+{
+    public static readonly string[] Names = ["quick", "full", "paper"];
+
+    public static ExperimentConfig Get(string task, string preset) => (task, preset) switch
+    {
+        ("nli", "quick") => NliQuick,
+        ("nli", "full") => NliFull,
+        ("nli", "paper") => NliPaper,
+        ("mt", "quick") => MtQuick,
+        ("mt", "full") => MtFull,
+        ("mt", "paper") => MtPaper,
+        _ => throw new ArgumentException($"unknown task/preset '{task}'/'{preset}'; tasks are nli, mt and presets {string.Join(", ", Names)}"),
+    };
+
+    // DSP's temperature schedule and mask learning rate are the paper's (BERT/MNLI: tau 1000 -> 1e-8, lr 0.5;
+    // IWSLT: tau 0.1 -> 1e-8, lr 0.2) in every preset; only T_cool follows the run's length (t_cool = 0).
+    static ExperimentConfig NliBase => new()
+    {
+        Layers = 3, DecoderLayers = 0, DModel = 64, AttnHeads = 4, Ffn = 128, Dropout = 0.1f,
+        MaxLen = 48, TrainExamples = 6400, EvalExamples = 500,
+        Steps = 200, MaskSteps = 60, FinetuneSteps = 0, Lr = 2e-3f, Warmup = 20, Batch = 16, ClipNorm = 1f, LabelSmoothing = 0f,
+        Tau0 = 1000, TauEnd = 1e-8, TCool = 0, MaskLr = 0.5f,
+        VoitaLambda = 0.05, VoitaLr = 0.1f,
+        MichelStep = 0.1, MichelBatches = 8,
+        DecodeMaxLen = 0,
+        HeadsGrid = [3, 6],
+    };
+
+    static ExperimentConfig NliQuick => NliBase;
+
+    static ExperimentConfig NliFull => NliBase with
+    {
+        Layers = 4, DModel = 128, AttnHeads = 6, Ffn = 512, MaxLen = 64, TrainExamples = 0, EvalExamples = 0,
+        Steps = 6000, MaskSteps = 2000, Lr = 1e-3f, Warmup = 300, Batch = 32, HeadsGrid = [2, 4, 6, 8, 12, 16, 20],
+    };
+
+    /// <summary>BERT-base's shape (12 x 12 heads, d 768, FFN 3072) and the paper's MNLI schedule (T_cool 25000).</summary>
+    static ExperimentConfig NliPaper => NliBase with
+    {
+        Layers = 12, DModel = 768, AttnHeads = 12, Ffn = 3072, MaxLen = 128, TrainExamples = 0, EvalExamples = 0,
+        Steps = 36000, MaskSteps = 25000, TCool = 25000, Lr = 1e-4f, Warmup = 3600, ClipNorm = 1f,
+        HeadsGrid = [12, 24, 36, 48, 60, 72, 84, 96, 108, 120, 132],
+    };
+
+    static ExperimentConfig MtBase => new()
+    {
+        Layers = 2, DecoderLayers = 2, DModel = 64, AttnHeads = 2, Ffn = 128, Dropout = 0.1f,
+        MaxLen = 20, TrainExamples = 0, EvalExamples = 60,
+        Steps = 200, MaskSteps = 60, FinetuneSteps = 0, Lr = 3e-3f, Warmup = 20, Batch = 16, ClipNorm = 1f, LabelSmoothing = 0.1f,
+        Tau0 = 0.1, TauEnd = 1e-8, TCool = 0, MaskLr = 0.2f,
+        VoitaLambda = 0.05, VoitaLr = 0.1f,
+        MichelStep = 0.1, MichelBatches = 8,
+        DecodeMaxLen = 30,
+        HeadsGrid = [3, 6],
+    };
+
+    static ExperimentConfig MtQuick => MtBase;
+
+    static ExperimentConfig MtFull => MtBase with
+    {
+        Layers = 3, DecoderLayers = 3, DModel = 256, AttnHeads = 4, Ffn = 512, Dropout = 0.2f, MaxLen = 64, EvalExamples = 0,
+        Steps = 12000, MaskSteps = 3000, Lr = 1e-3f, Warmup = 1000, Batch = 48, DecodeMaxLen = 100,
+        HeadsGrid = [4, 8, 12, 16, 24, 30],
+    };
+
+    /// <summary>fairseq's transformer_iwslt_de_en (6+6 layers, 4 heads, d 512, FFN 1024 = 72 heads) and the IWSLT schedule (T_cool 15000).</summary>
+    static ExperimentConfig MtPaper => MtBase with
+    {
+        Layers = 6, DecoderLayers = 6, DModel = 512, AttnHeads = 4, Ffn = 1024, Dropout = 0.3f, MaxLen = 128, EvalExamples = 0,
+        Steps = 50000, MaskSteps = 15000, TCool = 15000, Lr = 5e-4f, Warmup = 4000, Batch = 64, DecodeMaxLen = 200,
+        HeadsGrid = [6, 12, 18, 24, 30, 36, 48, 60],
+    };
+}

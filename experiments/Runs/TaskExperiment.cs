@@ -1,0 +1,51 @@
+using NativeDsp.Engine;
+using NativeDsp.Model.Pruning;
+using NativeDsp.Model.Training;
+
+namespace NativeDsp.Experiments.Runs;
+
+/// <summary>
+/// What differs between the NLI and MT experiments: the model, the data, the loss and the metric.
+/// <see cref="ExperimentRunner"/> does the rest the same way for both.
+/// </summary>
+public abstract class TaskExperiment<T>
+{
+    protected TaskExperiment(ExperimentConfig config) => Config = config;
+
+    public ExperimentConfig Config { get; }
+
+    /// <summary>"nli" or "mt".</summary>
+    public abstract string Name { get; }
+
+    /// <summary>"accuracy" or "bleu".</summary>
+    public abstract string MetricName { get; }
+
+    /// <summary>A freshly initialised model; the same seed gives the same weights.</summary>
+    public abstract Module BuildModel(Device device, int seed);
+
+    /// <summary>The training examples (loaded once per process).</summary>
+    public abstract IReadOnlyList<T> Train { get; }
+
+    /// <summary>The loss of a batch under a gate (null = every head); called inside a tape scope.</summary>
+    public abstract BatchLoss Loss(Module model, IReadOnlyList<T> batch, Tensor? gate);
+
+    /// <summary>The metric on the evaluation set under a gate, and the tokens processed.</summary>
+    public abstract (double Metric, long Tokens) Evaluate(Module model, Tensor? gate);
+
+    public PruningTask<T> Task(Module model) => new()
+    {
+        Model = model,
+        Train = Train,
+        Loss = (batch, gate) => Loss(model, batch, gate),
+        Evaluate = gate => Evaluate(model, gate),
+        MetricName = MetricName,
+    };
+
+    /// <summary>Fixed training batches for Michel's importance pass (the same for every K of a seed).</summary>
+    public IReadOnlyList<T> ImportanceBatch(int b, int seed)
+    {
+        int n = Train.Count, size = Config.Batch;
+        var rng = new Random(unchecked(seed * 7919 + 17));
+        return Enumerable.Range(0, size).Select(i => Train[(int)(((long)b * size + i + rng.Next(n)) % n)]).ToList();
+    }
+}

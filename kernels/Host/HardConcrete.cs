@@ -1,0 +1,83 @@
+using NativeDsp.Kernels.Pruning;
+
+namespace NativeDsp.Kernels.Host;
+
+// Hard Concrete head gates (Voita et al. 2019): element-wise over H heads, the scalar math lives in
+// Pruning/HardConcreteGate.cs so that the ILGPU kernels compute the same thing.
+public sealed partial class HostKernels
+{
+    public void HardConcreteNoise(DeviceBuffer<float> noise, int heads, ulong seed, ulong offset)
+    {
+        const string op = nameof(HardConcreteNoise);
+        PruningChecks.Heads(op, heads);
+        PruningChecks.Length(op, "noise", noise, heads);
+        var y = A(noise);
+        for (int i = 0; i < heads; i++) y[i] = (float)HardConcreteMath.LogisticNoise(seed, offset + (ulong)i);
+    }
+
+    public void HardConcreteForward(DeviceBuffer<float> logAlpha, DeviceBuffer<float>? noise, DeviceBuffer<float> gate,
+                                    int heads, HardConcreteGate parameters)
+    {
+        const string op = nameof(HardConcreteForward);
+        CheckHardConcrete(op, logAlpha, noise, heads, parameters);
+        PruningChecks.Length(op, "gate", gate, heads);
+        var (la, l, y) = (A(logAlpha), noise is null ? null : A(noise), A(gate));
+        var (beta, low, high) = parameters;
+        for (int i = 0; i < heads; i++)
+            y[i] = (float)HardConcreteMath.Gate(la[i], l is null ? 0.0 : l[i], beta, low, high);
+    }
+
+    public void HardConcreteBackward(DeviceBuffer<float> logAlpha, DeviceBuffer<float>? noise, DeviceBuffer<float> dgate,
+                                     DeviceBuffer<float> dlogAlpha, int heads, HardConcreteGate parameters)
+    {
+        const string op = nameof(HardConcreteBackward);
+        CheckHardConcrete(op, logAlpha, noise, heads, parameters);
+        PruningChecks.Length(op, "dgate", dgate, heads);
+        PruningChecks.Length(op, "dlogAlpha", dlogAlpha, heads);
+        var (la, l, dy, dx) = (A(logAlpha), noise is null ? null : A(noise), A(dgate), A(dlogAlpha));
+        var (beta, low, high) = parameters;
+        for (int i = 0; i < heads; i++)
+            dx[i] += (float)(dy[i] * HardConcreteMath.GateGradient(la[i], l is null ? 0.0 : l[i], beta, low, high));
+    }
+
+    public void HardConcreteEvalGate(DeviceBuffer<float> logAlpha, DeviceBuffer<float> gate, int heads, HardConcreteGate parameters)
+    {
+        const string op = nameof(HardConcreteEvalGate);
+        CheckHardConcrete(op, logAlpha, null, heads, parameters);
+        PruningChecks.Length(op, "gate", gate, heads);
+        var (la, y) = (A(logAlpha), A(gate));
+        for (int i = 0; i < heads; i++) y[i] = (float)HardConcreteMath.EvalGate(la[i], parameters.Low, parameters.High);
+    }
+
+    public void HardConcretePenaltyForward(DeviceBuffer<float> logAlpha, DeviceBuffer<float> penalty, int heads, HardConcreteGate parameters)
+    {
+        const string op = nameof(HardConcretePenaltyForward);
+        CheckHardConcrete(op, logAlpha, null, heads, parameters);
+        PruningChecks.Length(op, "penalty", penalty, 1);
+        var la = A(logAlpha);
+        double sum = 0;
+        for (int i = 0; i < heads; i++) sum += HardConcreteMath.OpenProbability(la[i], parameters.Beta, parameters.Low, parameters.High);
+        A(penalty)[0] = (float)sum;
+    }
+
+    public void HardConcretePenaltyBackward(DeviceBuffer<float> logAlpha, DeviceBuffer<float> dpenalty, DeviceBuffer<float> dlogAlpha,
+                                            int heads, HardConcreteGate parameters)
+    {
+        const string op = nameof(HardConcretePenaltyBackward);
+        CheckHardConcrete(op, logAlpha, null, heads, parameters);
+        PruningChecks.Length(op, "dpenalty", dpenalty, 1);
+        PruningChecks.Length(op, "dlogAlpha", dlogAlpha, heads);
+        var (la, dx) = (A(logAlpha), A(dlogAlpha));
+        double dy = A(dpenalty)[0];
+        for (int i = 0; i < heads; i++)
+            dx[i] += (float)(dy * HardConcreteMath.OpenProbabilityGradient(la[i], parameters.Beta, parameters.Low, parameters.High));
+    }
+
+    static void CheckHardConcrete(string op, DeviceBuffer<float> logAlpha, DeviceBuffer<float>? noise, int heads, HardConcreteGate parameters)
+    {
+        PruningChecks.Heads(op, heads);
+        PruningChecks.HardConcrete(op, parameters);
+        PruningChecks.Length(op, "logAlpha", logAlpha, heads);
+        if (noise is not null) PruningChecks.Length(op, "noise", noise, heads);
+    }
+}

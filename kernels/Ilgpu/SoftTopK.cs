@@ -1,0 +1,287 @@
+using ILGPU;
+using ILGPU.Runtime;
+using NativeDsp.Kernels.Pruning;
+
+namespace NativeDsp.Kernels.Ilgpu;
+
+// Gumbel-soft-top-K on one thread group: thread t owns heads t, t + G, t + 2G, ... for the whole run, so
+// the only cross-thread traffic is the group reductions (argmax, sums) in shared memory; K iterations
+// run inside one launch. The math, including why it is written this way (no cancellation in 1 - p_max,
+// no overflow in the backward pass), is derived in Host/SoftTopK.cs; this is the same computation
+// element for element, with tree reductions in place of the Host's vector sums.
+public sealed partial class IlgpuKernels
+{
+    Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<double>, SoftTopKArgs>? softTopKForward;
+    Action<KernelConfig, ArrayView<double>, ArrayView<float>, ArrayView<float>, SoftTopKArgs>? softTopKBackward;
+
+    public void SoftTopKForward(DeviceBuffer<float> logits, DeviceBuffer<float>? noise, DeviceBuffer<float> mask,
+                                DeviceBuffer<double> saved, int heads, int k, double tau)
+    {
+        const string op = nameof(SoftTopKForward);
+        PruningChecks.SoftTopK(op, heads, k, tau, saved);
+        PruningChecks.Length(op, "logits", logits, heads);
+        if (noise is not null) PruningChecks.Length(op, "noise", noise, heads);
+        PruningChecks.Length(op, "mask", mask, heads);
+        softTopKForward ??= Accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<double>, SoftTopKArgs>(SoftTopKForwardKernel);
+        var args = new SoftTopKArgs { Heads = heads, K = k, HasNoise = noise is null ? 0 : 1, Tau = tau, InvTau = 1.0 / tau };
+        softTopKForward(new KernelConfig(1, TopKGroupSize(heads)), V(logits), noise is null ? V(logits) : V(noise), V(mask), V(saved), args);
+    }
+
+    public void SoftTopKBackward(DeviceBuffer<double> saved, DeviceBuffer<float> dmask, DeviceBuffer<float> dlogits,
+                                 int heads, int k, double tau)
+    {
+        const string op = nameof(SoftTopKBackward);
+        PruningChecks.SoftTopK(op, heads, k, tau, saved);
+        PruningChecks.Length(op, "dmask", dmask, heads);
+        PruningChecks.Length(op, "dlogits", dlogits, heads);
+        softTopKBackward ??= Accelerator.LoadStreamKernel<ArrayView<double>, ArrayView<float>, ArrayView<float>, SoftTopKArgs>(SoftTopKBackwardKernel);
+        var args = new SoftTopKArgs { Heads = heads, K = k, HasNoise = 0, Tau = tau, InvTau = 1.0 / tau };
+        softTopKBackward(new KernelConfig(1, TopKGroupSize(heads)), V(saved), V(dmask), V(dlogits), args);
+    }
+
+    internal struct SoftTopKArgs
+    {
+        public int Heads, K, HasNoise;
+        public double Tau, InvTau;
+    }
+
+    /// <summary>Shared scratch of the top-K group reductions; groups use at most this many threads.</summary>
+    const int TopKMaxGroup = 256;
+
+    /// <summary>
+    /// A power of two: no more threads than heads (rounded up), at least a warp, at most what fits. On the
+    /// CPU accelerator, which runs each thread of a group on an OS thread and makes every barrier a
+    /// rendezvous of all of them, at most 8: enough to exercise the strided loops and the reduction trees.
+    /// </summary>
+    int TopKGroupSize(int heads)
+    {
+        int cap = FloorPowerOfTwo(Math.Min(Kind == BackendKind.IlgpuCpu ? 8 : TopKMaxGroup, Accelerator.MaxNumThreadsPerGroup));
+        int wanted = heads <= 1 ? 1 : (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)heads);
+        return Math.Clamp(wanted, Math.Min(cap, Accelerator.WarpSize), cap);
+    }
+
+    static int FloorPowerOfTwo(int v) => v <= 1 ? 1 : 1 << (31 - System.Numerics.BitOperations.LeadingZeroCount((uint)v));
+
+    static void SoftTopKForwardKernel(ArrayView<float> w, ArrayView<float> g, ArrayView<float> mask, ArrayView<double> saved, SoftTopKArgs a)
+    {
+        var values = SharedMemory.Allocate<double>(TopKMaxGroup);
+        var indices = SharedMemory.Allocate<int>(TopKMaxGroup);
+        int t = Group.IdxX, n = Group.DimX, h = a.Heads, k = a.K;
+        for (int i = t; i < h; i += n) saved[i] = (a.HasNoise != 0 ? (double)w[i] + g[i] : w[i]) / a.Tau;
+
+        for (int j = 0; j < k; j++)
+        {
+            int row = j * h, next = row + h;
+            bool last = j == k - 1;
+            double best = double.NegativeInfinity;
+            int bestIndex = h; // a sentinel above every head: threads without heads never win
+            for (int i = t; i < h; i += n)
+            {
+                double v = saved[row + i];
+                if (v > best) { best = v; bestIndex = i; }
+            }
+            int m = ArgMax(values, indices, best, bestIndex);
+            double xMax = saved[row + m];
+            Group.Barrier(); // everyone has read x_m before its owner overwrites it below
+
+            double part = 0.0;
+            for (int i = t; i < h; i += n)
+            {
+                double d = i == m ? 0.0 : saved[row + i] - xMax;
+                if (!last) saved[next + i] = d;
+                double e = i == m ? 1.0 : d >= SoftTopKLayout.FlushBelow ? Math.Exp(d) : 0.0;
+                saved[row + i] = e;
+                if (i != m) part += e;
+            }
+            double rest = Sum(values, part);
+
+            // The ratio band (SoftTopKLayout.RatioBand): S recomputed exactly by a log-sum-exp. Every
+            // condition below comes from a group reduction, so the whole group takes the same branch.
+            bool ratios = false;
+            if (!last && rest < SoftTopKLayout.RatioBand)
+            {
+                double second = double.NegativeInfinity;
+                for (int i = t; i < h; i += n)
+                    if (i != m) second = Math.Max(second, saved[next + i]);
+                second = Max(values, second);
+                rest = 0.0;
+                if (second >= SoftTopKLayout.LogEps - Math.Log(h))
+                {
+                    double partSum = 0.0;
+                    for (int i = t; i < h; i += n)
+                        if (i != m) partSum += Math.Exp(saved[next + i] - second);
+                    double logRest = second + Math.Log(Sum(values, partSum));
+                    rest = Math.Exp(logRest);
+                    if (rest > SoftTopKLayout.Eps)
+                    {
+                        ratios = true;
+                        for (int i = t; i < h; i += n)
+                        {
+                            saved[row + i] = i == m ? 1.0 : Math.Exp(saved[next + i] - logRest);
+                            if (i == m) saved[next + i] = logRest * a.InvTau;
+                        }
+                    }
+                }
+            }
+
+            double z = 1.0 + rest, invZ = 1.0 / z;
+            if (!ratios)
+            {
+                for (int i = t; i < h; i += n)
+                {
+                    double p = i == m ? invZ : saved[row + i] * invZ;
+                    saved[row + i] = p;
+                    if (!last)
+                    {
+                        double l = i == m && rest < 1.0 ? Math.Max(Math.Log(rest) - Math.Log(z), SoftTopKLayout.LogEps) : Math.Log(1.0 - p);
+                        saved[next + i] += l * a.InvTau;
+                    }
+                }
+            }
+            if (t == 0)
+            {
+                saved[SoftTopKLayout.ArgmaxOffset(h, k, j)] = SoftTopKLayout.EncodeArgmax(m, ratios);
+                saved[SoftTopKLayout.OneMinusPmaxOffset(h, k, j)] = rest * invZ;
+            }
+            Group.Barrier();
+        }
+
+        for (int i = t; i < h; i += n)
+        {
+            double sum = 0.0;
+            for (int j = 0; j < k; j++)
+            {
+                double code = saved[SoftTopKLayout.ArgmaxOffset(h, k, j)];
+                if (SoftTopKLayout.RowHoldsRatios(code))
+                    sum += i == SoftTopKLayout.DecodeArgmax(code) ? 1.0 : 0.0; // p_m = 1, the others < 1e-280
+                else
+                    sum += saved[j * h + i];
+            }
+            mask[i] = (float)sum;
+        }
+    }
+
+    static void SoftTopKBackwardKernel(ArrayView<double> saved, ArrayView<float> dmask, ArrayView<float> dw, SoftTopKArgs a)
+    {
+        var sumsA = SharedMemory.Allocate<double>(TopKMaxGroup);
+        var sumsB = SharedMemory.Allocate<double>(TopKMaxGroup);
+        int t = Group.IdxX, n = Group.DimX, h = a.Heads, k = a.K;
+        int dr = SoftTopKLayout.WorkspaceOffset(h, k), odds = dr + 2 * h;
+        for (int i = t; i < h; i += n) saved[dr + i] = 0.0;
+        Group.Barrier();
+
+        for (int j = k - 1; j >= 0; j--)
+        {
+            int row = j * h;
+            double code = saved[SoftTopKLayout.ArgmaxOffset(h, k, j)];
+            int m = SoftTopKLayout.DecodeArgmax(code);
+            double q = saved[SoftTopKLayout.OneMinusPmaxOffset(h, k, j)];
+            bool open = q > SoftTopKLayout.Eps;
+            double pm = saved[row + m], drm = saved[dr + m];
+            Group.Barrier(); // every thread has read dr_m before its owner changes it
+
+            if (SoftTopKLayout.RowHoldsRatios(code))
+            {
+                // Row j holds p_i / q (i != m), p_m = 1: only the dr_m terms survive (see Host/SoftTopK.cs).
+                double fromMax = drm * pm;
+                for (int i = t; i < h; i += n)
+                {
+                    double v = i == m ? drm + (pm * dmask[m] * q - drm * pm) * a.InvTau : saved[dr + i] + fromMax * saved[row + i] * a.InvTau;
+                    saved[dr + i] = Math.Min(Math.Max(v, -SoftTopKLayout.GradientLimit), SoftTopKLayout.GradientLimit);
+                }
+                Group.Barrier();
+                continue;
+            }
+
+            double c = 0.0, tt = 0.0;
+            for (int i = t; i < h; i += n)
+            {
+                if (i == m) continue;
+                double p = saved[row + i];
+                double o = p / (1.0 - p);
+                saved[odds + i] = o;
+                c += dmask[i] * p;
+                tt += saved[dr + i] * o;
+            }
+            c = Sum(sumsA, c) + dmask[m] * pm;
+            tt = Sum(sumsB, tt);
+            double shared = tt - c;
+            double toOthers = open ? drm * pm : 0.0;
+            double invQ = open ? 1.0 / q : 0.0;
+            for (int i = t; i < h; i += n)
+            {
+                double da;
+                if (i == m)
+                    da = pm * (dmask[m] + shared) - (open ? drm * pm : 0.0);
+                else
+                {
+                    double p = saved[row + i];
+                    da = p * (dmask[i] + shared) - saved[dr + i] * saved[odds + i] + toOthers * (p * invQ);
+                }
+                double v = saved[dr + i] + da * a.InvTau;
+                saved[dr + i] = Math.Min(Math.Max(v, -SoftTopKLayout.GradientLimit), SoftTopKLayout.GradientLimit);
+            }
+            Group.Barrier();
+        }
+
+        for (int i = t; i < h; i += n) dw[i] += (float)saved[dr + i];
+    }
+
+    /// <summary>Sum over the group (tree in shared memory); every thread gets it. Ends with a barrier.</summary>
+    static double Sum(ArrayView<double> scratch, double value)
+    {
+        int t = Group.IdxX;
+        scratch[t] = value;
+        Group.Barrier();
+        for (int half = Group.DimX / 2; half > 0; half >>= 1)
+        {
+            if (t < half) scratch[t] += scratch[t + half];
+            Group.Barrier();
+        }
+        double total = scratch[0];
+        Group.Barrier();
+        return total;
+    }
+
+    /// <summary>Maximum over the group; every thread gets it. Ends with a barrier.</summary>
+    static double Max(ArrayView<double> scratch, double value)
+    {
+        int t = Group.IdxX;
+        scratch[t] = value;
+        Group.Barrier();
+        for (int half = Group.DimX / 2; half > 0; half >>= 1)
+        {
+            if (t < half) scratch[t] = Math.Max(scratch[t], scratch[t + half]);
+            Group.Barrier();
+        }
+        double max = scratch[0];
+        Group.Barrier();
+        return max;
+    }
+
+    /// <summary>Index of the largest value over the group, the lowest index among equal values. Ends with a barrier.</summary>
+    static int ArgMax(ArrayView<double> values, ArrayView<int> indices, double value, int index)
+    {
+        int t = Group.IdxX;
+        values[t] = value;
+        indices[t] = index;
+        Group.Barrier();
+        for (int half = Group.DimX / 2; half > 0; half >>= 1)
+        {
+            if (t < half)
+            {
+                double other = values[t + half];
+                int otherIndex = indices[t + half];
+                if (other > values[t] || (other == values[t] && otherIndex < indices[t]))
+                {
+                    values[t] = other;
+                    indices[t] = otherIndex;
+                }
+            }
+            Group.Barrier();
+        }
+        int result = indices[0];
+        Group.Barrier();
+        return result;
+    }
+}

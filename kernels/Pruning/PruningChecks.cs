@@ -1,0 +1,53 @@
+namespace NativeDsp.Kernels.Pruning;
+
+/// <summary>
+/// Argument checks of the head-pruning ops, shared by the Host and ILGPU backends so that both reject the
+/// same calls with the same message (naming the op and the values involved).
+/// </summary>
+public static class PruningChecks
+{
+    public static void Heads(string op, int heads)
+    {
+        if (heads < 1) throw new ArgumentOutOfRangeException(nameof(heads), heads, $"{op}: heads must be >= 1, got {heads}");
+    }
+
+    public static void TopK(string op, int heads, int k)
+    {
+        Heads(op, heads);
+        if (k < 1 || k > heads)
+            throw new ArgumentOutOfRangeException(nameof(k), k, $"{op}: k must be in [1, heads = {heads}], got {k}");
+    }
+
+    public static void Tau(string op, double tau)
+    {
+        if (!(tau > 0) || double.IsInfinity(tau))
+            throw new ArgumentOutOfRangeException(nameof(tau), tau, $"{op}: tau must be a finite number > 0, got {tau}");
+    }
+
+    public static void Length<T>(string op, string name, DeviceBuffer<T> buffer, long needed) where T : unmanaged
+    {
+        ArgumentNullException.ThrowIfNull(buffer, name);
+        if (buffer.Length < needed)
+            throw new ArgumentException($"{op}: {name} has {buffer.Length} elements, needs at least {needed}", name);
+    }
+
+    /// <summary>Everything the soft top-K forward and backward share: H, K, tau and the saved buffer's size.</summary>
+    public static void SoftTopK(string op, int heads, int k, double tau, DeviceBuffer<double> saved)
+    {
+        TopK(op, heads, k);
+        Tau(op, tau);
+        long needed = SoftTopKLayout.SavedLength(heads, k);
+        if (needed > int.MaxValue)
+            throw new ArgumentOutOfRangeException(nameof(k), $"{op}: heads = {heads}, k = {k} need {needed} saved doubles, more than one buffer holds");
+        Length(op, "saved", saved, needed);
+    }
+
+    public static void HardConcrete(string op, HardConcreteGate gate)
+    {
+        if (!(gate.Beta > 0) || double.IsInfinity(gate.Beta))
+            throw new ArgumentOutOfRangeException(nameof(gate), gate.Beta, $"{op}: beta (temperature) must be a finite number > 0, got {gate.Beta}");
+        // The expected-L0 penalty is P(stretched gate > 0), which needs low < 0 < 1 < high.
+        if (!(gate.Low < 0 && gate.High > 1) || double.IsInfinity(gate.Low) || double.IsInfinity(gate.High))
+            throw new ArgumentOutOfRangeException(nameof(gate), $"{op}: the stretch interval must satisfy low < 0 and high > 1, got ({gate.Low}, {gate.High})");
+    }
+}

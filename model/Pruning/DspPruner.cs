@@ -1,0 +1,59 @@
+using NativeDsp.Engine;
+
+namespace NativeDsp.Model.Pruning;
+
+/// <summary>Settings of <see cref="DspPruner"/>. Defaults are the paper's BERT/MNLI ones.</summary>
+public sealed record DspOptions
+{
+    public TemperatureSchedule Temperature { get; init; } = TemperatureSchedule.BertMnli;
+
+    /// <summary>Constant learning rate of w (0.5 for BERT/MNLI, 0.2 for IWSLT).</summary>
+    public float LearningRate { get; init; } = 0.5f;
+
+    /// <summary>Seed of w's Xavier init and of the Gumbel noise.</summary>
+    public ulong Seed { get; init; }
+}
+
+/// <summary>
+/// Differentiable Subset Pruning (Li, Cotterell &amp; Sachan 2021): importance logits w (Xavier-uniform on a
+/// [1, H]-shaped tensor as the reference's nn.init.xavier_uniform_, i.e. U(-a, a), a = sqrt(6 / (1 + H))),
+/// a Gumbel-soft-top-K mask drawn every training step at the annealed temperature, and the deterministic
+/// top-K of w at test time (exactly K heads). The gradient reaches w only through the relaxation.
+/// The noise of step t is Philox(seed, t H + h): a pure function of the step, so a resumed run redraws it.
+/// </summary>
+public sealed class DspPruner : LogitPruner
+{
+    readonly ulong noiseSeed;
+
+    public DspPruner(Device device, HeadIndex index, HeadBudget budget, DspOptions? options = null)
+        : base(index, budget ?? throw new ArgumentNullException(nameof(budget), "DSP needs a head budget K"), (options ?? new()).LearningRate, device)
+    {
+        Options = options ?? new DspOptions();
+        Options.Temperature.Validate();
+        var root = new Rng(Options.Seed);
+        noiseSeed = root.Fork(1).Seed;
+        Init.XavierUniform(Logits, root.Fork(0), fans: (index.Count, 1));
+    }
+
+    public DspOptions Options { get; }
+    public override string Method => "dsp";
+
+    public double Temperature(long step) => Options.Temperature.Tau(step);
+
+    public override Tensor Mask(long step, bool training) => training ? Relaxed(step, withNoise: true) : HardMask();
+
+    /// <summary>The soft top-K of w (+ the step's Gumbel noise) at the step's temperature.</summary>
+    public Tensor Relaxed(long step, bool withNoise)
+    {
+        double tau = Temperature(step);
+        Tensor? noise = null;
+        if (withNoise)
+        {
+            noise = NewNoise();
+            Device.Kernels.FillGumbel(noise.Buffer, Index.Count, noiseSeed, checked((ulong)step * (ulong)Index.Count));
+        }
+        return PerBudget(noise, (w, g, k) => Ops.SoftTopK(w, g, k, tau));
+    }
+
+    public override float[] SnapshotMask(long step) => Peek(() => Relaxed(step, withNoise: false));
+}
