@@ -9,6 +9,7 @@ public static class Program
         ("device", "print which compute backend would be used and why", NativeDsp.Experiments.Commands.DeviceCommand.Run),
         ("data", "build the committed data sets from their sources, or print their statistics", NativeDsp.Experiments.Commands.DataCommand.Run),
         ("bleu", "corpus BLEU of a hypothesis file against reference files (sacreBLEU's default)", NativeDsp.Experiments.Commands.BleuCommand.Run),
+        ("train-demo", "train a tiny NLI classifier on a synthetic task (progress, checkpoints, --resume)", NativeDsp.Experiments.Commands.TrainDemoCommand.Run),
     ];
 
     public static int Main(string[] args)

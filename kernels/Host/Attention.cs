@@ -82,16 +82,19 @@ public sealed partial class HostKernels
         float[]? partials = backward && chunks > 1 ? attentionPool.RentPartials(2L * items * keyElems) : null;
         double[] itemGate = attentionPool.RentItemGate(items);
         int tkPad = (s.KeyLength + TS.Lanes - 1) / TS.Lanes * TS.Lanes;
+        // Tile rows one vector longer than the keys: with a stride that is a multiple of 1 KiB (Tk = 256)
+        // the D rows of K^T that one micro-tile reads fall into a few L1 sets and evict each other.
+        int ld = tkPad + TS.Lanes;
 
         Parallel.For(0, items,
-            () => { var t = attentionPool.RentTiles(); t.Ensure(s.HeadDim, tkPad, QueryBlock); return t; },
+            () => { var t = attentionPool.RentTiles(); t.Ensure(s.HeadDim, ld, QueryBlock); return t; },
             (item, _, tiles) =>
             {
                 int bh = item / chunks, qa = item % chunks * chunkRows, qb = Math.Min(s.QueryLength, qa + chunkRows);
                 if (qa >= qb) return tiles;
                 fixed (float* q = x.Q, k = x.K, v = x.V, mask = x.Mask, gate = x.Gate, lse = x.Lse)
                 {
-                    var item0 = new AttentionItem(s, bh, tkPad, q, k, v, mask, gate, lse, tiles);
+                    var item0 = new AttentionItem(s, bh, tkPad, ld, q, k, v, mask, gate, lse, tiles);
                     if (!backward)
                     {
                         fixed (float* o = x.O) item0.Forward<TV, TS>(o, qa, qb);

@@ -10,16 +10,17 @@ internal readonly unsafe struct AttentionItem
     const int Rows = 16; // = HostKernels.QueryBlock, the tiles are sized for it
 
     readonly AttentionShape s;
-    readonly int tkPad, d;
+    readonly int tkPad, ld, d;
     readonly long qOffset;
     readonly float g;
     readonly float* q, k, v, lse, kt, vt, scores, grads, maskAdd;
 
-    public AttentionItem(AttentionShape s, int bh, int tkPad, float* q, float* k, float* v, float* mask, float* gate,
+    public AttentionItem(AttentionShape s, int bh, int tkPad, int ld, float* q, float* k, float* v, float* mask, float* gate,
                          float* lse, AttentionScratch tiles)
     {
         this.s = s;
         this.tkPad = tkPad;
+        this.ld = ld;
         d = s.HeadDim;
         int b = bh / s.Heads;
         g = gate is null ? 1f : gate[bh % s.Heads];
@@ -37,9 +38,9 @@ internal readonly unsafe struct AttentionItem
     void Transpose(float* src, float* dst)
     {
         for (int j = 0; j < s.KeyLength; j++)
-            for (int c = 0; c < d; c++) dst[c * tkPad + j] = src[j * d + c];
+            for (int c = 0; c < d; c++) dst[c * ld + j] = src[j * d + c];
         for (int c = 0; c < d; c++)
-            for (int j = s.KeyLength; j < tkPad; j++) dst[c * tkPad + j] = 0f; // padding keys give finite scores (then masked)
+            for (int j = s.KeyLength; j < tkPad; j++) dst[c * ld + j] = 0f; // padding keys give finite scores (then masked)
     }
 
     static int Pad<TV, TS>(int n) where TV : struct where TS : struct, IAttentionSimd<TV> => (n + TS.Lanes - 1) / TS.Lanes * TS.Lanes;
@@ -49,7 +50,7 @@ internal readonly unsafe struct AttentionItem
 
     /// <summary>Scores of one block: scale * Q_rows K^T over the first jPad (padded) keys into <see cref="scores"/>.</summary>
     void Scores<TV, TS>(int i0, int rows, int jPad) where TV : struct where TS : struct, IAttentionSimd<TV> =>
-        AttentionGemm.Run<TV, TS>(q + (long)i0 * d, d, 1, kt, tkPad, scores, tkPad, rows, jPad, d, s.Scale, accumulate: false);
+        AttentionGemm.Run<TV, TS>(q + (long)i0 * d, d, 1, kt, ld, scores, ld, rows, jPad, d, s.Scale, accumulate: false);
 
     /// <summary>
     /// Adds the masks to score row r (query i) over [0, jPad): key padding, causal limit and padded keys
@@ -79,7 +80,7 @@ internal readonly unsafe struct AttentionItem
             if (jEnd > 0) Scores<TV, TS>(i0, rows, jPad);
             for (int r = 0; r < rows; r++)
             {
-                float* row = scores + r * tkPad;
+                float* row = scores + r * ld;
                 float mx = jEnd > 0 ? MaskRow<TV, TS>(row, i0 + r, jPad) : float.NegativeInfinity;
                 if (mx == float.NegativeInfinity)
                 {
@@ -101,7 +102,7 @@ internal readonly unsafe struct AttentionItem
                 for (int j = 0; j < jPad; j += TS.Lanes) TS.Store(row + j, TS.Mul(TS.Load(row + j), norm));
             }
             if (jEnd > 0)
-                AttentionGemm.Run<TV, TS>(scores, tkPad, 1, v, d, o + (long)i0 * d, d, rows, d, jEnd, 1f, accumulate: false);
+                AttentionGemm.Run<TV, TS>(scores, ld, 1, v, d, o + (long)i0 * d, d, rows, d, jEnd, 1f, accumulate: false);
             else
                 new Span<float>(o + (long)i0 * d, rows * d).Clear();
         }
@@ -125,10 +126,10 @@ internal readonly unsafe struct AttentionItem
             if (jEnd == 0) continue;
             Scores<TV, TS>(i0, rows, jPad);
             // dP' = dO V^T (without the gate) over the same keys.
-            AttentionGemm.Run<TV, TS>(dO + (long)i0 * d, d, 1, vt, tkPad, grads, tkPad, rows, jPad, d, 1f, accumulate: false);
+            AttentionGemm.Run<TV, TS>(dO + (long)i0 * d, d, 1, vt, ld, grads, ld, rows, jPad, d, 1f, accumulate: false);
             for (int r = 0; r < rows; r++)
             {
-                float* p = scores + r * tkPad, dp = grads + r * tkPad;
+                float* p = scores + r * ld, dp = grads + r * ld;
                 float rowLse = lse[i0 + r];
                 if (rowLse == float.NegativeInfinity)
                 {
@@ -157,9 +158,9 @@ internal readonly unsafe struct AttentionItem
             }
             if (g == 0f) continue; // a pruned head passes no gradient to Q, K, V (but dGate above is exact)
             float* qi = q + (long)i0 * d, dOi = dO + (long)i0 * d;
-            AttentionGemm.Run<TV, TS>(grads, tkPad, 1, k, d, dQ + (long)i0 * d, d, rows, d, jEnd, s.Scale, accumulate: true);
-            AttentionGemm.Run<TV, TS>(grads, 1, tkPad, qi, d, dK, d, jEnd, d, rows, s.Scale, accumulate: true);
-            AttentionGemm.Run<TV, TS>(scores, 1, tkPad, dOi, d, dV, d, jEnd, d, rows, 1f, accumulate: true);
+            AttentionGemm.Run<TV, TS>(grads, ld, 1, k, d, dQ + (long)i0 * d, d, rows, d, jEnd, s.Scale, accumulate: true);
+            AttentionGemm.Run<TV, TS>(grads, 1, ld, qi, d, dK, d, jEnd, d, rows, s.Scale, accumulate: true);
+            AttentionGemm.Run<TV, TS>(scores, 1, ld, dOi, d, dV, d, jEnd, d, rows, 1f, accumulate: true);
         }
         return gateSum;
     }

@@ -16,14 +16,14 @@ internal sealed unsafe class AttentionScratch
 
     public float* Kt, Vt, Scores, Grads, MaskAdd;
 
-    /// <summary>Sizes the tiles for head dimension d, keys padded to tkPad, and blocks of rows queries.</summary>
-    public void Ensure(int d, int tkPad, int rows)
+    /// <summary>Sizes the tiles for head dimension d, tile rows of ld floats (>= padded keys), and blocks of rows queries.</summary>
+    public void Ensure(int d, int ld, int rows)
     {
-        Grow(ref kt, ref Kt, d * tkPad);
-        Grow(ref vt, ref Vt, d * tkPad);
-        Grow(ref scores, ref Scores, rows * tkPad);
-        Grow(ref grads, ref Grads, rows * tkPad);
-        Grow(ref maskAdd, ref MaskAdd, tkPad);
+        Grow(ref kt, ref Kt, d * ld);
+        Grow(ref vt, ref Vt, d * ld);
+        Grow(ref scores, ref Scores, rows * ld);
+        Grow(ref grads, ref Grads, rows * ld);
+        Grow(ref maskAdd, ref MaskAdd, ld);
     }
 
     static void Grow(ref float[] array, ref float* pointer, int length)

@@ -1,0 +1,66 @@
+using NativeDsp.Engine;
+
+namespace NativeDsp.Model.Layers;
+
+/// <summary>
+/// y = x W^T + b over the last axis, with W [out, in] (PyTorch's layout, so checkpoints map one to one)
+/// and parameters named "weight" and "bias". Created zero-filled: <see cref="Transformer.ModelInit"/>
+/// initialises a whole model from its seed.
+/// </summary>
+public sealed class Linear : Module
+{
+    public Linear(Device device, int inFeatures, int outFeatures, bool bias = true)
+    {
+        if (inFeatures < 0 || outFeatures < 0) throw new ArgumentOutOfRangeException(nameof(inFeatures), $"linear: sizes must be >= 0, got in {inFeatures}, out {outFeatures}");
+        Device = device;
+        Weight = RegisterParameter("weight", new Parameter(device, new Shape(outFeatures, inFeatures)));
+        if (bias) Bias = RegisterParameter("bias", new Parameter(device, new Shape(outFeatures)));
+    }
+
+    public Device Device { get; }
+    public Parameter Weight { get; private set; }
+    public Parameter? Bias { get; private set; }
+    public int InFeatures => Weight.Shape[1];
+    public int OutFeatures => Weight.Shape[0];
+
+    public Tensor Forward(Tensor x) => Ops.Linear(x, Weight, Bias);
+
+    /// <summary>
+    /// Keeps only the output features <paramref name="rows"/> (rows of W and entries of b), in that order:
+    /// the physical removal of attention heads from the Q, K and V projections. Optimizer state for the old
+    /// parameters is not carried over; build the optimizer after pruning.
+    /// </summary>
+    public void KeepOutputs(IReadOnlyList<int> rows)
+    {
+        CheckIndices("KeepOutputs", rows, OutFeatures);
+        var w = Weight.ToArray();
+        int inF = InFeatures;
+        var newW = new float[rows.Count * inF];
+        for (int r = 0; r < rows.Count; r++) Array.Copy(w, rows[r] * inF, newW, r * inF, inF);
+        Weight = ReplaceParameter("weight", Parameter.FromArray(Device, "weight", newW, rows.Count, inF));
+        if (Bias is not null)
+        {
+            var b = Bias.ToArray();
+            Bias = ReplaceParameter("bias", Parameter.FromArray(Device, "bias", rows.Select(r => b[r]).ToArray(), rows.Count));
+        }
+    }
+
+    /// <summary>Keeps only the input features <paramref name="cols"/> (columns of W): the output projection's side of head removal.</summary>
+    public void KeepInputs(IReadOnlyList<int> cols)
+    {
+        CheckIndices("KeepInputs", cols, InFeatures);
+        var w = Weight.ToArray();
+        int inF = InFeatures, outF = OutFeatures;
+        var newW = new float[outF * cols.Count];
+        for (int r = 0; r < outF; r++)
+            for (int c = 0; c < cols.Count; c++) newW[r * cols.Count + c] = w[r * inF + cols[c]];
+        Weight = ReplaceParameter("weight", Parameter.FromArray(Device, "weight", newW, outF, cols.Count));
+    }
+
+    static void CheckIndices(string op, IReadOnlyList<int> indices, int size)
+    {
+        foreach (int i in indices)
+            if (i < 0 || i >= size) throw new ArgumentOutOfRangeException(nameof(indices), $"linear {op}: index {i} is outside [0, {size})");
+        if (indices.Distinct().Count() != indices.Count) throw new ArgumentException($"linear {op}: indices repeat: [{string.Join(", ", indices)}]");
+    }
+}

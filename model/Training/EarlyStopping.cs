@@ -1,0 +1,43 @@
+namespace NativeDsp.Model.Training;
+
+/// <summary>
+/// Tracks the best evaluation metric and stops after <see cref="Patience"/> evaluations in a row without
+/// an improvement of more than <see cref="MinDelta"/> (0 patience = never stop). A NaN metric never counts
+/// as an improvement.
+/// </summary>
+public sealed class EarlyStopping(int patience, bool higherIsBetter, double minDelta = 0)
+{
+    public int Patience { get; } = patience >= 0 ? patience : throw new ArgumentOutOfRangeException(nameof(patience), patience, "early stopping: patience must be >= 0");
+    public bool HigherIsBetter { get; } = higherIsBetter;
+    public double MinDelta { get; } = minDelta >= 0 ? minDelta : throw new ArgumentOutOfRangeException(nameof(minDelta), minDelta, "early stopping: min delta must be >= 0");
+
+    public double? Best { get; private set; }
+    public long BestStep { get; private set; }
+    public int EvaluationsWithoutImprovement { get; private set; }
+
+    public bool ShouldStop => Patience > 0 && EvaluationsWithoutImprovement >= Patience;
+
+    /// <summary>Records an evaluation; true when it is a new best.</summary>
+    public bool Report(double metric, long step)
+    {
+        bool improved = !double.IsNaN(metric) && (Best is not double best || (HigherIsBetter ? metric > best + MinDelta : metric < best - MinDelta));
+        if (improved)
+        {
+            Best = metric;
+            BestStep = step;
+            EvaluationsWithoutImprovement = 0;
+        }
+        else
+        {
+            EvaluationsWithoutImprovement++;
+        }
+        return improved;
+    }
+
+    public void Restore(double? best, long bestStep, int evaluationsWithoutImprovement)
+    {
+        Best = best;
+        BestStep = bestStep;
+        EvaluationsWithoutImprovement = evaluationsWithoutImprovement;
+    }
+}

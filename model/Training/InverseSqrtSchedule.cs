@@ -1,0 +1,25 @@
+namespace NativeDsp.Model.Training;
+
+/// <summary>
+/// fairseq's inverse square root schedule (the Transformer MT recipe): linear warm-up to the base rate,
+/// then decay proportional to 1/sqrt(step): factor min(t / warmup, sqrt(warmup / t)). The two branches
+/// meet at t = warmup with factor 1.
+/// </summary>
+public sealed class InverseSqrtSchedule : ILearningRateSchedule
+{
+    public InverseSqrtSchedule(long warmupSteps)
+    {
+        if (warmupSteps < 1) throw new ArgumentOutOfRangeException(nameof(warmupSteps), warmupSteps, "inverse-sqrt schedule: warm-up must be at least 1 step");
+        WarmupSteps = warmupSteps;
+    }
+
+    public long WarmupSteps { get; }
+
+    public double Factor(long step)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(step, 1L);
+        return Math.Min((double)step / WarmupSteps, Math.Sqrt((double)WarmupSteps / step));
+    }
+
+    public string Description => $"inverse_sqrt(warmup={WarmupSteps})";
+}

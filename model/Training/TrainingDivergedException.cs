@@ -1,0 +1,14 @@
+namespace NativeDsp.Model.Training;
+
+/// <summary>
+/// A non-finite loss or gradient norm: training stops before the update, so the weights and the last
+/// checkpoint stay as they were after the previous step.
+/// </summary>
+public sealed class TrainingDivergedException(long step, string quantity, float value, string? lastCheckpoint)
+    : Exception($"training diverged at step {step}: the {quantity} is {value}; the update was not applied" +
+                (lastCheckpoint is null ? "" : $" and the last good checkpoint '{lastCheckpoint}' was left untouched"))
+{
+    public long Step { get; } = step;
+    public string Quantity { get; } = quantity;
+    public float Value { get; } = value;
+}

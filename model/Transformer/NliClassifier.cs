@@ -1,0 +1,94 @@
+using NativeDsp.Engine;
+using NativeDsp.Model.Layers;
+using NativeDsp.Model.Pruning;
+
+namespace NativeDsp.Model.Transformer;
+
+/// <summary>
+/// A BERT-style sentence-pair classifier: one sequence "[CLS] premise [SEP] hypothesis [SEP]" (see
+/// <see cref="NliInput"/>), token + learned position + segment embeddings, LayerNorm, dropout, a
+/// Transformer encoder, and BERT's pooler (tanh(W h_[CLS] + b)) followed by dropout and a linear layer to
+/// the classes. Names: token_embedding, position_embedding, segment_embedding, embedding_layer_norm,
+/// encoder.layers.N...., pooler, classifier. Heads are indexed layer by layer (all encoder self-attention).
+/// </summary>
+public sealed class NliClassifier : Module, IHeadPrunable
+{
+    readonly Dropout embeddingDropout, poolerDropout;
+
+    public NliClassifier(Device device, NliClassifierConfig config)
+    {
+        config.Validate();
+        Config = config;
+        Device = device;
+        var root = new Rng(config.Seed);
+        DropoutRng = root.Fork(1);
+        var o = config.LayerOptions;
+        TokenEmbedding = RegisterModule("token_embedding", new Embedding(device, config.Vocab, config.DModel));
+        PositionEmbedding = RegisterModule("position_embedding", new LearnedPositionalEmbedding(device, config.MaxPositions, config.DModel));
+        SegmentEmbedding = RegisterModule("segment_embedding", new Embedding(device, config.Segments, config.DModel));
+        EmbeddingNorm = RegisterModule("embedding_layer_norm", new LayerNorm(device, config.DModel, config.LayerNormEps));
+        embeddingDropout = RegisterModule("embedding_dropout", new Dropout(config.Dropout, DropoutRng));
+        Encoder = RegisterModule("encoder", new TransformerEncoder(device, o, config.Layers, DropoutRng));
+        Pooler = RegisterModule("pooler", new Linear(device, config.DModel, config.DModel));
+        poolerDropout = RegisterModule("pooler_dropout", new Dropout(config.Dropout, DropoutRng));
+        Classifier = RegisterModule("classifier", new Linear(device, config.DModel, config.Classes));
+
+        ModelInit.Apply(this, config.Init, root.Fork(0));
+        ModelInit.ZeroRow(TokenEmbedding.Weight, config.PadId);
+        HeadIndex = HeadIndex.Build(AttentionModules());
+    }
+
+    public NliClassifierConfig Config { get; }
+    public Device Device { get; }
+
+    /// <summary>The stream every dropout mask of this model is drawn from; checkpoints save its state.</summary>
+    public Rng DropoutRng { get; }
+
+    public Embedding TokenEmbedding { get; }
+    public LearnedPositionalEmbedding PositionEmbedding { get; }
+    public Embedding SegmentEmbedding { get; }
+    public LayerNorm EmbeddingNorm { get; }
+    public TransformerEncoder Encoder { get; }
+    public Linear Pooler { get; }
+    public Linear Classifier { get; }
+
+    public HeadIndex HeadIndex { get; private set; }
+
+    public IEnumerable<(string Name, AttentionKind Kind, int Layer, MultiHeadAttention Module)> AttentionModules() =>
+        Enumerable.Range(0, Encoder.Layers.Count)
+            .Select(i => ($"encoder.layers.{i}.self_attn", AttentionKind.EncoderSelf, i, Encoder.Layers[i].SelfAttention));
+
+    public void PruneHeads(IEnumerable<int> keep) => HeadIndex = HeadPruning.Apply(this, keep);
+
+    /// <summary>
+    /// Class logits [B, Classes] for token ids [B, T] with segment ids [B, T] (null = all 0) and key mask
+    /// [B, T] (1 = token, 0 = padding; null = no padding). <paramref name="headGate"/> [HeadIndex.Count]
+    /// multiplies each head's attention (null = all heads fully on).
+    /// </summary>
+    public Tensor Forward(IntTensor ids, IntTensor? segments, Tensor? keyMask, Tensor? headGate = null)
+    {
+        if (ids.Shape.Rank != 2) throw new ArgumentException($"NLI classifier: ids must be [B, T], got {ids.Shape}");
+        if (segments is not null && segments.Shape != ids.Shape) throw new ShapeException("NLI classifier segments", ids.Shape, segments.Shape, "segment ids must match the token ids");
+        HeadIndex.CheckGate(headGate, "NLI classifier");
+        int b = ids.Shape[0], t = ids.Shape[1];
+        var x = Ops.Add(TokenEmbedding.Forward(ids), PositionEmbedding.Forward(0, t));
+        if (segments is not null) x = Ops.Add(x, SegmentEmbedding.Forward(segments));
+        x = embeddingDropout.Forward(EmbeddingNorm.Forward(x));
+        x = Encoder.Forward(x, keyMask, headGate);
+        var cls = Ops.Reshape(Ops.Slice(x, 1, 0, 1), b, Config.DModel);
+        var pooled = Ops.Tanh(Pooler.Forward(cls));
+        return Classifier.Forward(poolerDropout.Forward(pooled));
+    }
+
+    /// <summary>
+    /// The same from host arrays (row-major [batch, length]); the key mask comes from the padding id.
+    /// The device copies belong to the tape (freed with the step's scope).
+    /// </summary>
+    public Tensor Forward(int[] ids, int[]? segments, int batch, int length, Tensor? headGate = null)
+    {
+        var tape = Device.Tape;
+        var idT = tape.Own(IntTensor.FromArray(Device, ids, batch, length));
+        var segT = segments is null ? null : tape.Own(IntTensor.FromArray(Device, segments, batch, length));
+        return Forward(idT, segT, KeyMask.FromIds(Device, ids, batch, length, Config.PadId), headGate);
+    }
+}

@@ -1,0 +1,25 @@
+using NativeDsp.Engine;
+using NativeDsp.Model.Layers;
+
+namespace NativeDsp.Model.Transformer;
+
+/// <summary>A stack of <see cref="EncoderLayer"/>s ("layers.N"), with a final "layer_norm" when pre-LN.</summary>
+public sealed class TransformerEncoder : Module
+{
+    public TransformerEncoder(Device device, LayerOptions o, int layers, Rng dropoutRng)
+    {
+        if (layers < 1) throw new ArgumentOutOfRangeException(nameof(layers), layers, "transformer encoder: needs at least one layer");
+        Layers = RegisterModule("layers", new ModuleList<EncoderLayer>(Enumerable.Range(0, layers).Select(_ => new EncoderLayer(device, o, dropoutRng))));
+        if (o.PreNorm) FinalNorm = RegisterModule("layer_norm", new LayerNorm(device, o.Dim, o.LayerNormEps));
+    }
+
+    public ModuleList<EncoderLayer> Layers { get; }
+    public LayerNorm? FinalNorm { get; }
+
+    /// <summary>x [B, T, d] (embedded tokens), keyMask [B, T] or null, gate = global head gate or null.</summary>
+    public Tensor Forward(Tensor x, Tensor? keyMask, Tensor? gate)
+    {
+        foreach (var layer in Layers) x = layer.Forward(x, keyMask, gate);
+        return FinalNorm is null ? x : FinalNorm.Forward(x);
+    }
+}
