@@ -20,12 +20,19 @@ public static class TrainingStepProfile
 
         // Untimed steps first: the step time without the proxy's overhead.
         var plain = new List<double>();
+        var process = Process.GetCurrentProcess();
+        var cpu0 = process.TotalProcessorTime;
         for (int i = 0; i < steps; i++)
         {
             long t = Stopwatch.GetTimestamp();
             step.Run();
             plain.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
         }
+        process.Refresh();
+        // On a shared machine wall time includes waiting for a core; CPU time per step / cores is what the
+        // step would take on an idle machine with perfect parallel use (spin-waits make it an overestimate).
+        double cpuPerStep = (process.TotalProcessorTime - cpu0).TotalMilliseconds / steps;
+        Console.WriteLine($"CPU time per step: {cpuPerStep:F1} ms over {Environment.ProcessorCount} cores = {cpuPerStep / Environment.ProcessorCount:F1} ms if every core were ours");
         plain.Sort();
         double median = plain[plain.Count / 2];
         Console.WriteLine($"step time (no timer): median {median:F1} ms, min {plain[0]:F1} ms over {steps} steps; " +
