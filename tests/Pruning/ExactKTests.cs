@@ -41,10 +41,10 @@ public class ExactKTests
                 foreach (long step in new long[] { 1, 50, 100, 1000 })
                 {
                     var soft = dsp.Mask(step, training: true).ToArray();
-                    // Each entry is >= 0; at tau > 1 the (1 - p)^(1/tau) correction of the relaxation (as in the
-                    // reference code) is weak and an entry can exceed 1, so [0, 1] is checked once tau is small
-                    // (one float32 ulp above 1 allowed: the kernel rounds its float64 result).
-                    Assert.All(soft, x => Assert.InRange(x, 0f, dsp.Temperature(step) <= 0.05 ? 1f + 1e-6f : k));
+                    // Entries are >= 0 but not bounded by 1: the correction log(1 - p) of a head that took only
+                    // part of an iteration's mass does not stop it from winning a later one (e.g. p = 0.6, 0, 1
+                    // gives 1.6), in exact arithmetic and in the reference code alike. The sum is K.
+                    Assert.All(soft, x => Assert.True(x >= 0f, $"negative mask entry {x}"));
                     Assert.InRange(soft.Sum(), k - 1e-4, k + 1e-4);
                 }
                 Assert.Equal(HeadSelection.ToGate(dsp.FinalKeep()), dsp.Mask(5, training: false).ToArray());
