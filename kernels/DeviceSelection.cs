@@ -16,39 +16,72 @@ public static class DeviceSelection
     public const string EnvironmentVariable = "NATIVEDSP_DEVICE";
     public static readonly string[] Choices = ["auto", "cuda", "opencl", "host", "ilgpu-cpu"];
 
-    public static SelectedKernels Select(string? requested = null)
+    /// <summary>Selects from <paramref name="requested"/> (the <c>--device</c> value), else the environment variable, else auto.</summary>
+    public static SelectedKernels Select(string? requested = null) =>
+        Select(requested, Environment.GetEnvironmentVariable(EnvironmentVariable));
+
+    /// <summary>
+    /// Selects from <paramref name="requested"/>, else <paramref name="environmentValue"/> (what
+    /// <c>NATIVEDSP_DEVICE</c> holds), else auto. Blank values count as absent.
+    /// </summary>
+    public static SelectedKernels Select(string? requested, string? environmentValue)
     {
-        string choice = (requested ?? Environment.GetEnvironmentVariable(EnvironmentVariable) ?? "auto").Trim().ToLowerInvariant();
-        if (choice.Length == 0) choice = "auto";
+        var (choice, source) =
+            !string.IsNullOrWhiteSpace(requested) ? (requested, "--device") :
+            !string.IsNullOrWhiteSpace(environmentValue) ? (environmentValue, EnvironmentVariable) :
+            ("auto", "default");
+        choice = choice.Trim().ToLowerInvariant();
+        string why = source == "default" ? "auto" : $"{source}={choice}";
         switch (choice)
         {
             case "host":
                 var host = new HostKernels();
-                return new(host, $"{host.Description} (requested)");
+                return new(host, $"{host.Description} ({why})");
             case "ilgpu-cpu":
                 var cpu = IlgpuKernels.CreateCpu();
-                return new(cpu, $"{cpu.Description} (requested; for checking kernels, ~200x slower than host)");
+                return new(cpu, $"{cpu.Description} ({why}; for checking kernels, ~200x slower than host)");
             case "cuda":
-                return IlgpuKernels.TryCreateCuda(out var cudaWhy) is { } cuda
-                    ? new(cuda, $"{cuda.Description} (requested; {cudaWhy})")
-                    : throw new InvalidOperationException($"--device cuda was requested but {cudaWhy}");
+                return TryCuda(out var cudaWhy) is { } cuda
+                    ? new(cuda, $"{cuda.Description} ({why}; {cudaWhy})")
+                    : throw new InvalidOperationException($"{why} was requested but {cudaWhy}");
             case "opencl":
-                return IlgpuKernels.TryCreateOpenCL(out var clWhy) is { } cl
-                    ? new(cl, $"{cl.Description} (requested; {clWhy})")
-                    : throw new InvalidOperationException($"--device opencl was requested but {clWhy}");
+                return TryOpenCL(out var clWhy) is { } cl
+                    ? new(cl, $"{cl.Description} ({why}; {clWhy})")
+                    : throw new InvalidOperationException($"{why} was requested but {clWhy}");
             case "auto":
-                var skipped = new List<string>();
-                IlgpuKernels? gpu = null;
-                try { gpu = IlgpuKernels.TryCreateCuda(out var why); skipped.Add($"cuda: {why}"); }
-                catch (Exception e) { skipped.Add($"cuda: {e.Message}"); }
-                if (gpu is not null) return new(gpu, $"{gpu.Description} (auto: {skipped[^1]})");
-                try { gpu = IlgpuKernels.TryCreateOpenCL(out var why); skipped.Add($"opencl: {why}"); }
-                catch (Exception e) { skipped.Add($"opencl: {e.Message}"); }
-                if (gpu is not null) return new(gpu, $"{gpu.Description} (auto: {string.Join("; ", skipped)})");
+                var tried = new List<string>();
+                if (TryCuda(out var autoCuda) is { } gpu)
+                    return new(gpu, $"{gpu.Description} ({why}: cuda: {autoCuda})");
+                tried.Add($"cuda: {autoCuda}");
+                if (TryOpenCL(out var autoCl) is { } clGpu)
+                    return new(clGpu, $"{clGpu.Description} ({why}: {tried[0]}; opencl: {autoCl})");
+                tried.Add($"opencl: {autoCl}");
                 var fallback = new HostKernels();
-                return new(fallback, $"{fallback.Description} (auto: {string.Join("; ", skipped)})");
+                return new(fallback, $"{fallback.Description} ({why}: no GPU; {string.Join("; ", tried)})");
             default:
-                throw new ArgumentException($"unknown device '{choice}'; expected one of {string.Join(", ", Choices)}");
+                throw new ArgumentException(
+                    $"unknown device '{choice}' (from {source}); expected one of {string.Join(", ", Choices)}");
+        }
+    }
+
+    /// <summary>CUDA or null with the reason; a missing driver library is a reason, not a crash.</summary>
+    static IlgpuKernels? TryCuda(out string reason)
+    {
+        try { return IlgpuKernels.TryCreateCuda(out reason); }
+        catch (Exception e)
+        {
+            reason = $"CUDA unavailable ({e.GetType().Name}: {e.Message})";
+            return null;
+        }
+    }
+
+    static IlgpuKernels? TryOpenCL(out string reason)
+    {
+        try { return IlgpuKernels.TryCreateOpenCL(out reason); }
+        catch (Exception e)
+        {
+            reason = $"OpenCL unavailable ({e.GetType().Name}: {e.Message})";
+            return null;
         }
     }
 }

@@ -10,8 +10,25 @@ namespace NativeDsp.Kernels.Ilgpu;
 /// The ILGPU implementation of <see cref="IKernels"/>: hand-written kernels compiled by ILGPU for CUDA,
 /// OpenCL or ILGPU's CPU accelerator (the last only to check the kernels: it is ~200x slower than the
 /// Host kernels). One op family per file (partial class). Each kernel is loaded once per accelerator
-/// and kept as a typed delegate (the lazily-initialised fields next to each op).
+/// and kept as a typed delegate (the lazily-initialised fields next to each op); launches are queued
+/// on the default stream and never synchronised inside an op.
 /// </summary>
+/// <remarks>
+/// Rules for every kernel in this folder (other files such as Attention*.cs and SoftTopK*.cs follow them):
+/// <list type="bullet">
+/// <item>A kernel is a static method over <c>ArrayView&lt;T&gt;</c> and scalars/structs, marked
+///   <c>[IlgpuKernel]</c> and named <c>...Kernel</c>. The PTX compile test (tests/Kernels/PtxCompileTests.cs)
+///   compiles every method with the attribute for CUDA, and fails for a method named <c>...Kernel</c>
+///   without it. Implicitly grouped kernels take Index1D/2D/3D first (LoadAutoGroupedStreamKernel);
+///   explicitly grouped ones take no index (LoadStreamKernel, launched with a KernelConfig).</item>
+/// <item>More scalar parameters than ILGPU's delegate arity allows go into a small struct of ints/floats.</item>
+/// <item>Flags are passed as int (0/1), not bool.</item>
+/// <item>The host side checks sizes against buffer lengths (<see cref="Checks"/>) and returns before
+///   launching when there is nothing to do (ILGPU rejects empty launches).</item>
+/// <item>Explicit groups use <see cref="GroupSize"/>/<see cref="RowGroupSize"/>, valid on CUDA and on the
+///   small groups of the CPU accelerator.</item>
+/// </list>
+/// </remarks>
 public sealed partial class IlgpuKernels : IKernels
 {
     readonly Context context;
@@ -31,53 +48,124 @@ public sealed partial class IlgpuKernels : IKernels
                       $"{accelerator.MemorySize / (1 << 20)} MiB, max group {accelerator.MaxNumThreadsPerGroup}";
     }
 
+    /// <summary>
+    /// The context options every accelerator (and the PTX compile test) uses: full-precision math, and
+    /// ILGPU.Algorithms' intrinsics, which give the PTX backend exp/log/cos/tanh implementations.
+    /// </summary>
+    public static Context.Builder Configure(Context.Builder builder) => builder.Math(MathMode.Default).EnableAlgorithms();
+
     /// <summary>ILGPU's CPU accelerator, sized so that grouped kernels may use groups of up to 256 threads.</summary>
     public static IlgpuKernels CreateCpu()
     {
         // The default CPUDevice allows groups of at most 16 threads; tiled kernels need more.
         var device = new CPUDevice(numThreadsPerWarp: 4, numWarpsPerMultiprocessor: 64, numMultiprocessors: 1);
-        var context = Context.Create(b => b.CPU(device).Math(MathMode.Default));
+        var context = Context.Create(b => Configure(b.CPU(device)));
         return new IlgpuKernels(context, context.CreateCPUAccelerator(0), BackendKind.IlgpuCpu);
     }
 
-    /// <summary>The first CUDA device, or null (with the reason) when there is none.</summary>
+    /// <summary>The first CUDA device that runs a test kernel, or null (with the reason) when there is none.</summary>
     public static IlgpuKernels? TryCreateCuda(out string reason)
     {
-        var context = Context.Create(b => b.Cuda().Math(MathMode.Default));
-        var devices = context.GetCudaDevices();
-        if (devices.Count == 0)
+        Context context;
+        try { context = Context.Create(b => Configure(b.Cuda())); }
+        catch (Exception e)
         {
-            context.Dispose();
-            reason = "no CUDA device found";
+            reason = $"CUDA unavailable ({e.GetType().Name}: {e.Message})";
             return null;
         }
-        reason = $"CUDA device 0 of {devices.Count}: {devices[0].Name}";
-        return new IlgpuKernels(context, devices[0].CreateAccelerator(context), BackendKind.Cuda);
+        var devices = new List<Device>();
+        foreach (var d in context.GetCudaDevices()) devices.Add(d);
+        return FirstWorking(context, devices, BackendKind.Cuda, "no CUDA device found", out reason);
     }
 
-    /// <summary>The first OpenCL device that ILGPU accepts, or null (with the reason) when there is none.</summary>
+    /// <summary>The first OpenCL device that ILGPU accepts and that runs a test kernel, or null (with the reason).</summary>
     public static IlgpuKernels? TryCreateOpenCL(out string reason)
     {
         Context context;
-        try
-        {
-            context = Context.Create(b => b.OpenCL().Math(MathMode.Default));
-        }
+        try { context = Context.Create(b => Configure(b.OpenCL())); } // only devices ILGPU supports are listed
         catch (Exception e)
         {
             reason = $"OpenCL unavailable ({e.GetType().Name}: {e.Message})";
             return null;
         }
-        var devices = context.GetCLDevices();
-        if (devices.Count == 0)
-        {
-            context.Dispose();
-            reason = "no OpenCL device that ILGPU supports (ILGPU needs OpenCL 2.0 generic address space; e.g. PoCL 3.1 is rejected)";
-            return null;
-        }
-        reason = $"OpenCL device 0 of {devices.Count}: {devices[0].Name}";
-        return new IlgpuKernels(context, devices[0].CreateAccelerator(context), BackendKind.OpenCL);
+        var devices = new List<Device>();
+        foreach (var d in context.GetCLDevices()) devices.Add(d);
+        return FirstWorking(context, devices, BackendKind.OpenCL,
+            "no OpenCL device that ILGPU supports (ILGPU needs OpenCL 2.0 generic address space; e.g. PoCL 3.1 is rejected)", out reason);
     }
+
+    /// <summary>
+    /// Creates an accelerator on each device in turn and keeps the first on which <see cref="SmokeTest"/>
+    /// passes: a device can be listed and still fail to build or run the kernels (old driver, OpenCL C
+    /// compiler quirks), and that should send auto selection on to the next choice, not crash a run.
+    /// </summary>
+    static IlgpuKernels? FirstWorking(Context context, List<Device> devices, BackendKind kind, string noneReason, out string reason)
+    {
+        var failures = new List<string>();
+        for (int i = 0; i < devices.Count; i++)
+        {
+            Accelerator? accelerator = null;
+            try
+            {
+                accelerator = devices[i].CreateAccelerator(context);
+                var kernels = new IlgpuKernels(context, accelerator, kind);
+                kernels.SmokeTest();
+                reason = $"device {i} of {devices.Count}: {devices[i].Name}" + (failures.Count > 0 ? $" (skipped {string.Join("; ", failures)})" : "");
+                return kernels;
+            }
+            catch (Exception e)
+            {
+                accelerator?.Dispose();
+                failures.Add($"device {i} {devices[i].Name}: {e.GetType().Name}: {e.Message}");
+            }
+        }
+        context.Dispose();
+        reason = failures.Count == 0 ? noneReason : $"no {kind} device ran the test kernel ({string.Join("; ", failures)})";
+        return null;
+    }
+
+    /// <summary>
+    /// Runs a softmax over one row (exp, shared memory, barriers, a group reduction) and checks the result,
+    /// so that a device that cannot run the kernels is rejected at selection time.
+    /// </summary>
+    public void SmokeTest()
+    {
+        using var x = Allocate(5);
+        x.CopyFrom([1f, 2f, 3f, 4f, 5f]);
+        SoftmaxForward(x, x, 1, 5);
+        var y = x.ToArray();
+        double sum = y.Sum(v => (double)v);
+        if (!(Math.Abs(sum - 1) < 1e-4 && y[4] > y[0]))
+            throw new InvalidOperationException($"the test softmax on {Accelerator.Name} gave [{string.Join(", ", y)}]");
+    }
+
+    /// <summary>
+    /// Threads per group of the explicitly grouped reduction kernels: at most <see cref="GroupReduce.MaxGroupSize"/>
+    /// (their shared scratch) and at most what the accelerator allows, rounded down to a power of two
+    /// for the tree reductions. On the CPU accelerator every thread of a group is an OS thread and each
+    /// barrier wakes all of them, so groups there stay at <see cref="CpuGroupSize"/>: the kernel code is
+    /// the same for any power-of-two group, and several columns per thread are still exercised.
+    /// </summary>
+    public int GroupSize => FloorPow2(Math.Min(Kind == BackendKind.IlgpuCpu ? CpuGroupSize : GroupReduce.MaxGroupSize,
+                                               Accelerator.MaxNumThreadsPerGroup));
+
+    /// <summary>Reduction group size on ILGPU's CPU accelerator (see <see cref="GroupSize"/>).</summary>
+    public const int CpuGroupSize = 64;
+
+    /// <summary>Threads for one row of <paramref name="cols"/> elements: no more than the row needs, at least one warp.</summary>
+    public int RowGroupSize(int cols) => Math.Clamp(CeilPow2(cols), Math.Min(GroupSize, Accelerator.WarpSize), GroupSize);
+
+    static int FloorPow2(int v) => v <= 1 ? 1 : 1 << (31 - System.Numerics.BitOperations.LeadingZeroCount((uint)v));
+    static int CeilPow2(int v) => v <= 1 ? 1 : (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)v);
+
+    /// <summary>
+    /// Whether ops taking device-side indices (embedding ids, cross-entropy targets) read them back and
+    /// reject out-of-range values with an exception naming the op, as the Host kernels do. The read-back
+    /// synchronises with the device (it waits for the queued kernels), so a GPU run that trusts its data
+    /// may turn it off; the kernels then still never index out of bounds (bad ids give NaN rows, bad
+    /// targets a NaN loss).
+    /// </summary>
+    public bool ValidateIndices { get; set; } = true;
 
     public DeviceBuffer<float> Allocate(int length) => New<float>(length);
     public DeviceBuffer<int> AllocateInt(int length) => New<int>(length);

@@ -1,0 +1,51 @@
+namespace NativeDsp.Kernels.Host;
+
+// Fused Adam / AdamW step: one pass over param, grad, m and v.
+public sealed partial class HostKernels
+{
+    public void AdamUpdate(DeviceBuffer<float> param, DeviceBuffer<float> grad, DeviceBuffer<float> m, DeviceBuffer<float> v,
+                           int n, float lr, float beta1, float beta2, float eps, float weightDecay, bool decoupled, int t)
+    {
+        const string op = nameof(AdamUpdate);
+        NonNegative(op, "n", n);
+        Require(t >= 1, op, $"step t = {t} must be >= 1 (1-based)");
+        Require(beta1 >= 0f && beta1 < 1f && beta2 >= 0f && beta2 < 1f, op, $"betas ({beta1}, {beta2}) must be in [0, 1)");
+        var pa = Need(param, n, op, nameof(param), "n", n);
+        var ga = Need(grad, n, op, nameof(grad), "n", n);
+        var ma = Need(m, n, op, nameof(m), "n", n);
+        var va = Need(v, n, op, nameof(v), "n", n);
+        // Bias corrections in double: beta^t for large t underflows gracefully and 1 - beta^t keeps its digits.
+        float bc1 = (float)(1.0 - Math.Pow(beta1, t));
+        float bc2 = (float)(1.0 - Math.Pow(beta2, t));
+        var step = new AdamLoop(pa, ga, ma, va, lr, beta1, beta2, eps, weightDecay, decoupled, lr / bc1, 1f / MathF.Sqrt(bc2));
+        HostParallel.For(n, 4, (start, end) =>
+        {
+            var loop = step;
+            VectorLoop.Run(ref loop, start, end);
+        });
+    }
+
+    /// <summary>p -= (lr / bc1) * m / (sqrt(v) / sqrt(bc2) + eps) = lr * mhat / (sqrt(vhat) + eps), after the weight-decay term.</summary>
+    readonly struct AdamLoop(float[] p, float[] g, float[] m, float[] v, float lr, float beta1, float beta2, float eps,
+                             float weightDecay, bool decoupled, float stepSize, float invSqrtBc2) : IVectorLoop
+    {
+        public float Run<TV>(ref int i, int end) where TV : struct, IFloatVector<TV>
+        {
+            TV b1 = TV.Broadcast(beta1), b2 = TV.Broadcast(beta2), c1 = TV.Broadcast(1f - beta1), c2 = TV.Broadcast(1f - beta2);
+            TV e = TV.Broadcast(eps), step = TV.Broadcast(stepSize), isb2 = TV.Broadcast(invSqrtBc2);
+            TV l2 = TV.Broadcast(decoupled ? 0f : weightDecay), shrink = TV.Broadcast(decoupled ? 1f - lr * weightDecay : 1f);
+            for (; i + TV.Count <= end; i += TV.Count)
+            {
+                var pv = TV.Load(p, i);
+                var gv = TV.Fma(l2, pv, TV.Load(g, i));
+                var mv = TV.Fma(b1, TV.Load(m, i), c1 * gv);
+                var vv = TV.Fma(b2, TV.Load(v, i), c2 * gv * gv);
+                TV.Store(mv, m, i);
+                TV.Store(vv, v, i);
+                var denom = TV.Fma(TV.Sqrt(vv), isb2, e);
+                TV.Store(pv * shrink - step * mv / denom, p, i);
+            }
+            return 0f;
+        }
+    }
+}

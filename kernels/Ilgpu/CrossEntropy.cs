@@ -1,0 +1,114 @@
+using ILGPU;
+using ILGPU.Runtime;
+
+namespace NativeDsp.Kernels.Ilgpu;
+
+// Log-softmax + label-smoothed cross-entropy, fused. Forward: one group per row (max, then sum of exp
+// and sum of logits in one pass). Backward needs no reduction given the saved lse: one thread per logit.
+// Targets are device data: with ValidateIndices they are read back and checked; without, a target
+// outside [0, cols) that is not ignoreIndex gives a NaN loss for its row (and no out-of-bounds read).
+public sealed partial class IlgpuKernels
+{
+    Action<KernelConfig, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, CrossEntropyArgs>? crossEntropyForward;
+    Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, CrossEntropyArgs>? crossEntropyBackward;
+
+    public void CrossEntropyForward(DeviceBuffer<float> logits, DeviceBuffer<int> targets, DeviceBuffer<float> loss,
+                                    DeviceBuffer<float> lse, int rows, int cols, int ignoreIndex, float smoothing)
+    {
+        const string op = nameof(CrossEntropyForward);
+        var args = CheckCrossEntropy(op, logits, targets, rows, cols, ignoreIndex, smoothing);
+        Checks.Length(op, "loss", loss, rows);
+        Checks.Length(op, "lse", lse, rows);
+        if (rows == 0) return;
+        crossEntropyForward ??= Accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, CrossEntropyArgs>(CrossEntropyForwardKernel);
+        crossEntropyForward(new KernelConfig(rows, RowGroupSize(cols)), V(logits), V(targets), V(loss), V(lse), args);
+    }
+
+    public void CrossEntropyBackward(DeviceBuffer<float> logits, DeviceBuffer<int> targets, DeviceBuffer<float> lse,
+                                     DeviceBuffer<float> dloss, DeviceBuffer<float> dlogits,
+                                     int rows, int cols, int ignoreIndex, float smoothing)
+    {
+        const string op = nameof(CrossEntropyBackward);
+        var args = CheckCrossEntropy(op, logits, targets, rows, cols, ignoreIndex, smoothing);
+        Checks.Length(op, "lse", lse, rows);
+        Checks.Length(op, "dloss", dloss, rows);
+        Checks.Length(op, "dlogits", dlogits, (long)rows * cols);
+        Checks.Distinct(op, dlogits, logits, "dlogits must not alias logits");
+        if (rows == 0) return;
+        crossEntropyBackward ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, CrossEntropyArgs>(CrossEntropyBackwardKernel);
+        crossEntropyBackward(rows * cols, V(logits), V(targets), V(lse), V(dloss), V(dlogits), args);
+    }
+
+    CrossEntropyArgs CheckCrossEntropy(string op, DeviceBuffer<float> logits, DeviceBuffer<int> targets,
+                                              int rows, int cols, int ignoreIndex, float smoothing)
+    {
+        Checks.NonNegative(op, nameof(rows), rows);
+        Checks.NonNegative(op, nameof(cols), cols);
+        if (rows > 0 && cols == 0) throw new ArgumentException($"{op}: {rows} rows of 0 classes");
+        if (!(smoothing >= 0f && smoothing <= 1f)) throw new ArgumentOutOfRangeException(nameof(smoothing), smoothing, $"{op}: label smoothing must be in [0, 1], got {smoothing}");
+        Checks.Length(op, "logits", logits, Checks.Product(op, rows, cols));
+        Checks.Length(op, "targets", targets, rows);
+        if (ValidateIndices)
+        {
+            var (row, target) = Checks.FirstOutOfRange(targets, rows, cols, ignoreIndex);
+            if (row >= 0)
+                throw new ArgumentOutOfRangeException(nameof(targets), $"{op}: target {target} of row {row} is outside [0, {cols}) and is not ignoreIndex {ignoreIndex}");
+        }
+        return new CrossEntropyArgs { Cols = cols, IgnoreIndex = ignoreIndex, Smoothing = smoothing };
+    }
+
+    internal struct CrossEntropyArgs
+    {
+        public int Cols, IgnoreIndex;
+        public float Smoothing;
+    }
+
+    /// <summary>
+    /// With z_c = x_c - max and S = sum_c exp(z_c): logp_c = z_c - log S, so
+    /// sum_c logp_c = sum_c z_c - C log S; both sums come from one pass over the row.
+    /// </summary>
+    [IlgpuKernel]
+    static void CrossEntropyForwardKernel(ArrayView<float> logits, ArrayView<int> targets, ArrayView<float> loss,
+                                          ArrayView<float> lse, CrossEntropyArgs a)
+    {
+        var scratch = SharedMemory.Allocate<float>(GroupReduce.MaxGroupSize);
+        int row = Grid.IdxX, cols = a.Cols, start = row * cols;
+        float max = float.NegativeInfinity;
+        for (int c = Group.IdxX; c < cols; c += Group.DimX) max = MathF.Max(max, logits[start + c]);
+        max = GroupReduce.Max(scratch, max);
+        float sumExp = 0f, sumShifted = 0f;
+        for (int c = Group.IdxX; c < cols; c += Group.DimX)
+        {
+            float z = logits[start + c] - max;
+            sumExp += MathF.Exp(z);
+            sumShifted += z;
+        }
+        sumExp = GroupReduce.Sum(scratch, sumExp);
+        sumShifted = GroupReduce.Sum(scratch, sumShifted);
+        if (Group.IdxX != 0) return;
+        float logSum = MathF.Log(sumExp);
+        lse[row] = max + logSum;
+        int t = targets[row];
+        if (t == a.IgnoreIndex) loss[row] = 0f;
+        else if (t < 0 || t >= cols) loss[row] = float.NaN;
+        else
+        {
+            float logpTarget = logits[start + t] - max - logSum;
+            float sumLogp = sumShifted - cols * logSum;
+            loss[row] = -(1f - a.Smoothing) * logpTarget - a.Smoothing / cols * sumLogp;
+        }
+    }
+
+    [IlgpuKernel]
+    static void CrossEntropyBackwardKernel(Index1D index, ArrayView<float> logits, ArrayView<int> targets, ArrayView<float> lse,
+                                           ArrayView<float> dloss, ArrayView<float> dlogits, CrossEntropyArgs a)
+    {
+        int i = index;
+        int row = i / a.Cols, c = i - row * a.Cols;
+        int t = targets[row];
+        if (t == a.IgnoreIndex) return;
+        float p = MathF.Exp(logits[i] - lse[row]);
+        float target = c == t ? 1f - a.Smoothing : 0f;
+        dlogits[i] += dloss[row] * (p - target - a.Smoothing / a.Cols);
+    }
+}

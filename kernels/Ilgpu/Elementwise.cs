@@ -1,0 +1,77 @@
+using ILGPU;
+using ILGPU.Runtime;
+
+namespace NativeDsp.Kernels.Ilgpu;
+
+// Element-wise arithmetic: one thread per element, auto-grouped.
+public sealed partial class IlgpuKernels
+{
+    Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, BinaryArgs>? binary;
+    Action<Index1D, ArrayView<float>, ArrayView<float>, float, float>? scaleShift;
+    Action<Index1D, float, ArrayView<float>, ArrayView<float>>? axpy;
+
+    public void Binary(BinaryOp op, DeviceBuffer<float> a, DeviceBuffer<float> b, DeviceBuffer<float> y, int n, int period, int inner)
+    {
+        const string name = nameof(Binary);
+        if (!Enum.IsDefined(op)) throw new ArgumentOutOfRangeException(nameof(op), op, $"{name}: unknown BinaryOp");
+        Checks.NonNegative(name, nameof(n), n);
+        Checks.Positive(name, nameof(period), period);
+        Checks.Positive(name, nameof(inner), inner);
+        Checks.Length(name, "a", a, n);
+        Checks.Length(name, "b", b, period);
+        Checks.Length(name, "y", y, n);
+        if (ReferenceEquals(b, y) && !(inner == 1 && period >= n))
+            throw new ArgumentException($"{name}: y may alias b only when the op is purely element-wise (inner = 1, period >= n)");
+        if (n == 0) return;
+        binary ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, BinaryArgs>(BinaryKernel);
+        binary(n, V(a), V(b), V(y), new BinaryArgs { Op = (int)op, Period = period, Inner = inner });
+    }
+
+    public void ScaleShift(DeviceBuffer<float> x, DeviceBuffer<float> y, int n, float alpha, float beta)
+    {
+        Checks.NonNegative(nameof(ScaleShift), nameof(n), n);
+        Checks.Length(nameof(ScaleShift), "x", x, n);
+        Checks.Length(nameof(ScaleShift), "y", y, n);
+        if (n == 0) return;
+        scaleShift ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, float, float>(ScaleShiftKernel);
+        scaleShift(n, V(x), V(y), alpha, beta);
+    }
+
+    public void Axpy(float alpha, DeviceBuffer<float> x, DeviceBuffer<float> y, int n)
+    {
+        Checks.NonNegative(nameof(Axpy), nameof(n), n);
+        Checks.Length(nameof(Axpy), "x", x, n);
+        Checks.Length(nameof(Axpy), "y", y, n);
+        if (n == 0) return;
+        axpy ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, float, ArrayView<float>, ArrayView<float>>(AxpyKernel);
+        axpy(n, alpha, V(x), V(y));
+    }
+
+    internal struct BinaryArgs
+    {
+        public int Op, Period, Inner;
+    }
+
+    [IlgpuKernel]
+    static void BinaryKernel(Index1D index, ArrayView<float> a, ArrayView<float> b, ArrayView<float> y, BinaryArgs args)
+    {
+        int i = index;
+        float u = a[i], w = b[(i / args.Inner) % args.Period];
+        // The op is the same for every thread of a launch, so this branch never diverges.
+        y[i] = args.Op switch
+        {
+            (int)BinaryOp.Add => u + w,
+            (int)BinaryOp.Sub => u - w,
+            (int)BinaryOp.Mul => u * w,
+            _ => u / w,
+        };
+    }
+
+    [IlgpuKernel]
+    static void ScaleShiftKernel(Index1D i, ArrayView<float> x, ArrayView<float> y, float alpha, float beta) =>
+        y[i] = alpha * x[i] + beta;
+
+    [IlgpuKernel]
+    static void AxpyKernel(Index1D i, float alpha, ArrayView<float> x, ArrayView<float> y) =>
+        y[i] += alpha * x[i];
+}
