@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 using NativeDsp.Kernels.Pruning;
 
 namespace NativeDsp.Kernels.Host;
@@ -68,20 +69,29 @@ public sealed partial class HostKernels
             var next = last ? Span<double>.Empty : s.AsSpan(SoftTopKLayout.ProbabilitiesOffset(h, j + 1), h);
 
             row[m] = double.NegativeInfinity; // leaves e_m out of S; e_m = 1 and d_m = 0 exactly
-            double rest = ShiftExpSum(row, xMax, next);
+            var (rest, second) = ShiftExpSum(row, xMax, next); // second: the largest d_i, i != m
             row[m] = 1.0;
             if (!last) next[m] = 0.0;
 
-            bool ratios = !last && rest < SoftTopKLayout.RatioBand && RatioBand(row, next, m, invTau, out rest);
+            bool ratios = !last && rest < SoftTopKLayout.RatioBand && RatioBand(row, next, m, second, invTau, out rest);
             double z = 1.0 + rest, invZ = 1.0 / z;
             if (!ratios)
             {
+                // m is left out of the vector pass (log(1 - p_m) may be log 0, which sends the whole vector
+                // down the slow special-value path) and done on its own.
+                row[m] = 0.0;
                 ScaleAndPenalise(row, invZ, next, invTau);
-                // Only when p_m > 1/2 (S < 1) does 1 - p_m cancel; otherwise the vector pass's log(1 - p_m)
-                // is exact too, and keeping one formula for all heads keeps exact ties exactly tied (at
-                // tau = 1e-8 a tie broken by one rounding is amplified ~1/tau per iteration).
-                // log(0) = -inf when S is 0, and the clamp takes over.
-                if (!last && rest < 1.0) next[m] = Math.Max(Math.Log(rest) - Math.Log(z), SoftTopKLayout.LogEps) * invTau;
+                row[m] = invZ;
+                if (!last)
+                {
+                    // Only when p_m > 1/2 (S < 1) does 1 - p_m cancel. Otherwise log(1 - p_m) is exact too and
+                    // is taken with the same vector Log as the other heads, so that exact ties stay exactly
+                    // tied (at tau = 1e-8 a tie broken by one rounding is amplified ~1/tau per iteration).
+                    // log(0) = -inf when S is 0, and the clamp takes over.
+                    next[m] = rest < 1.0
+                        ? Math.Max(Math.Log(rest) - Math.Log(z), SoftTopKLayout.LogEps) * invTau
+                        : Vector512.Log(Vector512.Create(1.0 - invZ)).ToScalar() * invTau;
+                }
             }
             s[SoftTopKLayout.ArgmaxOffset(h, k, j)] = SoftTopKLayout.EncodeArgmax(m, ratios);
             s[SoftTopKLayout.OneMinusPmaxOffset(h, k, j)] = rest * invZ;
@@ -107,12 +117,9 @@ public sealed partial class HostKernels
     /// (S > eps), write the ratio row and x_{j+1}[m] and return true; otherwise return false with the exact S
     /// (<= eps), and the caller's ordinary pass applies the clamp.
     /// </summary>
-    static bool RatioBand(Span<double> row, Span<double> next, int m, double invTau, out double rest)
+    static bool RatioBand(Span<double> row, Span<double> next, int m, double second, double invTau, out double rest)
     {
         int h = row.Length;
-        double second = double.NegativeInfinity;
-        for (int i = 0; i < h; i++)
-            if (i != m && next[i] > second) second = next[i];
         rest = 0.0;
         // S <= (H - 1) e^second: below eps for sure, nothing to recompute.
         if (second < SoftTopKLayout.LogEps - Math.Log(h)) return false;

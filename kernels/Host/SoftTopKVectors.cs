@@ -1,30 +1,34 @@
-using System.Numerics;
+using System.Runtime.Intrinsics;
 using NativeDsp.Kernels.Pruning;
 
 namespace NativeDsp.Kernels.Host;
 
 // The vector passes of the Host soft top-K (see SoftTopK.cs for the math). Each pass runs every element,
-// the tail included, through the same Vector<double> code (the tail via a padded stack copy), so equal
-// inputs give bit-equal outputs wherever they sit: exact ties stay exact ties.
+// the tail included, through the same Vector512<double> code (the tail via a padded stack copy), so equal
+// inputs give bit-equal outputs wherever they sit: exact ties stay exact ties. Vector512 rather than
+// Vector<double>: its Exp/Log are the AVX-512 ones here (Vector<double> is 256 bits wide by default and
+// measured ~5x slower for Exp), and without AVX-512 .NET runs Vector512 as two 256-bit halves.
 public sealed partial class HostKernels
 {
     /// <summary>
-    /// d = x - xMax (into <paramref name="shifted"/> unless empty), x = exp(d) or 0 below FlushBelow;
-    /// returns the sum of the new x.
+    /// d = x - xMax (into <paramref name="shifted"/> unless empty), x = exp(d) or 0 below FlushBelow.
+    /// Returns the sum of the new x and the largest d. A vector whose lanes are all flushed skips the Exp:
+    /// late in an anneal almost every head is, and the result is the same bits.
     /// </summary>
-    static double ShiftExpSum(Span<double> x, double xMax, Span<double> shifted)
+    static (double Sum, double MaxShifted) ShiftExpSum(Span<double> x, double xMax, Span<double> shifted)
     {
-        int n = x.Length, w = Vector<double>.Count, i = 0;
-        var vMax = new Vector<double>(xMax);
-        var flush = new Vector<double>(SoftTopKLayout.FlushBelow);
-        var acc = Vector<double>.Zero;
+        int n = x.Length, w = Vector512<double>.Count, i = 0;
+        var vMax = Vector512.Create(xMax);
+        var acc = Vector512<double>.Zero;
+        var top = Vector512.Create(double.NegativeInfinity);
         bool store = !shifted.IsEmpty;
         for (; i <= n - w; i += w)
         {
-            var d = new Vector<double>(x[i..]) - vMax;
-            if (store) d.CopyTo(shifted[i..]);
-            var e = Vector.ConditionalSelect(Vector.GreaterThanOrEqual(d, flush), Vector.Exp(Vector.Max(d, flush)), Vector<double>.Zero);
-            e.CopyTo(x[i..]);
+            var d = Vector512.Create(x.Slice(i)) - vMax;
+            if (store) d.CopyTo(shifted.Slice(i));
+            top = Vector512.Max(top, d);
+            var e = FlushedExp(d);
+            e.CopyTo(x.Slice(i));
             acc += e;
         }
         if (i < n)
@@ -32,8 +36,9 @@ public sealed partial class HostKernels
             Span<double> pad = stackalloc double[w];
             pad.Fill(double.NegativeInfinity);
             x[i..].CopyTo(pad);
-            var d = new Vector<double>(pad) - vMax;
-            var e = Vector.ConditionalSelect(Vector.GreaterThanOrEqual(d, flush), Vector.Exp(Vector.Max(d, flush)), Vector<double>.Zero);
+            var d = Vector512.Create(pad) - vMax;
+            top = Vector512.Max(top, d);
+            var e = FlushedExp(d);
             if (store)
             {
                 d.CopyTo(pad);
@@ -43,34 +48,48 @@ public sealed partial class HostKernels
             pad[..(n - i)].CopyTo(x[i..]);
             acc += e; // padded lanes are exp(-inf) = 0
         }
-        return Vector.Sum(acc);
+        double largest = double.NegativeInfinity;
+        for (int l = 0; l < w; l++) largest = Math.Max(largest, top[l]);
+        return (Vector512.Sum(acc), largest);
     }
 
-    /// <summary>p = e * invZ in place; then, unless <paramref name="next"/> is empty, next += log(1 - p) * invTau.</summary>
+    static Vector512<double> FlushedExp(Vector512<double> d)
+    {
+        var flush = Vector512.Create(SoftTopKLayout.FlushBelow);
+        var keep = Vector512.GreaterThanOrEqual(d, flush);
+        if (keep == Vector512<double>.Zero) return Vector512<double>.Zero;
+        return Vector512.ConditionalSelect(keep, Vector512.Exp(Vector512.Max(d, flush)), Vector512<double>.Zero);
+    }
+
+    /// <summary>
+    /// p = e * invZ in place; then, unless <paramref name="next"/> is empty, next += log(1 - p) * invTau
+    /// (a vector of zeros adds log 1 = 0 and skips the Log).
+    /// </summary>
     static void ScaleAndPenalise(Span<double> p, double invZ, Span<double> next, double invTau)
     {
-        int n = p.Length, w = Vector<double>.Count, i = 0;
-        var vInvZ = new Vector<double>(invZ);
-        var vInvTau = new Vector<double>(invTau);
+        int n = p.Length, w = Vector512<double>.Count, i = 0;
+        var vInvZ = Vector512.Create(invZ);
+        var vInvTau = Vector512.Create(invTau);
         bool update = !next.IsEmpty;
         for (; i <= n - w; i += w)
         {
-            var pv = new Vector<double>(p[i..]) * vInvZ;
-            pv.CopyTo(p[i..]);
-            if (update) (new Vector<double>(next[i..]) + Vector.Log(Vector<double>.One - pv) * vInvTau).CopyTo(next[i..]);
+            var pv = Vector512.Create(p.Slice(i)) * vInvZ;
+            pv.CopyTo(p.Slice(i));
+            if (update && pv != Vector512<double>.Zero)
+                (Vector512.Create(next.Slice(i)) + Vector512.Log(Vector512<double>.One - pv) * vInvTau).CopyTo(next.Slice(i));
         }
         if (i < n)
         {
             Span<double> pad = stackalloc double[w];
             Span<double> padNext = stackalloc double[w];
             p[i..].CopyTo(pad);
-            var pv = new Vector<double>(pad) * vInvZ;
+            var pv = Vector512.Create(pad) * vInvZ;
             pv.CopyTo(pad);
             pad[..(n - i)].CopyTo(p[i..]);
-            if (update)
+            if (update && pv != Vector512<double>.Zero)
             {
                 next[i..].CopyTo(padNext);
-                (new Vector<double>(padNext) + Vector.Log(Vector<double>.One - pv) * vInvTau).CopyTo(padNext);
+                (Vector512.Create(padNext) + Vector512.Log(Vector512<double>.One - pv) * vInvTau).CopyTo(padNext);
                 padNext[..(n - i)].CopyTo(next[i..]);
             }
         }
@@ -80,18 +99,18 @@ public sealed partial class HostKernels
     static (double DotMaskP, double T) OddsAndSums(ReadOnlySpan<double> p, ReadOnlySpan<double> dm, ReadOnlySpan<double> dr, Span<double> odds)
     {
         int n = p.Length, i = 0;
-        var one = Vector<double>.One;
-        var accC = Vector<double>.Zero;
-        var accT = Vector<double>.Zero;
-        for (; i <= n - Vector<double>.Count; i += Vector<double>.Count)
+        var one = Vector512<double>.One;
+        var accC = Vector512<double>.Zero;
+        var accT = Vector512<double>.Zero;
+        for (; i <= n - Vector512<double>.Count; i += Vector512<double>.Count)
         {
-            var pv = new Vector<double>(p[i..]);
+            var pv = Vector512.Create(p[i..]);
             var o = pv / (one - pv);
             o.CopyTo(odds[i..]);
-            accC += new Vector<double>(dm[i..]) * pv;
-            accT += new Vector<double>(dr[i..]) * o;
+            accC += Vector512.Create(dm[i..]) * pv;
+            accT += Vector512.Create(dr[i..]) * o;
         }
-        double c = Vector.Sum(accC), t = Vector.Sum(accT);
+        double c = Vector512.Sum(accC), t = Vector512.Sum(accT);
         for (; i < n; i++)
         {
             double o = p[i] / (1.0 - p[i]);
@@ -107,17 +126,17 @@ public sealed partial class HostKernels
                          double shared, double toOthers, double invQ, double invTau)
     {
         int n = p.Length, i = 0;
-        var limit = new Vector<double>(SoftTopKLayout.GradientLimit);
-        var vShared = new Vector<double>(shared);
-        var vToOthers = new Vector<double>(toOthers);
-        var vInvQ = new Vector<double>(invQ);
-        var vInvTau = new Vector<double>(invTau);
-        for (; i <= n - Vector<double>.Count; i += Vector<double>.Count)
+        var limit = Vector512.Create(SoftTopKLayout.GradientLimit);
+        var vShared = Vector512.Create(shared);
+        var vToOthers = Vector512.Create(toOthers);
+        var vInvQ = Vector512.Create(invQ);
+        var vInvTau = Vector512.Create(invTau);
+        for (; i <= n - Vector512<double>.Count; i += Vector512<double>.Count)
         {
-            var pv = new Vector<double>(p[i..]);
-            var drv = new Vector<double>(dr[i..]);
-            var da = pv * (new Vector<double>(dm[i..]) + vShared) - drv * new Vector<double>(odds[i..]) + vToOthers * (pv * vInvQ);
-            Vector.Min(Vector.Max(drv + da * vInvTau, -limit), limit).CopyTo(dr[i..]);
+            var pv = Vector512.Create(p[i..]);
+            var drv = Vector512.Create(dr[i..]);
+            var da = pv * (Vector512.Create(dm[i..]) + vShared) - drv * Vector512.Create(odds[i..]) + vToOthers * (pv * vInvQ);
+            Vector512.Min(Vector512.Max(drv + da * vInvTau, -limit), limit).CopyTo(dr.Slice(i));
         }
         for (; i < n; i++)
         {

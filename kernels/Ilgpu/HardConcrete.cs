@@ -91,9 +91,11 @@ public sealed partial class IlgpuKernels
         if (noise is not null) PruningChecks.Length(op, "noise", noise, heads);
     }
 
+    [IlgpuKernel]
     static void HardConcreteNoiseKernel(Index1D index, ArrayView<float> noise, ulong seed, ulong offset) =>
         noise[index] = (float)HardConcreteMath.LogisticNoise(seed, offset + (ulong)(int)index);
 
+    [IlgpuKernel]
     static void HardConcreteForwardKernel(Index1D index, ArrayView<float> logAlpha, ArrayView<float> noise, ArrayView<float> gate, HardConcreteArgs a)
     {
         int i = index;
@@ -101,6 +103,7 @@ public sealed partial class IlgpuKernels
         gate[i] = (float)HardConcreteMath.Gate(logAlpha[i], l, a.Beta, a.Low, a.High);
     }
 
+    [IlgpuKernel]
     static void HardConcreteBackwardKernel(Index1D index, ArrayView<float> logAlpha, ArrayView<float> noise, ArrayView<float> dgate,
                                            ArrayView<float> dlogAlpha, HardConcreteArgs a)
     {
@@ -109,12 +112,14 @@ public sealed partial class IlgpuKernels
         dlogAlpha[i] += (float)(dgate[i] * HardConcreteMath.GateGradient(logAlpha[i], l, a.Beta, a.Low, a.High));
     }
 
+    [IlgpuKernel]
     static void HardConcreteEvalKernel(Index1D index, ArrayView<float> logAlpha, ArrayView<float> gate, HardConcreteArgs a) =>
         gate[index] = (float)HardConcreteMath.EvalGate(logAlpha[index], a.Low, a.High);
 
+    [IlgpuKernel]
     static void HardConcretePenaltyKernel(ArrayView<float> logAlpha, ArrayView<float> penalty, HardConcreteArgs a)
     {
-        var scratch = SharedMemory.Allocate<double>(TopKMaxGroup);
+        var scratch = SharedMemory.Allocate<double>(GroupReduce.MaxGroupSize);
         double part = 0.0;
         for (int i = Group.IdxX; i < a.Heads; i += Group.DimX)
             part += HardConcreteMath.OpenProbability(logAlpha[i], a.Beta, a.Low, a.High);
@@ -122,6 +127,7 @@ public sealed partial class IlgpuKernels
         if (Group.IdxX == 0) penalty[0] = (float)total;
     }
 
+    [IlgpuKernel]
     static void HardConcretePenaltyBackwardKernel(Index1D index, ArrayView<float> logAlpha, ArrayView<float> dpenalty,
                                                   ArrayView<float> dlogAlpha, HardConcreteArgs a) =>
         dlogAlpha[index] += (float)(dpenalty[0] * HardConcreteMath.OpenProbabilityGradient(logAlpha[index], a.Beta, a.Low, a.High));

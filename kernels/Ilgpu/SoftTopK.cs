@@ -45,27 +45,22 @@ public sealed partial class IlgpuKernels
         public double Tau, InvTau;
     }
 
-    /// <summary>Shared scratch of the top-K group reductions; groups use at most this many threads.</summary>
-    const int TopKMaxGroup = 256;
-
     /// <summary>
-    /// A power of two: no more threads than heads (rounded up), at least a warp, at most what fits. On the
+    /// <see cref="RowGroupSize"/> for one row of H heads, except on the
     /// CPU accelerator, which runs each thread of a group on an OS thread and makes every barrier a
     /// rendezvous of all of them, at most 8: enough to exercise the strided loops and the reduction trees.
     /// </summary>
     int TopKGroupSize(int heads)
     {
-        int cap = FloorPowerOfTwo(Math.Min(Kind == BackendKind.IlgpuCpu ? 8 : TopKMaxGroup, Accelerator.MaxNumThreadsPerGroup));
-        int wanted = heads <= 1 ? 1 : (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)heads);
-        return Math.Clamp(wanted, Math.Min(cap, Accelerator.WarpSize), cap);
+        int cap = Kind == BackendKind.IlgpuCpu ? Math.Min(8, GroupSize) : GroupSize;
+        return Math.Clamp(CeilPow2(heads), Math.Min(cap, Accelerator.WarpSize), cap);
     }
 
-    static int FloorPowerOfTwo(int v) => v <= 1 ? 1 : 1 << (31 - System.Numerics.BitOperations.LeadingZeroCount((uint)v));
-
+    [IlgpuKernel]
     static void SoftTopKForwardKernel(ArrayView<float> w, ArrayView<float> g, ArrayView<float> mask, ArrayView<double> saved, SoftTopKArgs a)
     {
-        var values = SharedMemory.Allocate<double>(TopKMaxGroup);
-        var indices = SharedMemory.Allocate<int>(TopKMaxGroup);
+        var values = SharedMemory.Allocate<double>(GroupReduce.MaxGroupSize);
+        var indices = SharedMemory.Allocate<int>(GroupReduce.MaxGroupSize);
         int t = Group.IdxX, n = Group.DimX, h = a.Heads, k = a.K;
         for (int i = t; i < h; i += n) saved[i] = (a.HasNoise != 0 ? (double)w[i] + g[i] : w[i]) / a.Tau;
 
@@ -161,10 +156,11 @@ public sealed partial class IlgpuKernels
         }
     }
 
+    [IlgpuKernel]
     static void SoftTopKBackwardKernel(ArrayView<double> saved, ArrayView<float> dmask, ArrayView<float> dw, SoftTopKArgs a)
     {
-        var sumsA = SharedMemory.Allocate<double>(TopKMaxGroup);
-        var sumsB = SharedMemory.Allocate<double>(TopKMaxGroup);
+        var sumsA = SharedMemory.Allocate<double>(GroupReduce.MaxGroupSize);
+        var sumsB = SharedMemory.Allocate<double>(GroupReduce.MaxGroupSize);
         int t = Group.IdxX, n = Group.DimX, h = a.Heads, k = a.K;
         int dr = SoftTopKLayout.WorkspaceOffset(h, k), odds = dr + 2 * h;
         for (int i = t; i < h; i += n) saved[dr + i] = 0.0;

@@ -32,6 +32,7 @@ public sealed partial class IlgpuKernels
         steTopKBackward(heads, V(dmask), V(dlogits));
     }
 
+    [IlgpuKernel]
     static void SteTopKForwardKernel(Index1D index, ArrayView<float> w, ArrayView<float> mask, int heads, int k)
     {
         int h = index;
@@ -45,5 +46,6 @@ public sealed partial class IlgpuKernels
         mask[h] = rank < k ? 1f : 0f;
     }
 
+    [IlgpuKernel]
     static void SteTopKBackwardKernel(Index1D index, ArrayView<float> dmask, ArrayView<float> dw) => dw[index] += dmask[index];
 }
