@@ -7,7 +7,7 @@ public sealed partial class HostKernels
     public void MatMul(DeviceBuffer<float> a, DeviceBuffer<float> b, DeviceBuffer<float> c, int batch, int m, int n, int k,
                        bool transA, bool transB, long strideA, long strideB, long strideC, float alpha = 1f, float beta = 0f)
     {
-        ValidateMatMul("MatMul", a, b, c, batch, m, n, k, transA, transB, strideA, strideB, strideC);
+        MatMulChecks.Validate("MatMul", a, b, c, batch, m, n, k, transA, transB, strideA, strideB, strideC);
         if (batch == 0 || m == 0 || n == 0) return;
         float[] av = A(a), bv = A(b), cv = A(c);
         if (k == 0 || alpha == 0f)
@@ -25,7 +25,7 @@ public sealed partial class HostKernels
     public void MatMulNaive(DeviceBuffer<float> a, DeviceBuffer<float> b, DeviceBuffer<float> c, int batch, int m, int n, int k,
                             bool transA, bool transB, long strideA, long strideB, long strideC, float alpha = 1f, float beta = 0f)
     {
-        ValidateMatMul("MatMulNaive", a, b, c, batch, m, n, k, transA, transB, strideA, strideB, strideC);
+        MatMulChecks.Validate("MatMulNaive", a, b, c, batch, m, n, k, transA, transB, strideA, strideB, strideC);
         if (batch == 0 || m == 0 || n == 0) return;
         NaiveMatMul.Run(A(a), A(b), A(c), batch, m, n, k, transA, transB, strideA, strideB, strideC, alpha, beta);
     }
@@ -39,28 +39,5 @@ public sealed partial class HostKernels
             if (beta == 0f) span.Clear();
             else if (beta != 1f) foreach (ref var x in span) x *= beta;
         }
-    }
-
-    static void ValidateMatMul(string op, DeviceBuffer<float> a, DeviceBuffer<float> b, DeviceBuffer<float> c, int batch, int m, int n, int k,
-                               bool transA, bool transB, long strideA, long strideB, long strideC)
-    {
-        string Shapes() =>
-            $"batch {batch}, A {(transA ? $"[{k}, {m}] (transposed)" : $"[{m}, {k}]")} stride {strideA} in a buffer of {a.Length}, " +
-            $"B {(transB ? $"[{n}, {k}] (transposed)" : $"[{k}, {n}]")} stride {strideB} in a buffer of {b.Length}, " +
-            $"C [{m}, {n}] stride {strideC} in a buffer of {c.Length}";
-
-        if (batch < 0 || m < 0 || n < 0 || k < 0)
-            throw new ArgumentException($"{op}: sizes must be >= 0, got {Shapes()}");
-        if (strideA < 0 || strideB < 0 || strideC < 0)
-            throw new ArgumentException($"{op}: strides must be >= 0, got {Shapes()}");
-        if (ReferenceEquals(c, a) || ReferenceEquals(c, b))
-            throw new ArgumentException($"{op}: C must not alias A or B ({Shapes()})");
-        if (batch == 0) return;
-        if (batch > 1 && (long)m * n > 0 && strideC < (long)m * n)
-            throw new ArgumentException($"{op}: C items overlap (strideC {strideC} < m*n = {(long)m * n}; 0 cannot broadcast an output), {Shapes()}");
-
-        static long Needed(int batch, long stride, long size) => size == 0 ? 0 : (batch - 1) * stride + size;
-        if (Needed(batch, strideA, (long)m * k) > a.Length || Needed(batch, strideB, (long)k * n) > b.Length || Needed(batch, strideC, (long)m * n) > c.Length)
-            throw new ArgumentException($"{op}: a buffer is too small for {Shapes()}");
     }
 }

@@ -20,7 +20,7 @@ public sealed partial class IlgpuKernels
     public void MatMul(DeviceBuffer<float> a, DeviceBuffer<float> b, DeviceBuffer<float> c, int batch, int m, int n, int k,
                        bool transA, bool transB, long strideA, long strideB, long strideC, float alpha = 1f, float beta = 0f)
     {
-        ValidateMatMul(a, b, c, batch, m, n, k, transA, transB, strideA, strideB, strideC);
+        MatMulChecks.Validate(nameof(MatMul), a, b, c, batch, m, n, k, transA, transB, strideA, strideB, strideC);
         if (batch == 0 || m == 0 || n == 0) return;
         if (Accelerator.MaxNumThreadsPerGroup < MatMulThreads * MatMulThreads)
             throw new NotSupportedException($"MatMul: the tiled kernel needs groups of {MatMulThreads * MatMulThreads} threads, {Accelerator.Name} allows {Accelerator.MaxNumThreadsPerGroup}");
@@ -29,34 +29,10 @@ public sealed partial class IlgpuKernels
         matMul(new KernelConfig(grid, new Index3D(MatMulThreads, MatMulThreads, 1)), V(a), V(b), V(c), new MatMulArgs
         {
             M = m, N = n, K = k, TransA = transA ? 1 : 0, TransB = transB ? 1 : 0,
-            // The checks below guarantee (batch - 1) * stride < buffer length <= int.MaxValue.
+            // MatMulChecks.Validate guarantees (batch - 1) * stride < buffer length <= int.MaxValue.
             StrideA = batch == 1 ? 0 : (int)strideA, StrideB = batch == 1 ? 0 : (int)strideB, StrideC = batch == 1 ? 0 : (int)strideC,
             Alpha = alpha, Beta = beta,
         });
-    }
-
-    static void ValidateMatMul(DeviceBuffer<float> a, DeviceBuffer<float> b, DeviceBuffer<float> c, int batch, int m, int n, int k,
-                               bool transA, bool transB, long strideA, long strideB, long strideC)
-    {
-        const string op = nameof(MatMul);
-        string Shapes() =>
-            $"batch {batch}, A {(transA ? $"[{k}, {m}] (transposed)" : $"[{m}, {k}]")} stride {strideA} in a buffer of {a.Length}, " +
-            $"B {(transB ? $"[{n}, {k}] (transposed)" : $"[{k}, {n}]")} stride {strideB} in a buffer of {b.Length}, " +
-            $"C [{m}, {n}] stride {strideC} in a buffer of {c.Length}";
-
-        if (batch < 0 || m < 0 || n < 0 || k < 0)
-            throw new ArgumentException($"{op}: sizes must be >= 0, got {Shapes()}");
-        if (strideA < 0 || strideB < 0 || strideC < 0)
-            throw new ArgumentException($"{op}: strides must be >= 0, got {Shapes()}");
-        if (ReferenceEquals(c, a) || ReferenceEquals(c, b))
-            throw new ArgumentException($"{op}: C must not alias A or B ({Shapes()})");
-        if (batch == 0) return;
-        if (batch > 1 && (long)m * n > 0 && strideC < (long)m * n)
-            throw new ArgumentException($"{op}: C items overlap (strideC {strideC} < m*n = {(long)m * n}; 0 cannot broadcast an output), {Shapes()}");
-
-        static long Needed(int batch, long stride, long size) => size == 0 ? 0 : (batch - 1) * stride + size;
-        if (Needed(batch, strideA, (long)m * k) > a.Length || Needed(batch, strideB, (long)k * n) > b.Length || Needed(batch, strideC, (long)m * n) > c.Length)
-            throw new ArgumentException($"{op}: a buffer is too small for {Shapes()}");
     }
 
     internal struct MatMulArgs
