@@ -7,7 +7,7 @@ namespace NativeDsp.Bench;
 /// <summary>
 /// One training step of the NLI classifier as issue 5 specifies it: 2 layers, d 256, 4 heads, FFN 1024,
 /// vocab 8000, batch 32 x 64 tokens (no padding), cross-entropy, backward, AdamW (lr 1e-4, weight decay
-/// 0.01), dropout 0.1 as BERT. Shared by the BenchmarkDotNet benchmark and the profiling driver.
+/// 0.01), dropout 0.1 as BERT (or as given). Shared by the BenchmarkDotNet benchmark and the profiling driver.
 /// </summary>
 public sealed class ClassifierTrainingStep : IDisposable
 {
@@ -17,12 +17,12 @@ public sealed class ClassifierTrainingStep : IDisposable
     readonly IntTensor labels;
     readonly AdamW optimizer;
 
-    public ClassifierTrainingStep(IKernels kernels)
+    public ClassifierTrainingStep(IKernels kernels, float dropout = 0.1f)
     {
         Device = new Device(kernels);
         Model = new NliClassifier(Device, new NliClassifierConfig
         {
-            Layers = 2, DModel = 256, Heads = 4, Ffn = 1024, Vocab = 8000, MaxPositions = 512, Seed = 1,
+            Layers = 2, DModel = 256, Heads = 4, Ffn = 1024, Vocab = 8000, MaxPositions = 512, Seed = 1, Dropout = dropout,
         });
         var rng = new Random(1);
         ids = Enumerable.Range(0, Batch * Length).Select(_ => rng.Next(1, 8000)).ToArray();

@@ -149,6 +149,29 @@ public class Seq2SeqTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>Caches hold kept tensors outside the tape: decoding and training steps must give every buffer back.</summary>
+    [Fact]
+    public void DecodingAndTrainingFreeEveryBuffer()
+    {
+        using var device = HostDevice();
+        using var model = new Seq2Seq(device, TaskModel(4));
+        using var opt = new AdamW(model.Parameters(), 1e-3f, 0f);
+        var rng = new System.Random(8);
+        var sources = Enumerable.Range(0, 5).Select(_ => RandomSequence(rng)).ToList();
+        var generator = new SequenceGenerator(model, maxLength: 6, LengthPenalty.Default);
+        TrainStep(model, opt, sources, x => x); // allocates gradients and optimizer moments once
+        generator.Beam(sources, 3);
+        long before = device.LiveBuffers;
+        for (int i = 0; i < 3; i++)
+        {
+            TrainStep(model, opt, sources, x => x);
+            generator.Greedy(sources);
+            generator.Beam(sources, 3);
+        }
+        Assert.Equal(before, device.LiveBuffers);
+        Assert.Equal(0, device.Tape.NodeCount);
+    }
+
     [Fact]
     public void SharedAndTiedEmbeddingsHaveOneTable()
     {
