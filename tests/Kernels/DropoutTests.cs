@@ -42,6 +42,32 @@ public class DropoutTests
             Assert.True((dropped[i] == 0) == (actual[i] == y0[i]), $"Dropout mask differs from Philox at element {i}");
     }
 
+    /// <summary>
+    /// The Host kernel draws 8 counters per AVX-512 vector: offsets whose low 32 bits wrap inside a vector,
+    /// and p at an exact multiple of 2^-24 (where "u >= p" and the integer threshold must agree), must
+    /// still give exactly the scalar Philox mask.
+    /// </summary>
+    [Theory]
+    [InlineData(0xFFFF_FFFCUL, 0.5f)]
+    [InlineData(0x1234_5678_9ABCUL, 0.1f)]
+    [InlineData(5UL, 0.25f + 1f / 16777216f)]
+    [InlineData(3UL, 1f / 3f)]
+    public void HostVectorMaskMatchesScalarPhiloxAcrossCounterWords(ulong offset, float p)
+    {
+        var k = TestBackends.Host;
+        const int n = 203;
+        var x = RandomFloats(n, 102, 0.5f, 2f);
+        using var xb = Upload(k, x);
+        using var yb = Upload(k, new float[n]);
+        k.Dropout(xb, yb, n, p, Seed, offset, false);
+        var actual = Download(k, yb);
+        for (int i = 0; i < n; i++)
+        {
+            bool keep = Philox.Uniform(Seed, offset + (ulong)i) >= p;
+            Assert.True(keep == (actual[i] != 0), $"element {i}: scalar Philox says keep={keep}, kernel gave {actual[i]}");
+        }
+    }
+
     [Theory, MemberData(nameof(TestBackends.All), MemberType = typeof(TestBackends))]
     public void SameSeedAndOffsetGiveTheSameMaskAndOffsetsShiftIt(string backend)
     {
