@@ -97,7 +97,7 @@ public sealed record ExperimentConfig
             parsed = v!;
         }
         else { ok = double.TryParse(value, NumberStyles.Float, inv, out double v) && double.IsFinite(v) && v >= 0; parsed = v; }
-        if (!ok) throw new ArgumentException($"--{key} must be a non-negative {TypeName(property.PropertyType)}, got '{value}'");
+        if (!ok) throw new ArgumentException($"--{key} must be {TypeName(property.PropertyType)}, got '{value}'");
         var copy = this with { };
         property.SetValue(copy, parsed);
         return copy;
@@ -115,7 +115,7 @@ public sealed record ExperimentConfig
 
     static string TypeName(Type type) => type.IsEnum
         ? "one of " + string.Join(", ", Enum.GetNames(type).Select(n => n.ToLowerInvariant()))
-        : type == typeof(bool) ? "true or false" : type.Name.ToLowerInvariant();
+        : type == typeof(bool) ? "true or false" : "a non-negative " + type.Name.ToLowerInvariant();
 
     static string Format(object? v) => v switch
     {
