@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Reflection;
+using NativeDsp.Model.Transformer;
 
 namespace NativeDsp.Experiments.Runs;
 
@@ -21,6 +22,10 @@ public sealed record ExperimentConfig
     public int AttnHeads { get; init; }
     public int Ffn { get; init; }
     public float Dropout { get; init; }
+    /// <summary>NLI only: weight initialisation (MT always uses fairseq's). "--init bert|fairseq".</summary>
+    public InitScheme Init { get; init; } = InitScheme.Bert;
+    /// <summary>NLI only: pre-LN layers instead of BERT's post-LN. "--pre_norm true|false".</summary>
+    public bool PreNorm { get; init; }
 
     // ---- data
     /// <summary>Pairs cut to this many tokens (MT: each side; NLI: the packed pair).</summary>
@@ -85,8 +90,14 @@ public sealed record ExperimentConfig
         if (property.PropertyType == typeof(int)) { ok = int.TryParse(value, NumberStyles.Integer, inv, out int v) && v >= 0; parsed = v; }
         else if (property.PropertyType == typeof(long)) { ok = long.TryParse(value, NumberStyles.Integer, inv, out long v) && v >= 0; parsed = v; }
         else if (property.PropertyType == typeof(float)) { ok = float.TryParse(value, NumberStyles.Float, inv, out float v) && float.IsFinite(v) && v >= 0; parsed = v; }
+        else if (property.PropertyType == typeof(bool)) { ok = bool.TryParse(value, out bool v); parsed = v; }
+        else if (property.PropertyType.IsEnum)
+        {
+            ok = Enum.TryParse(property.PropertyType, value, ignoreCase: true, out object? v) && Enum.IsDefined(property.PropertyType, v!);
+            parsed = v!;
+        }
         else { ok = double.TryParse(value, NumberStyles.Float, inv, out double v) && double.IsFinite(v) && v >= 0; parsed = v; }
-        if (!ok) throw new ArgumentException($"--{key} must be a non-negative {property.PropertyType.Name.ToLowerInvariant()}, got '{value}'");
+        if (!ok) throw new ArgumentException($"--{key} must be {TypeName(property.PropertyType)}, got '{value}'");
         var copy = this with { };
         property.SetValue(copy, parsed);
         return copy;
@@ -99,8 +110,12 @@ public sealed record ExperimentConfig
     /// What the trained model of a pipelined run depends on: a cached model is reused only by runs that
     /// agree on all of it (mask, Michel and decoding settings are left out on purpose).
     /// </summary>
-    public string ModelKey() => string.Join(",", new object[] { Layers, DecoderLayers, DModel, AttnHeads, Ffn, Dropout, MaxLen, TrainExamples, Steps, Lr, Warmup, Batch, ClipNorm, LabelSmoothing }
+    public string ModelKey() => string.Join(",", new object[] { Layers, DecoderLayers, DModel, AttnHeads, Ffn, Dropout, Init, PreNorm, MaxLen, TrainExamples, Steps, Lr, Warmup, Batch, ClipNorm, LabelSmoothing }
         .Select(Format));
+
+    static string TypeName(Type type) => type.IsEnum
+        ? "one of " + string.Join(", ", Enum.GetNames(type).Select(n => n.ToLowerInvariant()))
+        : type == typeof(bool) ? "true or false" : "a non-negative " + type.Name.ToLowerInvariant();
 
     static string Format(object? v) => v switch
     {

@@ -54,6 +54,7 @@ public sealed class NliExperiment : TaskExperiment<NliItem>
     public override Module BuildModel(Device device, int seed) => new NliClassifier(device, new NliClassifierConfig
     {
         Layers = Config.Layers, DModel = Config.DModel, Heads = Config.AttnHeads, Ffn = Config.Ffn, Dropout = Config.Dropout,
+        Init = Config.Init, PreNorm = Config.PreNorm,
         Vocab = tokenizer.VocabularySize, MaxPositions = Config.MaxLen, Seed = (ulong)seed, PadId = tokenizer.PadId,
     });
 

@@ -162,6 +162,21 @@ public sealed class ExperimentCommandTests
         Assert.Contains("mask_lr", ExperimentConfig.Names);
     }
 
+    [Fact]
+    public void InitAndPreNormOverridesParseAndChangeTheModelKey()
+    {
+        var quick = Presets.Get("nli", "quick");
+        var changed = quick.WithOverride("init", "BERT").WithOverride("pre-norm", "false");
+        Assert.Equal(NativeDsp.Model.Transformer.InitScheme.Bert, changed.Init);
+        Assert.False(changed.PreNorm);
+        // A cached pipelined model must not be reused by a run whose weights start or normalise differently.
+        Assert.NotEqual(quick.ModelKey(), changed.ModelKey());
+        var error = Assert.Throws<ArgumentException>(() => quick.WithOverride("init", "xavier"));
+        Assert.Contains("bert", error.Message);
+        Assert.Throws<ArgumentException>(() => quick.WithOverride("init", "7"));
+        Assert.Throws<ArgumentException>(() => quick.WithOverride("pre_norm", "yes"));
+    }
+
     sealed class TempFolder : IDisposable
     {
         public string Path { get; } = Directory.CreateTempSubdirectory("nativedsp-sweep-").FullName;
