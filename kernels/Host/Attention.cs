@@ -27,8 +27,10 @@ public sealed partial class HostKernels
         if (s.RowCount == 0) return;
         var args = new AttentionArrays(A(q), A(k), A(v), keyMask is null ? null : A(keyMask), gate is null ? null : A(gate),
                                        A(o), A(lse), null, null, null, null);
-        if (Vector512.IsHardwareAccelerated) Run<Vector512<float>, Simd512>(args, s, backward: false);
-        else Run<Vector256<float>, Simd256>(args, s, backward: false);
+        var unused = Vector512.IsHardwareAccelerated
+            ? Run<Vector512<float>, Simd512>(args, s, backward: false)
+            : Run<Vector256<float>, Simd256>(args, s, backward: false);
+        attentionPool.Return(unused); // the forward pass has no gate partials, but the array goes back to the pool
     }
 
     public void AttentionBackward(DeviceBuffer<float> q, DeviceBuffer<float> k, DeviceBuffer<float> v,
@@ -50,7 +52,7 @@ public sealed partial class HostKernels
         {
             // Summed in item order after the parallel loop, so dGate is the same on every run.
             var dg = A(dGate);
-            int chunks = itemGate.Length / (s.Batch * s.Heads);
+            int chunks = QueryChunks(s);
             for (int h = 0; h < s.Heads; h++)
             {
                 double sum = 0;
@@ -71,9 +73,8 @@ public sealed partial class HostKernels
         where TV : struct where TS : struct, IAttentionSimd<TV>
     {
         int pairs = s.Batch * s.Heads;
-        int workers = Environment.ProcessorCount;
         int blocks = (s.QueryLength + QueryBlock - 1) / QueryBlock;
-        int chunks = pairs >= 2 * workers ? 1 : Math.Clamp((2 * workers + pairs - 1) / pairs, 1, Math.Max(1, blocks));
+        int chunks = QueryChunks(s);
         int chunkRows = (blocks + chunks - 1) / chunks * QueryBlock;
         int items = pairs * chunks;
         int keyElems = s.KeyLength * s.HeadDim;
@@ -140,6 +141,18 @@ public sealed partial class HostKernels
             attentionPool.Return(partials);
         }
         return itemGate;
+    }
+
+    /// <summary>
+    /// Query chunks per (b, h) pair: 1 when there are enough pairs to keep every core busy, else enough
+    /// chunks for two work items per core. The backward pass reads the dGate partials with the same count
+    /// (not from the pooled array's length, which may be longer).
+    /// </summary>
+    static int QueryChunks(AttentionShape s)
+    {
+        int pairs = s.Batch * s.Heads, workers = Environment.ProcessorCount;
+        int blocks = (s.QueryLength + QueryBlock - 1) / QueryBlock;
+        return pairs >= 2 * workers ? 1 : Math.Clamp((2 * workers + pairs - 1) / pairs, 1, Math.Max(1, blocks));
     }
 
     static void AddInto(ReadOnlySpan<float> src, Span<float> dst)
