@@ -19,7 +19,7 @@ public sealed partial class HostKernels
                                     int heads, HardConcreteGate parameters)
     {
         const string op = nameof(HardConcreteForward);
-        CheckHardConcrete(op, logAlpha, noise, heads, parameters);
+        PruningChecks.HardConcreteInputs(op, logAlpha, noise, heads, parameters);
         PruningChecks.Length(op, "gate", gate, heads);
         var (la, l, y) = (A(logAlpha), noise is null ? null : A(noise), A(gate));
         var (beta, low, high) = parameters;
@@ -31,7 +31,7 @@ public sealed partial class HostKernels
                                      DeviceBuffer<float> dlogAlpha, int heads, HardConcreteGate parameters)
     {
         const string op = nameof(HardConcreteBackward);
-        CheckHardConcrete(op, logAlpha, noise, heads, parameters);
+        PruningChecks.HardConcreteInputs(op, logAlpha, noise, heads, parameters);
         PruningChecks.Length(op, "dgate", dgate, heads);
         PruningChecks.Length(op, "dlogAlpha", dlogAlpha, heads);
         var (la, l, dy, dx) = (A(logAlpha), noise is null ? null : A(noise), A(dgate), A(dlogAlpha));
@@ -43,7 +43,7 @@ public sealed partial class HostKernels
     public void HardConcreteEvalGate(DeviceBuffer<float> logAlpha, DeviceBuffer<float> gate, int heads, HardConcreteGate parameters)
     {
         const string op = nameof(HardConcreteEvalGate);
-        CheckHardConcrete(op, logAlpha, null, heads, parameters);
+        PruningChecks.HardConcreteInputs(op, logAlpha, null, heads, parameters);
         PruningChecks.Length(op, "gate", gate, heads);
         var (la, y) = (A(logAlpha), A(gate));
         for (int i = 0; i < heads; i++) y[i] = (float)HardConcreteMath.EvalGate(la[i], parameters.Low, parameters.High);
@@ -52,7 +52,7 @@ public sealed partial class HostKernels
     public void HardConcretePenaltyForward(DeviceBuffer<float> logAlpha, DeviceBuffer<float> penalty, int heads, HardConcreteGate parameters)
     {
         const string op = nameof(HardConcretePenaltyForward);
-        CheckHardConcrete(op, logAlpha, null, heads, parameters);
+        PruningChecks.HardConcreteInputs(op, logAlpha, null, heads, parameters);
         PruningChecks.Length(op, "penalty", penalty, 1);
         var la = A(logAlpha);
         double sum = 0;
@@ -64,7 +64,7 @@ public sealed partial class HostKernels
                                             int heads, HardConcreteGate parameters)
     {
         const string op = nameof(HardConcretePenaltyBackward);
-        CheckHardConcrete(op, logAlpha, null, heads, parameters);
+        PruningChecks.HardConcreteInputs(op, logAlpha, null, heads, parameters);
         PruningChecks.Length(op, "dpenalty", dpenalty, 1);
         PruningChecks.Length(op, "dlogAlpha", dlogAlpha, heads);
         var (la, dx) = (A(logAlpha), A(dlogAlpha));
@@ -73,11 +73,4 @@ public sealed partial class HostKernels
             dx[i] += (float)(dy * HardConcreteMath.OpenProbabilityGradient(la[i], parameters.Beta, parameters.Low, parameters.High));
     }
 
-    static void CheckHardConcrete(string op, DeviceBuffer<float> logAlpha, DeviceBuffer<float>? noise, int heads, HardConcreteGate parameters)
-    {
-        PruningChecks.Heads(op, heads);
-        PruningChecks.HardConcrete(op, parameters);
-        PruningChecks.Length(op, "logAlpha", logAlpha, heads);
-        if (noise is not null) PruningChecks.Length(op, "noise", noise, heads);
-    }
 }

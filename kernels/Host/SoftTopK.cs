@@ -41,11 +41,7 @@ public sealed partial class HostKernels
     public void SoftTopKForward(DeviceBuffer<float> logits, DeviceBuffer<float>? noise, DeviceBuffer<float> mask,
                                 DeviceBuffer<double> saved, int heads, int k, double tau)
     {
-        const string op = nameof(SoftTopKForward);
-        PruningChecks.SoftTopK(op, heads, k, tau, saved);
-        PruningChecks.Length(op, "logits", logits, heads);
-        if (noise is not null) PruningChecks.Length(op, "noise", noise, heads);
-        PruningChecks.Length(op, "mask", mask, heads);
+        PruningChecks.SoftTopKForward(logits, noise, mask, saved, heads, k, tau);
 
         var w = A(logits);
         var g = noise is null ? null : A(noise);
@@ -139,10 +135,7 @@ public sealed partial class HostKernels
     public void SoftTopKBackward(DeviceBuffer<double> saved, DeviceBuffer<float> dmask, DeviceBuffer<float> dlogits,
                                  int heads, int k, double tau)
     {
-        const string op = nameof(SoftTopKBackward);
-        PruningChecks.SoftTopK(op, heads, k, tau, saved);
-        PruningChecks.Length(op, "dmask", dmask, heads);
-        PruningChecks.Length(op, "dlogits", dlogits, heads);
+        PruningChecks.SoftTopKBackward(saved, dmask, dlogits, heads, k, tau);
 
         var s = A(saved);
         int h = heads;

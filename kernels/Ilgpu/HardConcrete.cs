@@ -37,7 +37,7 @@ public sealed partial class IlgpuKernels
                                     int heads, HardConcreteGate parameters)
     {
         const string op = nameof(HardConcreteForward);
-        CheckHardConcrete(op, logAlpha, noise, heads, parameters);
+        PruningChecks.HardConcreteInputs(op, logAlpha, noise, heads, parameters);
         PruningChecks.Length(op, "gate", gate, heads);
         hardConcreteForward ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, HardConcreteArgs>(HardConcreteForwardKernel);
         hardConcreteForward(heads, V(logAlpha), V(noise ?? logAlpha), V(gate), Args(parameters, heads, noise is not null));
@@ -47,7 +47,7 @@ public sealed partial class IlgpuKernels
                                      DeviceBuffer<float> dlogAlpha, int heads, HardConcreteGate parameters)
     {
         const string op = nameof(HardConcreteBackward);
-        CheckHardConcrete(op, logAlpha, noise, heads, parameters);
+        PruningChecks.HardConcreteInputs(op, logAlpha, noise, heads, parameters);
         PruningChecks.Length(op, "dgate", dgate, heads);
         PruningChecks.Length(op, "dlogAlpha", dlogAlpha, heads);
         hardConcreteBackward ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, HardConcreteArgs>(HardConcreteBackwardKernel);
@@ -57,7 +57,7 @@ public sealed partial class IlgpuKernels
     public void HardConcreteEvalGate(DeviceBuffer<float> logAlpha, DeviceBuffer<float> gate, int heads, HardConcreteGate parameters)
     {
         const string op = nameof(HardConcreteEvalGate);
-        CheckHardConcrete(op, logAlpha, null, heads, parameters);
+        PruningChecks.HardConcreteInputs(op, logAlpha, null, heads, parameters);
         PruningChecks.Length(op, "gate", gate, heads);
         hardConcreteEval ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, HardConcreteArgs>(HardConcreteEvalKernel);
         hardConcreteEval(heads, V(logAlpha), V(gate), Args(parameters, heads, false));
@@ -66,7 +66,7 @@ public sealed partial class IlgpuKernels
     public void HardConcretePenaltyForward(DeviceBuffer<float> logAlpha, DeviceBuffer<float> penalty, int heads, HardConcreteGate parameters)
     {
         const string op = nameof(HardConcretePenaltyForward);
-        CheckHardConcrete(op, logAlpha, null, heads, parameters);
+        PruningChecks.HardConcreteInputs(op, logAlpha, null, heads, parameters);
         PruningChecks.Length(op, "penalty", penalty, 1);
         hardConcretePenalty ??= Accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, HardConcreteArgs>(HardConcretePenaltyKernel);
         hardConcretePenalty(new KernelConfig(1, TopKGroupSize(heads)), V(logAlpha), V(penalty), Args(parameters, heads, false));
@@ -76,20 +76,13 @@ public sealed partial class IlgpuKernels
                                             int heads, HardConcreteGate parameters)
     {
         const string op = nameof(HardConcretePenaltyBackward);
-        CheckHardConcrete(op, logAlpha, null, heads, parameters);
+        PruningChecks.HardConcreteInputs(op, logAlpha, null, heads, parameters);
         PruningChecks.Length(op, "dpenalty", dpenalty, 1);
         PruningChecks.Length(op, "dlogAlpha", dlogAlpha, heads);
         hardConcretePenaltyBackward ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, HardConcreteArgs>(HardConcretePenaltyBackwardKernel);
         hardConcretePenaltyBackward(heads, V(logAlpha), V(dpenalty), V(dlogAlpha), Args(parameters, heads, false));
     }
 
-    static void CheckHardConcrete(string op, DeviceBuffer<float> logAlpha, DeviceBuffer<float>? noise, int heads, HardConcreteGate parameters)
-    {
-        PruningChecks.Heads(op, heads);
-        PruningChecks.HardConcrete(op, parameters);
-        PruningChecks.Length(op, "logAlpha", logAlpha, heads);
-        if (noise is not null) PruningChecks.Length(op, "noise", noise, heads);
-    }
 
     [IlgpuKernel]
     static void HardConcreteNoiseKernel(Index1D index, ArrayView<float> noise, ulong seed, ulong offset) =>

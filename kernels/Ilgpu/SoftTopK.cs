@@ -17,11 +17,7 @@ public sealed partial class IlgpuKernels
     public void SoftTopKForward(DeviceBuffer<float> logits, DeviceBuffer<float>? noise, DeviceBuffer<float> mask,
                                 DeviceBuffer<double> saved, int heads, int k, double tau)
     {
-        const string op = nameof(SoftTopKForward);
-        PruningChecks.SoftTopK(op, heads, k, tau, saved);
-        PruningChecks.Length(op, "logits", logits, heads);
-        if (noise is not null) PruningChecks.Length(op, "noise", noise, heads);
-        PruningChecks.Length(op, "mask", mask, heads);
+        PruningChecks.SoftTopKForward(logits, noise, mask, saved, heads, k, tau);
         softTopKForward ??= Accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<double>, SoftTopKArgs>(SoftTopKForwardKernel);
         var args = new SoftTopKArgs { Heads = heads, K = k, HasNoise = noise is null ? 0 : 1, Tau = tau, InvTau = 1.0 / tau };
         softTopKForward(new KernelConfig(1, TopKGroupSize(heads)), V(logits), noise is null ? V(logits) : V(noise), V(mask), V(saved), args);
@@ -30,10 +26,7 @@ public sealed partial class IlgpuKernels
     public void SoftTopKBackward(DeviceBuffer<double> saved, DeviceBuffer<float> dmask, DeviceBuffer<float> dlogits,
                                  int heads, int k, double tau)
     {
-        const string op = nameof(SoftTopKBackward);
-        PruningChecks.SoftTopK(op, heads, k, tau, saved);
-        PruningChecks.Length(op, "dmask", dmask, heads);
-        PruningChecks.Length(op, "dlogits", dlogits, heads);
+        PruningChecks.SoftTopKBackward(saved, dmask, dlogits, heads, k, tau);
         softTopKBackward ??= Accelerator.LoadStreamKernel<ArrayView<double>, ArrayView<float>, ArrayView<float>, SoftTopKArgs>(SoftTopKBackwardKernel);
         var args = new SoftTopKArgs { Heads = heads, K = k, HasNoise = 0, Tau = tau, InvTau = 1.0 / tau };
         softTopKBackward(new KernelConfig(1, TopKGroupSize(heads)), V(saved), V(dmask), V(dlogits), args);

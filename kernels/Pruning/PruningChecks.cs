@@ -50,4 +50,34 @@ public static class PruningChecks
         if (!(gate.Low < 0 && gate.High > 1) || double.IsInfinity(gate.Low) || double.IsInfinity(gate.High))
             throw new ArgumentOutOfRangeException(nameof(gate), $"{op}: the stretch interval must satisfy low < 0 and high > 1, got ({gate.Low}, {gate.High})");
     }
+
+    /// <summary>Every argument check of SoftTopKForward, shared by the backends.</summary>
+    public static void SoftTopKForward(DeviceBuffer<float> logits, DeviceBuffer<float>? noise, DeviceBuffer<float> mask,
+                                       DeviceBuffer<double> saved, int heads, int k, double tau)
+    {
+        const string op = nameof(IKernels.SoftTopKForward);
+        SoftTopK(op, heads, k, tau, saved);
+        Length(op, "logits", logits, heads);
+        if (noise is not null) Length(op, "noise", noise, heads);
+        Length(op, "mask", mask, heads);
+    }
+
+    /// <summary>Every argument check of SoftTopKBackward, shared by the backends.</summary>
+    public static void SoftTopKBackward(DeviceBuffer<double> saved, DeviceBuffer<float> dmask, DeviceBuffer<float> dlogits,
+                                        int heads, int k, double tau)
+    {
+        const string op = nameof(IKernels.SoftTopKBackward);
+        SoftTopK(op, heads, k, tau, saved);
+        Length(op, "dmask", dmask, heads);
+        Length(op, "dlogits", dlogits, heads);
+    }
+
+    /// <summary>The checks every Hard Concrete op makes of its log-alpha and optional noise inputs.</summary>
+    public static void HardConcreteInputs(string op, DeviceBuffer<float> logAlpha, DeviceBuffer<float>? noise, int heads, HardConcreteGate parameters)
+    {
+        Heads(op, heads);
+        HardConcrete(op, parameters);
+        Length(op, "logAlpha", logAlpha, heads);
+        if (noise is not null) Length(op, "noise", noise, heads);
+    }
 }
