@@ -29,17 +29,12 @@ public sealed class MtExperiment : TaskExperiment<MtItem>
     {
         string dir = DataPaths.MtDir(dataDir);
         string key = $"{Path.GetFullPath(dir)}|{config.MaxLen}|{config.TrainExamples}|{config.EvalExamples}";
-        lock (Cache)
+        (tokenizer, train, test) = LoadOnce(Cache, key, () =>
         {
-            if (!Cache.TryGetValue(key, out var loaded))
-            {
-                var tok = BpeSubwordTokenizer.Load(Path.Combine(dir, "bpe.vocab.json"), Path.Combine(dir, "bpe.merges.txt"));
-                loaded = (tok, Load(tok, Path.Combine(dir, "es-en.train.tsv.gz"), config.MaxLen, config.TrainExamples),
-                          Load(tok, Path.Combine(dir, "es-en.test.tsv.gz"), config.MaxLen, config.EvalExamples));
-                Cache[key] = loaded;
-            }
-            (tokenizer, train, test) = loaded;
-        }
+            var tok = BpeSubwordTokenizer.Load(Path.Combine(dir, "bpe.vocab.json"), Path.Combine(dir, "bpe.merges.txt"));
+            return (tok, Load(tok, Path.Combine(dir, "es-en.train.tsv.gz"), config.MaxLen, config.TrainExamples),
+                      Load(tok, Path.Combine(dir, "es-en.test.tsv.gz"), config.MaxLen, config.EvalExamples));
+        });
         if (train.Count == 0) throw new ArgumentException($"mt: no training pair fits max_len {config.MaxLen}");
     }
 

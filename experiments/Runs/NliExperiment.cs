@@ -26,17 +26,12 @@ public sealed class NliExperiment : TaskExperiment<NliItem>
     {
         string dir = DataPaths.NliDir(dataDir);
         string key = $"{Path.GetFullPath(dir)}|{config.TrainExamples}|{config.EvalExamples}";
-        lock (Cache)
+        (tokenizer, train, test) = LoadOnce(Cache, key, () =>
         {
-            if (!Cache.TryGetValue(key, out var loaded))
-            {
-                var tok = WordPieceSubwordTokenizer.Load(Path.Combine(dir, "wordpiece.vocab.txt"));
-                loaded = (tok, Load(tok, Path.Combine(dir, "lexnli.train.tsv.gz"), config.TrainExamples),
-                          Load(tok, Path.Combine(dir, "lexnli.test.tsv.gz"), config.EvalExamples));
-                Cache[key] = loaded;
-            }
-            (tokenizer, train, test) = loaded;
-        }
+            var tok = WordPieceSubwordTokenizer.Load(Path.Combine(dir, "wordpiece.vocab.txt"));
+            return (tok, Load(tok, Path.Combine(dir, "lexnli.train.tsv.gz"), config.TrainExamples),
+                     Load(tok, Path.Combine(dir, "lexnli.test.tsv.gz"), config.EvalExamples));
+        });
     }
 
     static List<NliItem> Load(WordPieceSubwordTokenizer tok, string path, int limit)

@@ -14,6 +14,19 @@ public abstract class TaskExperiment<T>
 
     public ExperimentConfig Config { get; }
 
+    /// <summary>
+    /// Loads a task's tokenizer and data once per process and key: a sweep builds an experiment per run,
+    /// and re-reading and re-tokenizing the corpus for each would dominate the short quick runs.
+    /// </summary>
+    protected static TData LoadOnce<TData>(Dictionary<string, TData> cache, string key, Func<TData> load)
+    {
+        lock (cache)
+        {
+            if (!cache.TryGetValue(key, out var loaded)) cache[key] = loaded = load();
+            return loaded;
+        }
+    }
+
     /// <summary>"nli" or "mt".</summary>
     public abstract string Name { get; }
 
