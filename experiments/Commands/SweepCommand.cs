@@ -15,12 +15,14 @@ public static class SweepCommand
 {
     public const string Usage =
         $"""
-        usage: nativedsp sweep --task nli|mt --out DIR [--preset quick|full|paper] [--methods dsp,ste,voita,michel,none]
+        usage: nativedsp sweep --task nli|mt --out DIR [--preset quick|full|paper|pretrained] [--methods dsp,ste,voita,michel,none]
                                [--heads K1,K2,...] [--seeds 1,2,3] [--settings joint,pipelined] [--per-layer] [--shard i/n]
                                [--device auto|host|cuda|opencl|ilgpu-cpu] [--data PATH] [--<setting> VALUE ...]
           --heads     K values (default: the preset's grid); "none" runs once per setting and seed with every head
           --shard i/n run rows i-1, i-1+n, ... of the grid (1-based i); shards may share DIR
           --attn_heads heads per attention module (--heads is the K grid)
+          --init      nli: bert|fairseq, or minilm|PATH to fine-tune a pretrained encoder (preset pretrained: minilm)
+          DIR keeps the settings of each task/preset it holds (config.<task>.<preset>.txt); other settings are refused
         """;
 
     static readonly string[] ValueOptions = ["--task", "--out", "--preset", "--methods", "--heads", "--seeds", "--settings", "--shard", "--device", "--data"];
@@ -58,6 +60,7 @@ public static class SweepCommand
         }
 
         string csv = Path.Combine(dir, ResultsFile.FileName);
+        RunConfigRecord.CheckOrRecord(dir, task, preset, config);
         var done = ResultsFile.Read(csv).Select(r => r.Key).ToHashSet();
         var todo = grid.Where(r => !done.Contains(r.Key)).ToList();
         using var device = SingleRunCommand.SelectDevice(options.Get("--device"), usage);

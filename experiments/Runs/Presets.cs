@@ -9,16 +9,18 @@ namespace NativeDsp.Experiments.Runs;
 /// </summary>
 public static class Presets
 {
-    public static readonly string[] Names = ["quick", "full", "paper"];
+    public static readonly string[] Names = ["quick", "full", "paper", "pretrained"];
 
     public static ExperimentConfig Get(string task, string preset) => (task, preset) switch
     {
         ("nli", "quick") => NliQuick,
         ("nli", "full") => NliFull,
         ("nli", "paper") => NliPaper,
+        ("nli", "pretrained") => NliPretrained,
         ("mt", "quick") => MtQuick,
         ("mt", "full") => MtFull,
         ("mt", "paper") => MtPaper,
+        ("mt", "pretrained") => throw new ArgumentException("the pretrained preset is nli only (a pretrained encoder, no decoder)"),
         _ => throw new ArgumentException($"unknown task/preset '{task}'/'{preset}'; tasks are nli, mt and presets {string.Join(", ", Names)}"),
     };
 
@@ -58,6 +60,19 @@ public static class Presets
         Layers = 12, DModel = 768, AttnHeads = 12, Ffn = 3072, MaxLen = 128, TrainExamples = 0, EvalExamples = 0,
         Steps = 36000, MaskSteps = 25000, TCool = 25000, Lr = 1e-4f, Warmup = 3600, ClipNorm = 1f,
         HeadsGrid = [12, 24, 36, 48, 60, 72, 84, 96, 108, 120, 132],
+    };
+
+    /// <summary>
+    /// MiniLM (all-MiniLM-L6-v2: 6 layers x 12 heads = 72, d 384) fine-tuned on the NLI set with a fresh
+    /// classification head, BERT's fine-tuning recipe (AdamW, warm-up 10% then linear decay, dropout 0.1) cut to
+    /// what CPU hours allow; runtime measured in experiments/RESULTS.md. "--init PATH" swaps in a BERT checkpoint.
+    /// </summary>
+    static ExperimentConfig NliPretrained => NliBase with
+    {
+        Pretrained = "minilm", Layers = 6, DModel = 384, AttnHeads = 12, Ffn = 1536, PreNorm = false, Dropout = 0.1f,
+        MaxLen = 64, TrainExamples = 0, EvalExamples = 500,
+        Steps = 600, MaskSteps = 200, Lr = 5e-5f, Warmup = 60, Batch = 16,
+        HeadsGrid = [18, 36],
     };
 
     static ExperimentConfig MtBase => new()

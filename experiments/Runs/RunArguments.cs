@@ -40,7 +40,16 @@ public static class RunArguments
                         throw new UsageException(e.Message, usage);
                     }
                 }
-        return config;
+        if (config.Pretrained.Length > 0 && task != "nli")
+            throw new UsageException($"--init {config.Pretrained}: a pretrained encoder applies to nli only", usage);
+        try
+        {
+            return PretrainedEncoders.WithShape(config);
+        }
+        catch (Exception e) when (e is IOException or FormatException or ArgumentException or NotSupportedException)
+        {
+            throw new UsageException(e.Message, usage);
+        }
     }
 
     public static string Choice(CommandOptions options, string name, string fallback, IReadOnlyCollection<string> allowed, string usage)

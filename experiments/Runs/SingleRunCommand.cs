@@ -11,12 +11,14 @@ public static class SingleRunCommand
     public static string Usage(string task) =>
         $"""
         usage: nativedsp {task} --method dsp|ste|voita|michel|none --setting joint|pipelined --heads K [--per-layer]
-                                --preset quick|full|paper --seed S --out DIR [--device auto|host|cuda|opencl|ilgpu-cpu] [--data PATH]
+                                --preset quick|full|paper|pretrained --seed S --out DIR [--device auto|host|cuda|opencl|ilgpu-cpu] [--data PATH]
                                 [--<setting> VALUE ...]
           --heads K      heads kept in all (per module in proportion with --per-layer); ignored for --method none
           --setting      joint: model and mask learn together; pipelined: the model is trained (cached in DIR/models),
                          then frozen while the mask is learned (michel: scored); default joint (pipelined for michel)
-          --preset       quick (default), full, paper; --seed default 1; --out default out/{task}
+          --preset       quick (default), full, paper; nli also pretrained (MiniLM fine-tuned); --seed default 1; --out default out/{task}
+          --init         nli: bert|fairseq (random init) or minilm|PATH (start from MiniLM or a BERT checkpoint directory
+                         with model.safetensors, config.json, vocab.txt; the model shape then comes from it)
           --attn_heads   heads per attention module (--heads is K)
         {RunArguments.OverrideHelp}
         Writes DIR/results.csv (one row per run, replaced when rerun) and DIR/runs/<run>/ (pruned model, mask snapshots).
@@ -43,6 +45,7 @@ public static class SingleRunCommand
         var spec = new RunSpec(task, parsedSetting, method, k, options.Has("--per-layer") && method != "none",
                                RunArguments.Integer(options, "--seed", 1, usage), preset);
         string dir = options.Get("--out") ?? Path.Combine("out", task);
+        RunConfigRecord.CheckOrRecord(dir, task, preset, config);
 
         using var device = SelectDevice(options.Get("--device"), usage);
         Console.WriteLine($"device: {device.SelectionReason}");

@@ -25,8 +25,20 @@ public sealed class WordPieceSubwordTokenizer
         TextFiles.RequireNonEmptyFile(vocabPath, "WordPiece vocabulary");
         int size = File.ReadLines(vocabPath).Count();
         using var stream = File.OpenRead(vocabPath);
+        return Create(stream, size);
+    }
+
+    /// <summary>The tokenizer of an in-memory vocabulary (a pretrained model's, one token per entry in id order).</summary>
+    public static WordPieceSubwordTokenizer FromVocabulary(IReadOnlyList<string> vocabulary)
+    {
+        using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(string.Join("\n", vocabulary) + "\n"));
+        return Create(stream, vocabulary.Count);
+    }
+
+    static WordPieceSubwordTokenizer Create(Stream vocab, int size)
+    {
         var options = new BertOptions { LowerCaseBeforeTokenization = true, RemoveNonSpacingMarks = true };
-        return new WordPieceSubwordTokenizer(BertTokenizer.Create(stream, options), size);
+        return new WordPieceSubwordTokenizer(BertTokenizer.Create(vocab, options), size);
     }
 
     public int VocabularySize { get; }

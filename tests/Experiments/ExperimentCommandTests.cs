@@ -171,9 +171,10 @@ public sealed class ExperimentCommandTests
         Assert.False(changed.PreNorm);
         // A cached pipelined model must not be reused by a run whose weights start or normalise differently.
         Assert.NotEqual(quick.ModelKey(), changed.ModelKey());
-        var error = Assert.Throws<ArgumentException>(() => quick.WithOverride("init", "xavier"));
-        Assert.Contains("bert", error.Message);
-        Assert.Throws<ArgumentException>(() => quick.WithOverride("init", "7"));
+        // Anything else names a pretrained source, refused when the model's shape is looked up.
+        var error = Assert.Throws<DirectoryNotFoundException>(() => PretrainedEncoders.WithShape(quick.WithOverride("init", "xavier")));
+        Assert.Contains("bert, fairseq", error.Message);
+        Assert.Equal("7", quick.WithOverride("init", "7").Pretrained);
         Assert.Throws<ArgumentException>(() => quick.WithOverride("pre_norm", "yes"));
     }
 
