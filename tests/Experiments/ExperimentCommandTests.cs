@@ -10,8 +10,12 @@ namespace NativeDsp.Tests.Experiments;
 /// plots), resume, and shards. The sweep uses a one-layer model with a handful of steps on the committed
 /// NLI data, so it checks the plumbing, not the quality.
 /// </summary>
+// One collection: the usage checks swap Console.Error, which is process-wide.
+[Collection(ExperimentCommandTests.CliCollection)]
 public sealed class ExperimentCommandTests
 {
+    public const string CliCollection = "experiment CLI";
+
     static readonly string[] TinyModel =
     [
         "--layers", "1", "--attn_heads", "2", "--d_model", "16", "--ffn", "16", "--steps", "3", "--mask_steps", "2",
@@ -36,7 +40,10 @@ public sealed class ExperimentCommandTests
     [InlineData("mt", "--method", "dsp", "--setting", "both", "--heads", "4")]     // unknown setting
     [InlineData("mt", "--method", "dsp", "--heads", "4", "--device", "tpu")]       // unknown device
     [InlineData("plot")]                                                           // no CSV
-    public void BadArgumentsExitWithUsage(params string[] args)
+    public void BadArgumentsExitWithUsage(params string[] args) => AssertExitsWithUsage(args);
+
+    /// <summary>Runs the program and checks that it printed the usage and exited with 2.</summary>
+    internal static void AssertExitsWithUsage(string[] args)
     {
         var error = new StringWriter();
         var saved = Console.Error;

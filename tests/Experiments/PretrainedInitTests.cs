@@ -15,6 +15,8 @@ namespace NativeDsp.Tests.Experiments;
 /// refusals, and end-to-end runs that start from the pretrained weights (a tiny random BERT written as a
 /// Hugging Face safetensors checkpoint, and MiniLM itself for two steps).
 /// </summary>
+// One collection: the usage checks swap Console.Error, which is process-wide.
+[Collection(ExperimentCommandTests.CliCollection)]
 public sealed class PretrainedInitTests : IDisposable
 {
     readonly string root = Directory.CreateTempSubdirectory("nativedsp-init-").FullName;
@@ -54,23 +56,7 @@ public sealed class PretrainedInitTests : IDisposable
     [InlineData("nli", "--method", "none", "--preset", "pretrained", "--max_len", "600")]              // past 512 positions
     [InlineData("mt", "--method", "dsp", "--heads", "4", "--init", "minilm")]                          // no pretrained MT model
     [InlineData("sweep", "--task", "mt", "--out", "x", "--preset", "pretrained")]                      // preset is nli only
-    public void Bad_init_arguments_exit_with_usage(params string[] args)
-    {
-        var error = new StringWriter();
-        var saved = Console.Error;
-        Console.SetError(error);
-        int code;
-        try
-        {
-            code = Program.Main(args);
-        }
-        finally
-        {
-            Console.SetError(saved);
-        }
-        Assert.Equal(2, code);
-        Assert.Contains("usage: nativedsp", error.ToString());
-    }
+    public void Bad_init_arguments_exit_with_usage(params string[] args) => ExperimentCommandTests.AssertExitsWithUsage(args);
 
     [Fact]
     public void Checkpoint_directory_without_config_json_is_named()
