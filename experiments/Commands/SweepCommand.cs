@@ -60,10 +60,10 @@ public static class SweepCommand
         }
 
         string csv = Path.Combine(dir, ResultsFile.FileName);
-        RunConfigRecord.CheckOrRecord(dir, task, preset, config);
         var done = ResultsFile.Read(csv).Select(r => r.Key).ToHashSet();
         var todo = grid.Where(r => !done.Contains(r.Key)).ToList();
         using var device = SingleRunCommand.SelectDevice(options.Get("--device"), usage);
+        RunConfigRecord.CheckOrRecord(dir, task, preset, config);
         Console.WriteLine($"device: {device.SelectionReason}");
         Console.WriteLine($"sweep: {task} preset {preset}, {grid.Count} runs in this {(options.Get("--shard") is null ? "grid" : "shard")}, " +
                           $"{grid.Count - todo.Count} already in {csv}, {todo.Count} to run");

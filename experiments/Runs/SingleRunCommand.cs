@@ -45,9 +45,9 @@ public static class SingleRunCommand
         var spec = new RunSpec(task, parsedSetting, method, k, options.Has("--per-layer") && method != "none",
                                RunArguments.Integer(options, "--seed", 1, usage), preset);
         string dir = options.Get("--out") ?? Path.Combine("out", task);
-        RunConfigRecord.CheckOrRecord(dir, task, preset, config);
 
         using var device = SelectDevice(options.Get("--device"), usage);
+        RunConfigRecord.CheckOrRecord(dir, task, preset, config);
         Console.WriteLine($"device: {device.SelectionReason}");
         Console.WriteLine($"run: {spec}");
         Console.WriteLine($"config: {config.Describe()}");
