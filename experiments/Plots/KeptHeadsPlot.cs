@@ -37,14 +37,27 @@ public static class KeptHeadsPlot
                 var plottable = plot.Add.Bars(bars);
                 plottable.LegendText = methods[mi];
             }
-            plot.Axes.Bottom.SetTicks(Enumerable.Range(0, modules.Count).Select(i => (double)i).ToArray(), modules.ToArray());
-            plot.Axes.Bottom.TickLabelStyle.Rotation = 45;
-            plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
+            plot.Axes.Bottom.SetTicks(Enumerable.Range(0, modules.Count).Select(i => (double)i).ToArray(), modules.Select(ShortName).ToArray());
+            if (modules.Count > 8)
+            {
+                plot.Axes.Bottom.TickLabelStyle.Rotation = 45;
+                plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
+            }
             plot.Title($"{setting}: heads kept per module at K = {k} (mean over seeds)");
             plot.YLabel("heads kept");
             plot.ShowLegend(Alignment.UpperRight);
             panels.Add(plot);
         }
         PanelImage.SaveSideBySide(path, panels, 640, 480);
+    }
+
+    /// <summary>"encoder.layers.0.self_attn" -> "enc 0", "decoder.layers.1.encoder_attn" -> "dec 1 cross": short enough to stand unrotated.</summary>
+    public static string ShortName(string module)
+    {
+        var parts = module.Split('.');
+        if (parts.Length != 4 || parts[1] != "layers") return module;
+        string stack = parts[0] switch { "encoder" => "enc", "decoder" => "dec", _ => parts[0] };
+        string kind = parts[3] switch { "self_attn" => parts[0] == "decoder" ? " self" : "", "encoder_attn" => " cross", _ => " " + parts[3] };
+        return $"{stack} {parts[2]}{kind}";
     }
 }

@@ -46,6 +46,9 @@ public static class QualityPlot
                 var bars = plot.Add.ErrorBar(xs, ys, points.Select(p => p.Std).ToArray());
                 bars.Color = color;
             }
+            // Ticks at the K values run, not at fractions of a head.
+            var ks = inSetting.Where(r => r.Method != "none").Select(r => r.HeadsKept).Distinct().Order().ToArray();
+            if (ks.Length > 0) plot.Axes.Bottom.SetTicks(ks.Select(k => (double)k).ToArray(), ks.Select(k => k.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray());
             plot.Title($"{task} {setting}");
             plot.XLabel("heads kept (K)");
             plot.YLabel(metric);
