@@ -18,7 +18,7 @@ public static class KeptHeadsPlot
         var ks = pruned.Select(r => r.HeadsKept).Distinct().Order().ToList();
         int k = ks.Count == 0 ? 0 : ks[ks.Count / 2];
         var panels = new List<Plot>();
-        foreach (var setting in new[] { "joint", "pipelined" })
+        foreach (var setting in PanelImage.SettingsWithRows(pruned))
         {
             var plot = new Plot();
             var chosen = pruned.Where(r => r.Setting == setting && r.HeadsKept == k).ToList();

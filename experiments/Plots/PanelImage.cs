@@ -1,3 +1,4 @@
+using NativeDsp.Experiments.Results;
 using ScottPlot;
 using SkiaSharp;
 
@@ -17,6 +18,13 @@ public static class PanelImage
         if (fontSet) return;
         Fonts.Default = "DejaVu Sans";
         fontSet = true;
+    }
+
+    /// <summary>The settings (joint, pipelined) that have rows, one panel each; both when none has (empty panels, not no file).</summary>
+    public static IReadOnlyList<string> SettingsWithRows(IReadOnlyList<ResultRow> rows)
+    {
+        var present = new[] { "joint", "pipelined" }.Where(s => rows.Any(r => r.Setting == s)).ToList();
+        return present.Count > 0 ? present : ["joint", "pipelined"];
     }
 
     public static void SaveSideBySide(string path, IReadOnlyList<Plot> panels, int panelWidth, int height)

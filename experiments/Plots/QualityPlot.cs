@@ -18,7 +18,7 @@ public static class QualityPlot
         var panels = new List<Plot>();
         string metric = rows.FirstOrDefault()?.Metric ?? "metric";
         string task = rows.FirstOrDefault()?.Task ?? "";
-        foreach (var setting in new[] { "joint", "pipelined" })
+        foreach (var setting in PanelImage.SettingsWithRows(rows.Where(r => r.Method != "none").ToList()))
         {
             var plot = new Plot();
             var inSetting = rows.Where(r => r.Setting == setting).ToList();
