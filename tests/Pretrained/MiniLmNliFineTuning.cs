@@ -8,8 +8,8 @@ using Xunit.Abstractions;
 namespace NativeDsp.Tests.Pretrained;
 
 /// <summary>
-/// Fine-tunes MiniLM with a fresh classification head on the lexical NLI set (the library path that
-/// `nativedsp nli --init minilm` will use). By default a short smoke run (a few steps on one repeated
+/// Fine-tunes MiniLM with a fresh classification head on the lexical NLI set (the library path under
+/// `nativedsp nli --init minilm`, which tests/Experiments/PretrainedInitTests runs end to end). By default a short smoke run (a few steps on one repeated
 /// batch: the loss must fall, so the pretrained encoder is trainable end to end). With
 /// NATIVEDSP_FINETUNE_STEPS=N it is the driver: N steps of batch 16 (AdamW 5e-5, linear warm-up/decay),
 /// then accuracy on NATIVEDSP_FINETUNE_EVAL (default 500) validation pairs.
