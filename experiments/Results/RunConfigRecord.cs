@@ -18,7 +18,8 @@ public static class RunConfigRecord
     public static void CheckOrRecord(string dir, string task, string preset, ExperimentConfig config)
     {
         string path = PathFor(dir, task, preset);
-        var now = config.Settings().ToDictionary(s => s.Name, s => s.Value);
+        var settings = config.Settings().ToList();
+        var now = settings.ToDictionary(s => s.Name, s => s.Value);
         if (File.Exists(path))
         {
             var recorded = Read(path);
@@ -32,7 +33,7 @@ public static class RunConfigRecord
             return;
         }
         Directory.CreateDirectory(dir);
-        AtomicFile.WriteAllText(path, string.Concat(config.Settings().Select(s => $"{s.Name}={s.Value}\n")));
+        AtomicFile.WriteAllText(path, string.Concat(settings.Select(s => $"{s.Name}={s.Value}\n")));
     }
 
     static Dictionary<string, string> Read(string path)

@@ -30,7 +30,7 @@ public sealed class NliExperiment : TaskExperiment<NliItem>
         if (config.Pretrained.Length > 0)
         {
             pretrained = PretrainedEncoders.Load(config.Pretrained);
-            var shaped = PretrainedEncoders.WithShape(config);
+            var shaped = PretrainedEncoders.WithShape(config, pretrained.Config);
             if (shaped != config)
                 throw new ArgumentException($"nli: the pretrained encoder '{config.Pretrained}' is {pretrained.Config.Layers} layers x {pretrained.Config.Heads} heads, " +
                                             $"d {pretrained.Config.HiddenSize}, FFN {pretrained.Config.IntermediateSize} (post-LN); the config says {config.Layers} x {config.AttnHeads}, " +

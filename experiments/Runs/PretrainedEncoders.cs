@@ -41,10 +41,12 @@ public static class PretrainedEncoders
     /// so that head counts, K checks and the logged config describe the model that is really trained.
     /// A config without a pretrained source is returned as it is.
     /// </summary>
-    public static ExperimentConfig WithShape(ExperimentConfig config)
+    public static ExperimentConfig WithShape(ExperimentConfig config) =>
+        config.Pretrained.Length == 0 ? config : WithShape(config, ConfigOf(config.Pretrained));
+
+    /// <summary>The config with the shape of <paramref name="bert"/> (for a source already loaded).</summary>
+    public static ExperimentConfig WithShape(ExperimentConfig config, BertConfig bert)
     {
-        if (config.Pretrained.Length == 0) return config;
-        var bert = ConfigOf(config.Pretrained);
         if (config.MaxLen > bert.MaxPositions)
             throw new ArgumentException($"max_len {config.MaxLen} exceeds the {bert.MaxPositions} positions of the pretrained encoder '{config.Pretrained}'");
         return config with

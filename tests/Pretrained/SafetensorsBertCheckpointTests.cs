@@ -27,9 +27,7 @@ public sealed class SafetensorsBertCheckpointTests(MiniLmFixture fx) : IDisposab
 
     static PretrainedBert RandomTiny(ulong seed)
     {
-        var rng = new Random((int)seed);
-        var weights = BertLayout.Encoder(Tiny).ToDictionary(t => t.HfName,
-            t => new HostTensor(new Shape(t.Shape), Enumerable.Range(0, t.Shape.Aggregate(1, (a, b) => a * b)).Select(_ => (float)(rng.NextDouble() - 0.5)).ToArray()));
+        var weights = RandomBertWeights.For(Tiny, (int)seed);
         var vocab = new[] { "[PAD]", "[UNK]", "[CLS]", "[SEP]" }.Concat(Enumerable.Range(0, 36).Select(i => $"w{i}")).ToArray();
         return new PretrainedBert(Tiny, weights, vocab, "random tiny");
     }
