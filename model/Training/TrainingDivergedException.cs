@@ -5,7 +5,7 @@ namespace NativeDsp.Model.Training;
 /// checkpoint stay as they were after the previous step.
 /// </summary>
 public sealed class TrainingDivergedException(long step, string quantity, float value, string? lastCheckpoint)
-    : Exception($"training diverged at step {step}: the {quantity} is {value}; the update was not applied" +
+    : NativeDsp.Engine.ExpectedFailureException($"training diverged at step {step}: the {quantity} is {value}; the update was not applied" +
                 (lastCheckpoint is null ? "" : $" and the last good checkpoint '{lastCheckpoint}' was left untouched"))
 {
     public long Step { get; } = step;

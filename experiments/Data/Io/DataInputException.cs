@@ -5,4 +5,4 @@ namespace NativeDsp.Experiments.Data.Io;
 /// a malformed line. The message is complete on its own (it names the file, and the line where there is
 /// one, as <c>file:line: reason</c>), so commands print it as is, without a stack trace.
 /// </summary>
-public sealed class DataInputException(string message) : Exception(message);
+public sealed class DataInputException(string message) : NativeDsp.Engine.ExpectedFailureException(message);
