@@ -7,6 +7,7 @@ using NativeDsp.Model.Pruning;
 using NativeDsp.Model.Training;
 using NativeDsp.Model.Transformer;
 using Xunit.Abstractions;
+using NativeDsp.Experiments.Pruning;
 
 namespace NativeDsp.Tests.Pruning;
 
