@@ -24,6 +24,17 @@ public abstract class Module : IDisposable
 
     public void Eval() => Train(false);
 
+    /// <summary>
+    /// Freezes every parameter of the tree (and with <paramref name="evaluationMode"/> puts every module in
+    /// evaluation mode) until the returned scope is disposed, which restores each one's previous state:
+    /// <c>using (model.Freeze()) { ... }</c>.
+    /// </summary>
+    /// <param name="evaluationMode">Also switch the tree to evaluation mode (no dropout) for the scope's lifetime.</param>
+    public FreezeScope Freeze(bool evaluationMode = false) => new(this, evaluationMode);
+
+    /// <summary>Sets this module's mode only (not its children's); for <see cref="FreezeScope"/>'s restore.</summary>
+    internal void SetOwnTrainingMode(bool training) => Training = training;
+
     // ---------------------------------------------------------------- registration
 
     protected Parameter RegisterParameter(string name, Parameter parameter)

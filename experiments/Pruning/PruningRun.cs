@@ -36,7 +36,7 @@ public static class PruningRun
         bool[] keep;
         if (pruner is MichelPruner michel)
         {
-            using (Frozen(model)) curve = michel.Run(k => EvaluateKeep(task, k).Metric);
+            using (model.Freeze(evaluationMode: true)) curve = michel.Run(k => EvaluateKeep(task, k).Metric);
             keep = michel.FinalKeep();
         }
         else keep = pruner.FinalKeep();
@@ -129,14 +129,7 @@ public static class PruningRun
                 if (context.Step % options.SnapshotEvery == 0) snapshots.Take(context.Step);
             }));
         }
-        try
-        {
-            trainer.Run();
-        }
-        finally
-        {
-            if (!joint) Unfreeze(task.Model);
-        }
+        trainer.Run();
     }
 
     /// <summary>
@@ -204,29 +197,5 @@ public static class PruningRun
         {
             Progress = options.Progress,
         };
-    }
-
-    /// <summary>Model parameters without gradients and the model in evaluation mode, until disposed.</summary>
-    static IDisposable Frozen(Module model)
-    {
-        bool training = model.Training;
-        foreach (var p in model.Parameters()) p.RequiresGrad = false;
-        model.Eval();
-        return new Restore(() =>
-        {
-            Unfreeze(model);
-            model.Train(training);
-        });
-    }
-
-    static void Unfreeze(Module model)
-    {
-        foreach (var p in model.Parameters()) p.RequiresGrad = true;
-        model.Train();
-    }
-
-    sealed class Restore(Action action) : IDisposable
-    {
-        public void Dispose() => action();
     }
 }
