@@ -80,6 +80,28 @@ public class SyntheticHeadsTests(SyntheticHeadsFixture fixture, ITestOutputHelpe
         Assert.NotEqual(w0, dsp.Logits.ToArray());
         Assert.Equal(new long[] { 0, 40, 80, 120 }, snapshots.Rows.Select(r => r.Step));
         AssertFindsUsefulHeads(dsp, task, full);
+
+        // snapshots.csv: a header, one row per (step, head), floats that read back exactly, no temporary file left.
+        string dir = Directory.CreateTempSubdirectory("nativedsp-snapshots-").FullName;
+        try
+        {
+            string path = Path.Combine(dir, "snapshots.csv");
+            snapshots.WriteCsv(path);
+            var lines = File.ReadAllLines(path);
+            Assert.Equal("step,head,module,local,score,mask", lines[0]);
+            int heads = dsp.Index.Count;
+            Assert.Equal(1 + 4 * heads, lines.Length);
+            var last = lines[^1].Split(',');
+            var (group, local) = dsp.Index.Locate(heads - 1);
+            Assert.Equal(["120", (heads - 1).ToString(), group.Name, local.ToString()], last[..4]);
+            Assert.Equal(snapshots.Rows[3].Scores[heads - 1], float.Parse(last[4], System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(snapshots.Rows[3].Mask[heads - 1], float.Parse(last[5], System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Single(Directory.GetFiles(dir));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 
     [Fact]
