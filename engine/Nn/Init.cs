@@ -12,6 +12,17 @@ public static class Init
     public static void Zeros(Tensor t) => Constant(t, 0f);
     public static void Ones(Tensor t) => Constant(t, 1f);
 
+    /// <summary>Sets row <paramref name="row"/> of a [rows, ...] tensor (all its trailing elements) to <paramref name="value"/>, e.g. a padding token's embedding to zero.</summary>
+    /// <exception cref="ArgumentException">The tensor has rank 0.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="row"/> is outside [0, rows).</exception>
+    public static void ConstantRow(Tensor t, int row, float value)
+    {
+        if (t.Shape.Rank < 1) throw new ArgumentException($"init: a row of a rank-0 tensor {t.Shape} is undefined");
+        if (row < 0 || row >= t.Shape[0]) throw new ArgumentOutOfRangeException(nameof(row), row, $"init: row {row} is outside a tensor of shape {t.Shape}");
+        int width = t.Count / t.Shape[0];
+        t.Device.Kernels.Fill(t.Buffer, value, row * width, width);
+    }
+
     /// <summary>Uniform in [low, high).</summary>
     public static void Uniform(Tensor t, Rng rng, float low, float high)
     {
