@@ -12,7 +12,8 @@ namespace NativeDsp.Engine;
 public static partial class Ops
 {
     /// <summary>
-    /// The relaxed K-hot mask of DSP (see <see cref="IKernels.SoftTopKForward"/>): mask in [0, 1]^H summing to
+    /// The relaxed K-hot mask of DSP (see <see cref="IKernels.SoftTopKForward"/>): a sum of K softmaxes, so every
+    /// entry is in [0, K] (one can exceed 1: a head keeps mass in several iterations) and the mask sums to
     /// <paramref name="k"/>. <paramref name="noise"/> is the step's Gumbel noise [H] (a constant), or null for
     /// the noise-free relaxation.
     /// </summary>

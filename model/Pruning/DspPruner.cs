@@ -48,7 +48,7 @@ public sealed class DspPruner : LogitPruner
     /// <summary>tau at optimizer step <paramref name="step"/>.</summary>
     public double Temperature(long step) => Options.Temperature.Tau(step);
 
-    /// <summary>Training: the Gumbel-soft-top-K of w with step <paramref name="step"/>'s noise at tau(step), values in [0, 1] summing to K per budget; otherwise the hard 0/1 top-K of w. Tape-owned, [heads].</summary>
+    /// <summary>Training: the Gumbel-soft-top-K of w with step <paramref name="step"/>'s noise at tau(step), non-negative values (a sum of K softmaxes, so an entry can exceed 1) summing to K per budget; otherwise the hard 0/1 top-K of w. Tape-owned, [heads].</summary>
     public override Tensor Mask(long step, bool training) => training ? Relaxed(step, withNoise: true) : HardMask();
 
     /// <summary>The soft top-K of w (+ the step's Gumbel noise) at the step's temperature.</summary>
