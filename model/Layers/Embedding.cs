@@ -20,7 +20,6 @@ public sealed class Embedding : Module
     /// <summary>The vector size.</summary>
     public int Dim => Weight.Shape[1];
 
-    /// <summary>The rows of <paramref name="ids"/> [...]: [..., dim].</summary>
-    /// <exception cref="ArgumentOutOfRangeException">An id is outside [0, Count).</exception>
+    /// <summary>The rows of <paramref name="ids"/> [...]: [..., dim]. Ids must be in [0, Count); they are not checked here (see <see cref="Ops.Embedding"/>).</summary>
     public Tensor Forward(IntTensor ids) => Ops.Embedding(Weight, ids);
 }
