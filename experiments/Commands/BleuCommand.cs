@@ -33,14 +33,14 @@ public static class BleuCommand
         command.Arguments.Add(files);
         command.Options.Add(lowercase);
         command.Options.Add(tokenize);
-        command.Options.Add(smooth);
+        command.Options.Add(smooth.Option);
         command.SetAction(parsed =>
         {
             var paths = parsed.GetValue(files)!;
             string hypFile = paths[^1];
             string tokenizer = parsed.GetValue(tokenize)!;
             bool lower = parsed.GetValue(lowercase);
-            var smoothing = parsed.GetValue(smooth);
+            var smoothing = smooth.Value(parsed);
             var hyp = ReadSegments(hypFile);
             var refs = new List<IReadOnlyList<string>>();
             foreach (var f in paths[..^1])

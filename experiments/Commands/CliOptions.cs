@@ -12,14 +12,12 @@ namespace NativeDsp.Experiments.Commands;
 /// </summary>
 public static class CliOptions
 {
-    /// <summary>An enum option with a default (help shows the choices and the default).</summary>
-    public static Option<T> Choice<T>(string name, string description, T defaultValue) where T : struct, Enum => new(name)
-    {
-        Description = description,
-        HelpName = string.Join("|", EnumText.Names<T>()),
-        DefaultValueFactory = _ => defaultValue,
-        CustomParser = r => ParseChoice<T>(r, name) ?? defaultValue,
-    };
+    /// <summary>
+    /// An enum option with a default. The default is not System.CommandLine's (its help would print it with
+    /// ToString, "Quick"); the description names it as the option is spelt, and <see cref="ChoiceOption{T}.Value"/> applies it.
+    /// </summary>
+    public static ChoiceOption<T> Choice<T>(string name, string description, T defaultValue) where T : struct, Enum =>
+        new(OptionalChoice<T>(name, $"{description} [default: {EnumText.Of(defaultValue)}]"), defaultValue);
 
     /// <summary>An enum option that may be absent (null).</summary>
     public static Option<T?> OptionalChoice<T>(string name, string description) where T : struct, Enum => new(name)
@@ -152,4 +150,11 @@ public static class CliOptions
     {
         if (File.Exists(path)) throw new UsageException($"{option} {path}: is a file; give a folder (created if missing)");
     }
+}
+
+/// <summary>An enum option and the value it has when absent.</summary>
+public sealed record ChoiceOption<T>(Option<T?> Option, T Default) where T : struct, Enum
+{
+    /// <summary>The value given on the command line, else <see cref="Default"/>.</summary>
+    public T Value(ParseResult parsed) => parsed.GetValue(Option) ?? Default;
 }

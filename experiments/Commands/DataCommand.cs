@@ -91,10 +91,10 @@ public static class DataCommand
         var onBadLine = CliOptions.Choice("--on-bad-line", "stop at the first malformed line (error) or count and skip them (skip)", BadLinePolicy.Error);
         command.Arguments.Add(task);
         command.Options.Add(data);
-        command.Options.Add(onBadLine);
+        command.Options.Add(onBadLine.Option);
         command.SetAction(parsed =>
         {
-            var policy = parsed.GetValue(onBadLine);
+            var policy = onBadLine.Value(parsed);
             if (parsed.GetValue(task) == ExperimentTask.Mt) DataStats.PrintMt(DataPaths.MtDir(parsed.GetValue(data)), policy, Console.Out);
             else DataStats.PrintNli(DataPaths.NliDir(parsed.GetValue(data)), policy, Console.Out);
             return 0;

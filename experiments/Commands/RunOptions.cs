@@ -9,14 +9,14 @@ namespace NativeDsp.Experiments.Commands;
 /// </summary>
 public sealed class RunOptions
 {
-    public Option<PresetName> Preset { get; } = CliOptions.Choice("--preset", "named settings: quick (minutes on a CPU), full (CPU hours), paper (the paper's shapes, for a GPU), pretrained (nli: fine-tune MiniLM)", PresetName.Quick);
+    public ChoiceOption<PresetName> Preset { get; } = CliOptions.Choice("--preset", "named settings: quick (minutes on a CPU), full (CPU hours), paper (the paper's shapes, for a GPU), pretrained (nli: fine-tune MiniLM)", PresetName.Quick);
     public Option<DeviceChoice?> Device { get; } = CliOptions.Device();
     public Option<string?> Data { get; } = new("--data") { Description = "data root holding mt/ and nli/ (default: experiments/data of this repository, or $NATIVEDSP_DATA)", HelpName = "PATH" };
     public SettingOptions Settings { get; } = new();
 
     public void AddTo(Command command)
     {
-        command.Options.Add(Preset);
+        command.Options.Add(Preset.Option);
         command.Options.Add(Device);
         command.Options.Add(Data);
         foreach (var option in Settings.Options) command.Options.Add(option);
@@ -29,7 +29,7 @@ public sealed class RunOptions
     /// <exception cref="UsageException">The preset does not exist for the task, a --init source cannot be read, or a setting is out of range.</exception>
     public ExperimentConfig Config(ParseResult parsed, ExperimentTask task)
     {
-        string taskName = EnumText.Of(task), presetName = EnumText.Of(parsed.GetValue(Preset));
+        string taskName = EnumText.Of(task), presetName = EnumText.Of(Preset.Value(parsed));
         ExperimentConfig config;
         try
         {

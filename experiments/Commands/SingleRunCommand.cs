@@ -38,7 +38,7 @@ public static class SingleRunCommand
             string dir = parsed.GetValue(output)!;
             CliOptions.RequireFolder(dir);
             var config = run.Config(parsed, task);
-            string preset = EnumText.Of(parsed.GetValue(run.Preset));
+            string preset = EnumText.Of(run.Preset.Value(parsed));
             int total = config.TotalHeads(name);
             int k = m == PruningMethod.None ? total
                 : parsed.GetValue(heads) ?? throw new UsageException("--heads K is required (the number of heads to keep)");

@@ -62,7 +62,7 @@ public static class SweepCommand
         CliOptions.RequireFolder(dir);
         string task = EnumText.Of(taskChoice);
         var config = run.Config(parsed, taskChoice);
-        string preset = EnumText.Of(parsed.GetValue(run.Preset));
+        string preset = EnumText.Of(run.Preset.Value(parsed));
         int total = config.TotalHeads(task);
         heads ??= config.HeadsGrid.ToList();
         if (heads.FirstOrDefault(k => k > total) is int tooMany and > 0)

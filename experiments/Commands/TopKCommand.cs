@@ -41,10 +41,10 @@ public static class TopKCommand
         var method = CliOptions.Choice("--method", "dsp: Gumbel-soft-top-K, K softmaxes of (logit + g) / tau; ste: hard top-K (ties to the lower index), " +
                                                    "gradient = identity; concrete: Hard Concrete gate (Voita et al.)", Method.Dsp);
         var device = CliOptions.Device();
-        foreach (Option o in new Option[] { logits, k, tau, noise, upstream, method, device }) command.Options.Add(o);
+        foreach (Option o in new Option[] { logits, k, tau, noise, upstream, method.Option, device }) command.Options.Add(o);
         command.SetAction(parsed =>
         {
-            var options = Check(parsed.GetValue(method), parsed.GetValue(logits)!, parsed.GetValue(k), parsed.GetValue(tau), parsed.GetValue(noise)!,
+            var options = Check(method.Value(parsed), parsed.GetValue(logits)!, parsed.GetValue(k), parsed.GetValue(tau), parsed.GetValue(noise)!,
                                 parsed.GetValue(upstream), parsed.GetValue(device));
             var selected = Devices.OpenKernels(options.Device);
             using (selected.Kernels)

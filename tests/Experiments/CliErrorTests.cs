@@ -187,4 +187,17 @@ public sealed class CliErrorTests : IDisposable
         // Rows of another preset do not bind this one.
         Assert.Null(RunConfigRecord.Conflict(Out, "nli", "full", NativeDsp.Experiments.Runs.Presets.Get("nli", "full")));
     }
+
+    [Fact]
+    public void ASweepWhoseRunsAllFailPrintsNoPathThatDoesNotExist()
+    {
+        var (code, output, error) = CliRunner.Run("sweep", "--task", "nli", "--methods", "none", "--seeds", "1", "--settings", "joint",
+                                                  "--device", "host", "--data", "/no/such/data", "--out", Out);
+        Assert.Equal(1, code);
+        Assert.Contains("run failed", error);
+        Assert.DoesNotContain(".png", output);
+        Assert.DoesNotContain(ResultsFile.FileName, output.Split('\n').Where(l => !l.StartsWith("sweep:", StringComparison.Ordinal)));
+        Assert.Contains("no results in", output);
+        Assert.False(Directory.Exists(Out));
+    }
 }
