@@ -38,8 +38,11 @@ public static class Program
     /// <summary>Exit code of an expected failure (bad input, an unavailable device, a diverged run).</summary>
     public const int FailureExit = 1;
 
-    /// <summary>Exit code of a bug (an exception nobody expected; sysexits' EX_SOFTWARE), printed with its stack trace.</summary>
-    public const int BugExit = 70;
+    /// <summary>
+    /// Exit code of a bug (an exception nobody expected), printed with its stack trace. The project's rule is
+    /// "2 for usage, 1 otherwise", so a bug shares 1 with expected failures; the stack trace tells them apart.
+    /// </summary>
+    public const int BugExit = 1;
 
     public static int Main(string[] args)
     {
@@ -78,7 +81,7 @@ public static class Program
 
     /// <summary>
     /// Prints a failure as one line <c>nativedsp VERB: message</c> on stderr and returns its exit code: usage errors
-    /// 2 (with a pointer to --help), expected failures 1, anything else is a bug: its stack trace and 70.
+    /// 2 (with a pointer to --help), expected failures 1, anything else is a bug: its stack trace and 1.
     /// <paramref name="verbose"/> adds the stack trace to the first two.
     /// </summary>
     static int Report(string verb, Exception e, bool verbose)
