@@ -7,6 +7,7 @@ using NativeDsp.Engine.Checkpoints;
 using NativeDsp.Experiments.Results;
 using NativeDsp.Model.Pruning;
 using NativeDsp.Model.Training;
+using NativeDsp.Experiments.Pruning;
 
 namespace NativeDsp.Experiments.Runs;
 

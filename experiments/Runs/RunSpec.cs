@@ -1,5 +1,6 @@
 using System.Globalization;
 using NativeDsp.Model.Pruning;
+using NativeDsp.Experiments.Pruning;
 
 namespace NativeDsp.Experiments.Runs;
 

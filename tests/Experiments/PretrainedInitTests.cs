@@ -72,7 +72,7 @@ public sealed class PretrainedInitTests : IDisposable
         var vocab = File.ReadAllLines(Path.Combine(DataPaths.NliDir(), "wordpiece.vocab.txt"));
         var config = new BertConfig(VocabSize: vocab.Length, HiddenSize: 16, Layers: 2, Heads: 4, IntermediateSize: 24,
                                     MaxPositions: 64, TypeVocabSize: 2, LayerNormEps: 1e-12f, PadTokenId: 0);
-        var weights = NativeDsp.Tests.Pretrained.RandomBertWeights.For(config, seed: 5, scale: 0.2f);
+        var weights = NativeDsp.Tests.Model.Pretrained.RandomBertWeights.For(config, seed: 5, scale: 0.2f);
         string dir = Path.Combine(root, "tiny-bert");
         SafetensorsBertCheckpoint.Write(new PretrainedBert(config, weights, vocab, "tiny"), dir);
         return dir;
