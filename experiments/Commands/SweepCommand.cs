@@ -4,6 +4,7 @@ using NativeDsp.Experiments.Plots;
 using NativeDsp.Experiments.Results;
 using NativeDsp.Experiments.Runs;
 using NativeDsp.Model.Pruning;
+using NativeDsp.Experiments.Pruning;
 using NativeDsp.Model.Training;
 
 namespace NativeDsp.Experiments.Commands;

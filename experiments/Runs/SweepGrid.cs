@@ -1,4 +1,5 @@
 using NativeDsp.Model.Pruning;
+using NativeDsp.Experiments.Pruning;
 
 namespace NativeDsp.Experiments.Runs;
 
