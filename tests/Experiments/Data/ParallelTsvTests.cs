@@ -36,8 +36,9 @@ public class ParallelTsvTests
     [Fact]
     public void BadLinePolicyParsesOnlyItsTwoValues()
     {
-        Assert.Equal(BadLinePolicy.Skip, BadLineLog.Parse("skip"));
-        Assert.Equal(BadLinePolicy.Error, BadLineLog.Parse("error"));
-        Assert.Throws<NativeDsp.Experiments.UsageException>(() => BadLineLog.Parse("ignore"));
+        // The command line spells the policy as EnumText spells it; anything else is refused there (CliErrorTests).
+        Assert.Equal(BadLinePolicy.Skip, NativeDsp.Experiments.Runs.EnumText.Parse<BadLinePolicy>("skip"));
+        Assert.Equal(BadLinePolicy.Error, NativeDsp.Experiments.Runs.EnumText.Parse<BadLinePolicy>("error"));
+        Assert.Throws<ArgumentException>(() => NativeDsp.Experiments.Runs.EnumText.Parse<BadLinePolicy>("ignore"));
     }
 }
