@@ -111,6 +111,9 @@ public sealed class Trainer<T>
     /// resumed from its last checkpoint). With <see cref="TrainerOptions.Resume"/>, first continues from
     /// last.safetensors if there is one. Writes last.safetensors at the end when checkpoints are on.
     /// </summary>
+    /// <exception cref="TrainingDivergedException">A loss or gradient norm is not finite (the update is not applied).</exception>
+    /// <exception cref="InvalidOperationException">The loss function returned a tensor that is not a scalar.</exception>
+    /// <exception cref="InvalidDataException">With Resume, last.safetensors does not fit this run.</exception>
     public TrainingResult Run(long? untilStep = null)
     {
         // FreezeModel: the model's parameters get no gradient and the model stays in evaluation mode for this
@@ -201,6 +204,7 @@ public sealed class Trainer<T>
     }
 
     /// <summary>Runs the metric with the model (and extra modules) in evaluation mode and gradients off.</summary>
+    /// <exception cref="InvalidOperationException">No evaluation metric was given.</exception>
     public double Evaluate()
     {
         if (Metric is null) throw new InvalidOperationException("trainer: no evaluation metric was given");
