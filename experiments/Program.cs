@@ -37,6 +37,12 @@ public static class Program
                     if (e.Usage is not null) Console.Error.WriteLine(e.Usage);
                     return 2;
                 }
+                catch (NativeDsp.Engine.ExpectedFailureException e)
+                {
+                    // A failure the user can act on (a bad data file, ...): its message names file and line; no stack trace.
+                    Console.Error.WriteLine($"nativedsp {name}: {e.Message}");
+                    return 1;
+                }
             }
         Console.Error.WriteLine($"nativedsp: unknown command '{args[0]}'");
         PrintUsage(Console.Error);

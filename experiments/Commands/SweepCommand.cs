@@ -25,12 +25,12 @@ public static class SweepCommand
           DIR keeps the settings of each task/preset it holds (config.<task>.<preset>.txt); other settings are refused
         """;
 
-    static readonly string[] ValueOptions = ["--task", "--out", "--preset", "--methods", "--heads", "--seeds", "--settings", "--shard", "--device", "--data"];
+    static readonly string[] ValueOptions = ["--task", "--out", "--preset", "--methods", "--heads", "--seeds", "--settings", "--shard", "--device", "--data", .. MtCorpusOptions.All];
     static readonly string[] DefaultSeeds = ["1", "2", "3"];
 
     public static int Run(string[] args)
     {
-        string usage = Usage + "\n" + RunArguments.OverrideHelp;
+        string usage = Usage + "\n" + MtCorpusOptions.Help + RunArguments.OverrideHelp;
         var options = CommandOptions.Parse(args, [.. ValueOptions, .. RunArguments.OverrideOptions], ["--per-layer"], usage);
         if (options.Positional.Count > 0) throw new UsageException($"unexpected argument '{options.Positional[0]}'", usage);
         string task = options.Get("--task") ?? throw new UsageException("--task is required", usage);
@@ -63,13 +63,19 @@ public static class SweepCommand
         var done = ResultsFile.Read(csv).Select(r => r.Key).ToHashSet();
         var todo = grid.Where(r => !done.Contains(r.Key)).ToList();
         using var device = SingleRunCommand.SelectDevice(options.Get("--device"), usage);
-        RunConfigRecord.CheckOrRecord(dir, task, preset, config);
+        var corpus = MtCorpusOptions.Resolve(task, options.Get, options.Get("--data"), usage);
+        RunConfigRecord.CheckOrRecord(dir, task, preset, config, task == "mt" ? corpus?.ToString() ?? "committed" : null);
+        if (corpus is not null) Console.WriteLine($"data: {corpus}");
+        // Read the user's corpus (and learn its BPE) before the grid: a bad file stops the sweep with its file:line once,
+        // not every run; the runs then reuse what was loaded.
+        if (corpus is not null) _ = new MtExperiment(config, null, corpus);
         Console.WriteLine($"device: {device.SelectionReason}");
         Console.WriteLine($"sweep: {task} preset {preset}, {grid.Count} runs in this {(options.Get("--shard") is null ? "grid" : "shard")}, " +
                           $"{grid.Count - todo.Count} already in {csv}, {todo.Count} to run");
         Console.WriteLine($"config: {config.Describe()}");
-        var context = new RunContext(device, dir, Console.Out, options.Get("--data"))
+        var context = new RunContext(device, dir, Console.Out, corpus is null ? options.Get("--data") : null)
         {
+            MtCorpus = corpus,
             Progress = new PlainProgressSink(Console.Out, interval: TimeSpan.FromSeconds(30)),
         };
         var clock = Stopwatch.StartNew();

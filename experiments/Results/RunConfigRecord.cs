@@ -15,10 +15,13 @@ public static class RunConfigRecord
     public static string PathFor(string dir, string task, string preset) => Path.Combine(dir, $"config.{task}.{preset}.txt");
 
     /// <summary>Records the config on first use of the folder; afterwards refuses a config that differs.</summary>
-    public static void CheckOrRecord(string dir, string task, string preset, ExperimentConfig config)
+    /// <param name="data">What the data is (a user's corpus, or "committed"), recorded as "data=..." so that rows of
+    /// two corpora are not mixed in one folder; null leaves it out.</param>
+    public static void CheckOrRecord(string dir, string task, string preset, ExperimentConfig config, string? data = null)
     {
         string path = PathFor(dir, task, preset);
         var settings = config.Settings().ToList();
+        if (data is not null) settings.Add(("data", data));
         var now = settings.ToDictionary(s => s.Name, s => s.Value);
         if (File.Exists(path))
         {

@@ -20,11 +20,12 @@ public static class SingleRunCommand
           --init         nli: bert|fairseq (random init) or minilm|PATH (start from MiniLM or a BERT checkpoint directory
                          with model.safetensors, config.json, vocab.txt; the model shape then comes from it)
           --attn_heads   heads per attention module (--heads is K)
+        {MtCorpusOptions.Help}
         {RunArguments.OverrideHelp}
         Writes DIR/results.csv (one row per run, replaced when rerun) and DIR/runs/<run>/ (pruned model, mask snapshots).
         """;
 
-    static readonly string[] ValueOptions = ["--method", "--setting", "--heads", "--preset", "--seed", "--out", "--device", "--data"];
+    static readonly string[] ValueOptions = ["--method", "--setting", "--heads", "--preset", "--seed", "--out", "--device", "--data", .. MtCorpusOptions.All];
 
     public static int Run(string task, string[] args)
     {
@@ -47,12 +48,15 @@ public static class SingleRunCommand
         string dir = options.Get("--out") ?? Path.Combine("out", task);
 
         using var device = SelectDevice(options.Get("--device"), usage);
-        RunConfigRecord.CheckOrRecord(dir, task, preset, config);
+        var corpus = MtCorpusOptions.Resolve(task, options.Get, options.Get("--data"), usage);
+        RunConfigRecord.CheckOrRecord(dir, task, preset, config, task == "mt" ? corpus?.ToString() ?? "committed" : null);
+        if (corpus is not null) Console.WriteLine($"data: {corpus}");
         Console.WriteLine($"device: {device.SelectionReason}");
         Console.WriteLine($"run: {spec}");
         Console.WriteLine($"config: {config.Describe()}");
-        var context = new RunContext(device, dir, Console.Out, options.Get("--data"))
+        var context = new RunContext(device, dir, Console.Out, corpus is null ? options.Get("--data") : null)
         {
+            MtCorpus = corpus,
             SaveArtifacts = true,
             Progress = new PlainProgressSink(Console.Out),
         };
