@@ -9,6 +9,7 @@ public static class Program
         ("sweep", "run a grid of pruning experiments (task x setting x method x K x seed) to results.csv, plots and a table", NativeDsp.Experiments.Commands.SweepCommand.Run),
         ("nli", "one NLI head-pruning run (method, setting, K, seed) appended to DIR/results.csv", NativeDsp.Experiments.Commands.NliCommand.Run),
         ("mt", "one translation head-pruning run (method, setting, K, seed) appended to DIR/results.csv", NativeDsp.Experiments.Commands.MtCommand.Run),
+        ("export", "write a trained or pruned model as ONNX or as a Hugging Face BERT directory", NativeDsp.Experiments.Commands.ExportCommand.Run),
         ("plot", "redraw the plots and the summary table of a results.csv", NativeDsp.Experiments.Commands.PlotCommand.Run),
         ("topk", "a head-mask relaxation (dsp, ste, concrete) and its gradient on given logits, as CSV", NativeDsp.Experiments.Commands.TopKCommand.Run),
         ("device", "print which compute backend would be used and why", NativeDsp.Experiments.Commands.DeviceCommand.Run),

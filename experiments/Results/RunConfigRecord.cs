@@ -39,7 +39,8 @@ public static class RunConfigRecord
         AtomicFile.WriteAllText(path, string.Concat(settings.Select(s => $"{s.Name}={s.Value}\n")));
     }
 
-    static Dictionary<string, string> Read(string path)
+    /// <summary>The recorded settings, name -> value.</summary>
+    public static Dictionary<string, string> Read(string path)
     {
         var settings = new Dictionary<string, string>();
         int number = 0;
