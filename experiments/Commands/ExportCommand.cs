@@ -1,3 +1,4 @@
+using System.CommandLine;
 using NativeDsp.Experiments.Data.Io;
 using NativeDsp.Experiments.Data.Nli;
 using NativeDsp.Experiments.Export;
@@ -14,37 +15,42 @@ namespace NativeDsp.Experiments.Commands;
 /// </summary>
 public static class ExportCommand
 {
-    public const string Usage =
-        """
-        usage: nativedsp export --model PATH --format onnx|hf --out DIR [--vocab FILE] [--data DIR] [--device auto|host|...]
-          --model   DIR/runs/<run>/ (or its pruned.safetensors) written by nli/mt, or DIR/models/<model>.safetensors
-                    (a trained, unpruned model); the architecture is read from DIR/config.<task>.<preset>.txt
-          --format  onnx: opset 17; nli -> DIR/model.onnx (input_ids, attention_mask, token_type_ids -> logits);
-                          mt -> DIR/encoder_model.onnx (input_ids, attention_mask -> last_hidden_state) and
-                          DIR/decoder_model.onnx (input_ids, encoder_hidden_states, encoder_attention_mask -> logits)
-                    hf:   nli only; DIR/config.json (with pruned_heads), model.safetensors, vocab.txt
-                          (BertForSequenceClassification, loadable by transformers)
-          --vocab   hf: the WordPiece vocabulary (default: the pretrained encoder's, else DATA/nli/wordpiece.vocab.txt)
-        Pruned heads are physically absent from the exported weights.
-        """;
+    public enum ExportFormat { Onnx, Hf }
 
-    static readonly string[] ValueOptions = ["--model", "--format", "--out", "--vocab", "--data", "--device"];
-    static readonly string[] Formats = ["onnx", "hf"];
-
-    public static int Run(string[] args)
+    public static Command Create()
     {
-        var options = CommandOptions.Parse(args, ValueOptions, [], Usage);
-        if (options.Positional.Count > 0) throw new UsageException($"unexpected argument '{options.Positional[0]}'", Usage);
-        string model = options.Get("--model") ?? throw new UsageException("--model PATH is required", Usage);
-        string format = options.Get("--format") ?? throw new UsageException("--format onnx|hf is required", Usage);
-        RunArguments.OneOfOrUsage(format, Formats, "--format", Usage);
-        string outDir = options.Get("--out") ?? throw new UsageException("--out DIR is required", Usage);
-        using var device = SingleRunCommand.SelectDevice(options.Get("--device") ?? "host", Usage);
-        return Export(model, format, outDir, options.Get("--vocab"), options.Get("--data"), device, Console.Out);
+        var command = new Command("export", "write a trained or pruned model as ONNX (opset 17) or as a Hugging Face BERT directory; pruned heads are physically absent");
+        var model = new Option<string>("--model")
+        {
+            Description = "DIR/runs/<run>/ (or its pruned.safetensors) written by nli/mt, or DIR/models/<model>.safetensors (a trained, " +
+                          "unpruned model); the architecture is read from DIR/config.<task>.<preset>.txt",
+            HelpName = "PATH",
+            Required = true,
+        };
+        var format = CliOptions.RequiredChoice<ExportFormat>("--format",
+            "onnx: nli -> OUT/model.onnx (input_ids, attention_mask, token_type_ids -> logits); mt -> OUT/encoder_model.onnx " +
+            "(input_ids, attention_mask -> last_hidden_state) and OUT/decoder_model.onnx (input_ids, encoder_hidden_states, " +
+            "encoder_attention_mask -> logits); hf: nli only, OUT/config.json (with pruned_heads), model.safetensors, vocab.txt " +
+            "(BertForSequenceClassification)");
+        var output = new Option<string>("--out") { Description = "the folder to write", HelpName = "OUT", Required = true };
+        var vocab = new Option<string?>("--vocab") { Description = "hf: the WordPiece vocabulary the model was trained with (default: the pretrained encoder's, else DATA/nli/wordpiece.vocab.txt)", HelpName = "FILE" };
+        var data = new Option<string?>("--data") { Description = "data root holding nli/ (for the default vocabulary)", HelpName = "PATH" };
+        var device = CliOptions.Device();
+        foreach (Option o in new Option[] { model, format, output, vocab, data, device }) command.Options.Add(o);
+        command.SetAction(parsed =>
+        {
+            string outDir = parsed.GetValue(output)!;
+            CliOptions.RequireFolder(outDir);
+            using var dev = Devices.Open(parsed.GetValue(device) ?? DeviceChoice.Host);
+            return Export(parsed.GetValue(model)!, parsed.GetValue(format), outDir, parsed.GetValue(vocab), parsed.GetValue(data), dev, Console.Out);
+        });
+        return command;
     }
 
     /// <summary>Loads the saved model and writes it; returns 0. Prints the files written.</summary>
-    public static int Export(string modelPath, string format, string outDir, string? vocab, string? dataDir, NativeDsp.Engine.Device device, TextWriter log)
+    /// <exception cref="UsageException">hf for a model a BERT cannot hold (mt, pre-LN).</exception>
+    /// <exception cref="DataInputException">The saved model or the vocabulary cannot be read or does not fit.</exception>
+    public static int Export(string modelPath, ExportFormat format, string outDir, string? vocab, string? dataDir, NativeDsp.Engine.Device device, TextWriter log)
     {
         using var saved = SavedModel.Load(modelPath, device);
         var prunable = (NativeDsp.Model.Pruning.IHeadPrunable)saved.Model;
@@ -52,15 +58,15 @@ public static class ExportCommand
         Directory.CreateDirectory(outDir);
         switch (saved.Model, format)
         {
-            case (NliClassifier classifier, "onnx"):
+            case (NliClassifier classifier, ExportFormat.Onnx):
                 OnnxClassifierExport.Write(classifier, Path.Combine(outDir, "model.onnx"));
                 log.WriteLine($"wrote {Path.Combine(outDir, "model.onnx")} (opset {OnnxGraphBuilder.Opset})");
                 break;
-            case (Seq2Seq s2s, "onnx"):
+            case (Seq2Seq s2s, ExportFormat.Onnx):
                 OnnxSeq2SeqExport.Write(s2s, outDir);
                 log.WriteLine($"wrote {Path.Combine(outDir, OnnxSeq2SeqExport.EncoderFile)} and {Path.Combine(outDir, OnnxSeq2SeqExport.DecoderFile)} (opset {OnnxGraphBuilder.Opset})");
                 break;
-            case (NliClassifier classifier, "hf"):
+            case (NliClassifier classifier, ExportFormat.Hf):
                 var vocabulary = Vocabulary(saved.Config, vocab, dataDir);
                 if (vocabulary.Count != classifier.Config.Vocab)
                     throw new DataInputException($"the vocabulary has {vocabulary.Count} tokens, the model's embedding {classifier.Config.Vocab} rows: give the vocabulary it was trained with (--vocab FILE)");
@@ -70,12 +76,12 @@ public static class ExportCommand
                 }
                 catch (NotSupportedException e)
                 {
-                    throw new UsageException($"--format hf: {e.Message}; use --format onnx", Usage);
+                    throw new UsageException($"--format hf: {e.Message}; use --format onnx");
                 }
                 log.WriteLine($"wrote {outDir}: config.json, model.safetensors, vocab.txt (Hugging Face BertForSequenceClassification)");
                 break;
             default:
-                throw new UsageException("--format hf writes a BERT classifier (nli); export an mt model with --format onnx", Usage);
+                throw new UsageException("--format hf writes a BERT classifier (nli); export an mt model with --format onnx");
         }
         return 0;
     }

@@ -4,6 +4,7 @@ using NativeDsp.Engine.Checkpoints;
 using NativeDsp.Experiments.Data.Io;
 using NativeDsp.Experiments.Results;
 using NativeDsp.Experiments.Runs;
+using NativeDsp.Experiments.Pruning;
 using NativeDsp.Model.Pruning;
 using NativeDsp.Model.Pretrained.Import;
 using NativeDsp.Model.Transformer;
@@ -89,12 +90,12 @@ public sealed class SavedModel : IDisposable
         {
             // The run folder is the run's key with '|' -> '_': task_setting_method_K_perlayer_seed_preset.
             var parts = folder.Name.Split('_');
-            if (parts.Length == 7 && RunSpec.Tasks.Contains(parts[0])) return (parts[0], parts[6], runs.Parent.FullName);
+            if (parts.Length == 7 && EnumText.Names<ExperimentTask>().Contains(parts[0])) return (parts[0], parts[6], runs.Parent.FullName);
         }
         if (folder.Name == ExperimentRunner.ModelCacheFolder && folder.Parent is not null)
         {
             var parts = Path.GetFileNameWithoutExtension(file).Split('-');
-            if (parts.Length >= 4 && RunSpec.Tasks.Contains(parts[0])) return (parts[0], parts[1], folder.Parent.FullName);
+            if (parts.Length >= 4 && EnumText.Names<ExperimentTask>().Contains(parts[0])) return (parts[0], parts[1], folder.Parent.FullName);
         }
         throw new DataInputException($"{file}: not a model saved by nli/mt/sweep (expected DIR/runs/<task>_<setting>_<method>_<K>_<per-layer>_<seed>_<preset>/{PruningRun.PrunedModelFile} or DIR/{ExperimentRunner.ModelCacheFolder}/<task>-<preset>-seed<S>-<hash>.safetensors)");
     }

@@ -1,7 +1,6 @@
-using NativeDsp.Experiments;
 using NativeDsp.Experiments.Data.Io;
 using NativeDsp.Experiments.Results;
-using NativeDsp.Tests.Data;
+using NativeDsp.Tests.Experiments.Data;
 
 namespace NativeDsp.Tests.Experiments;
 
@@ -10,6 +9,7 @@ namespace NativeDsp.Tests.Experiments;
 /// train/valid/test.{es,en}, test gzipped) with a tiny model: the corpus is read from --src/--tgt/--data, the BPE
 /// learned on its training side, and the row lands in results.csv; a broken corpus stops with file and line.
 /// </summary>
+[Collection(ExperimentCommandTests.CliCollection)]
 public sealed class MtOwnCorpusCommandTests
 {
     static string Sample => Path.Combine(DataPaths.DataRoot(), "mt-fairseq-sample");
@@ -26,7 +26,8 @@ public sealed class MtOwnCorpusCommandTests
         using var dir = new TempDir();
         string[] args = ["sweep", "--task", "mt", "--src", "es", "--tgt", "en", "--data", Sample, "--out", dir.Path,
                          "--methods", "dsp", "--heads", "3", "--seeds", "1", "--settings", "joint", .. Tiny];
-        Assert.Equal(0, Program.Main(args));
+        var (code, _, err) = CliRunner.Run(args);
+        Assert.True(code == 0, err);
         var row = Assert.Single(ResultsFile.Read(Path.Combine(dir.Path, ResultsFile.FileName)));
         Assert.Equal("bleu", row.Metric);
         Assert.Equal(6, row.HeadsTotal); // (1 encoder + 2 x 1 decoder) modules x 2 heads
@@ -43,21 +44,22 @@ public sealed class MtOwnCorpusCommandTests
         using var dir = new TempDir();
         var src = dir.Write("my.src", "uno\ndos\ntres\n");
         var tgt = dir.Write("my.tgt", "one\ntwo\n");
-        var error = new StringWriter();
-        var saved = Console.Error;
-        Console.SetError(error);
-        int code;
-        try
-        {
-            code = Program.Main(["mt", "--method", "dsp", "--heads", "2", "--out", dir.File("out"), "--train-src", src, "--train-tgt", tgt,
-                                 "--test-src", src, "--test-tgt", tgt, .. Tiny]);
-        }
-        finally
-        {
-            Console.SetError(saved);
-        }
-        Assert.Equal(1, code);
-        Assert.Contains($"{src} has 3 lines but {tgt} has 2", error.ToString());
-        Assert.DoesNotContain("   at ", error.ToString()); // no stack trace
+        string line = CliRunner.AssertFails(1, ["mt", "--method", "dsp", "--heads", "2", "--out", dir.File("out"), "--train-src", src, "--train-tgt", tgt,
+                                                "--test-src", src, "--test-tgt", tgt, .. Tiny]);
+        Assert.Contains($"{src} has 3 lines but {tgt} has 2", line);
+        Assert.False(Directory.Exists(dir.File("out/runs")), "nothing was run");
+    }
+
+    [Theory]
+    [InlineData("sweep", "--task", "nli", "--out", "x", "--src", "de", "--tgt", "en")]                     // mt only
+    [InlineData("mt", "--method", "dsp", "--heads", "2", "--src", "de")]                                    // --tgt missing
+    [InlineData("mt", "--method", "dsp", "--heads", "2", "--src", "de", "--tgt", "en")]                     // no --data
+    [InlineData("mt", "--method", "dsp", "--heads", "2", "--train-src", "a", "--train-tgt", "b", "--test-src", "c")] // --test-tgt missing
+    [InlineData("mt", "--method", "dsp", "--heads", "2", "--train-src", "a", "--train-tgt", "b", "--test-src", "c", "--test-tgt", "d", "--valid-src", "e")] // half a valid split
+    [InlineData("mt", "--method", "dsp", "--heads", "2", "--data", "d", "--train-src", "a", "--train-tgt", "b", "--test-src", "c", "--test-tgt", "d")] // two corpora
+    public void Incomplete_or_contradictory_corpus_options_are_usage_errors(params string[] args)
+    {
+        using var dir = new TempDir();
+        CliRunner.AssertFails(2, [.. args.Select(a => a == "x" ? dir.File("x") : a), "--out", dir.File("out")]);
     }
 }
