@@ -18,7 +18,8 @@ dotnet tool install nativedsp --version "$version" --tool-path "$work/tools" --a
 
 cd "$work"
 tool="$work/tools/nativedsp"
-"$tool" --help | grep -q "usage: nativedsp"
+"$tool" --help | grep -q "nativedsp \[command\]"
+"$tool" --version
 "$tool" data stats nli | tail -n 2
 "$tool" mt --method dsp --heads 2 --out "$work/out" --device host --layers 1 --decoder_layers 1 --attn_heads 2 \
   --d_model 16 --ffn 16 --steps 2 --mask_steps 2 --train_examples 64 --eval_examples 4 --decode_max_len 6

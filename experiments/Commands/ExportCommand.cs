@@ -41,7 +41,7 @@ public static class ExportCommand
         {
             string outDir = parsed.GetValue(output)!;
             CliOptions.RequireFolder(outDir);
-            using var dev = Devices.Open(parsed.GetValue(device) ?? DeviceChoice.Host);
+            using var dev = Devices.Open(parsed.GetValue(device));
             return Export(parsed.GetValue(model)!, parsed.GetValue(format), outDir, parsed.GetValue(vocab), parsed.GetValue(data), dev, Console.Out);
         });
         return command;
