@@ -87,4 +87,34 @@ public sealed class ExportCommandTests
         Assert.True(OnnxRuntimeRunner.MaxDiff(memory, onnx) < 1e-4);
         Assert.True(File.Exists(dir.File("onnx/decoder_model.onnx")));
     }
+
+    [Fact]
+    public void Cached_unpruned_model_exports_and_a_path_outside_a_results_folder_is_refused_in_one_line()
+    {
+        using var dir = new TempDir();
+        string results = dir.File("results");
+        Assert.Equal(0, Program.Main(["nli", "--method", "none", "--out", results, .. Tiny])); // trains and caches DIR/models/<model>.safetensors
+        string cached = Directory.GetFiles(Path.Combine(results, "models")).Single();
+        Assert.Equal(0, Program.Main(["export", "--model", cached, "--format", "onnx", "--out", dir.File("onnx")]));
+
+        using var device = new Device(TestBackends.Host);
+        using var saved = SavedModel.Load(cached, device);
+        var model = (NliClassifier)saved.Model;
+        Assert.Equal(4, model.HeadIndex.Count); // unpruned: 1 layer x 4 heads
+        int[] ids = [2, 40, 41, 3, 42, 3];
+        int[] zeros = new int[6];
+        int[] ones = [1, 1, 1, 1, 1, 1];
+        float[] ours;
+        using (device.Scope())
+        using (NoGrad.Scope())
+            ours = model.Forward(ids, zeros, 1, 6).ToArray();
+        var onnx = OnnxRuntimeRunner.Run(dir.File("onnx/model.onnx"), "logits", new Dictionary<string, (Array, int[])>
+        {
+            ["input_ids"] = (ids, [1, 6]), ["attention_mask"] = (ones, [1, 6]), ["token_type_ids"] = (zeros, [1, 6]),
+        });
+        Assert.True(OnnxRuntimeRunner.MaxDiff(ours, onnx) < 1e-4);
+
+        string stray = dir.Write("elsewhere/model.safetensors", "not a model");
+        Assert.Contains("not a model saved by nli/mt/sweep", CliRunner.AssertFails(1, "export", "--model", stray, "--format", "onnx", "--out", dir.File("x")));
+    }
 }
