@@ -24,6 +24,7 @@ public static class Program
         SweepCommand.Create,
         NliCommand.Create,
         MtCommand.Create,
+        ExportCommand.Create,
         PlotCommand.Create,
         TopKCommand.Create,
         DeviceCommand.Create,

@@ -1,8 +1,8 @@
+using NativeDsp.Experiments.Pruning;
 using System.CommandLine;
 using NativeDsp.Experiments.Results;
 using NativeDsp.Experiments.Runs;
 using NativeDsp.Model.Pruning;
-using NativeDsp.Experiments.Pruning;
 using NativeDsp.Model.Training;
 
 namespace NativeDsp.Experiments.Commands;
@@ -31,6 +31,8 @@ public static class SingleRunCommand
         command.Options.Add(seed);
         command.Options.Add(output);
         run.AddTo(command);
+        var corpusOptions = task == ExperimentTask.Mt ? new MtCorpusOptions() : null;
+        corpusOptions?.AddTo(command);
         command.SetAction(parsed =>
         {
             var m = parsed.GetValue(method);
@@ -45,20 +47,24 @@ public static class SingleRunCommand
                 : parsed.GetValue(heads) ?? throw new UsageException("--heads K is required (the number of heads to keep)");
             if (k > total) throw new UsageException($"--heads {k}: the {preset} {name} model has {total} heads");
             var spec = new RunSpec(name, s, m, k, parsed.GetValue(perLayer) && m != PruningMethod.None, parsed.GetValue(seed), preset);
-            if (RunConfigRecord.Conflict(dir, name, preset, config) is { } conflict) throw new UsageException(conflict);
+            var corpus = corpusOptions?.Resolve(parsed, name, parsed.GetValue(run.Data));
+            string? data = corpus is null ? (name == "mt" ? "committed" : null) : corpus.ToString();
+            if (RunConfigRecord.Conflict(dir, name, preset, config, data) is { } conflict) throw new UsageException(conflict);
+            MtCorpusOptions.Prepare(corpus, config, name);
 
             using var device = Devices.Open(parsed.GetValue(run.Device));
             Console.WriteLine($"device: {device.SelectionReason}");
             Console.WriteLine($"run: {spec}");
             Console.WriteLine($"config: {config.Describe()}");
-            var context = new RunContext(device, dir, Console.Out, parsed.GetValue(run.Data))
+            var context = new RunContext(device, dir, Console.Out, corpus is null ? parsed.GetValue(run.Data) : null)
             {
+                MtCorpus = corpus,
                 SaveArtifacts = true,
                 Progress = new PlainProgressSink(Console.Out),
             };
             var row = ExperimentRunner.Run(spec, config, context);
             string csv = Path.Combine(dir, ResultsFile.FileName);
-            RunConfigRecord.Record(dir, name, preset, config);
+            RunConfigRecord.Record(dir, name, preset, config, data);
             ResultsFile.Append(csv, row);
             Console.WriteLine($"{row.Metric} {row.Value:0.####} with {row.HeadsKept}/{row.HeadsTotal} heads; params {row.Params} -> {row.ParamsPruned}; {row.TrainSeconds:0.0} s");
             Console.WriteLine($"results: {Path.GetFullPath(csv)}");

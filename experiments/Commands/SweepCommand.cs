@@ -1,10 +1,10 @@
+using NativeDsp.Experiments.Pruning;
 using System.CommandLine;
 using System.Diagnostics;
 using NativeDsp.Experiments.Plots;
 using NativeDsp.Experiments.Results;
 using NativeDsp.Experiments.Runs;
 using NativeDsp.Model.Pruning;
-using NativeDsp.Experiments.Pruning;
 using NativeDsp.Model.Training;
 
 namespace NativeDsp.Experiments.Commands;
@@ -50,15 +50,17 @@ public static class SweepCommand
             },
         };
         var run = new RunOptions();
+        var corpus = new MtCorpusOptions();
         foreach (Option o in new Option[] { task, output, methods, settings, heads, seeds, perLayer, shard }) command.Options.Add(o);
         run.AddTo(command);
+        corpus.AddTo(command);
         command.SetAction(parsed => Run(parsed, parsed.GetValue(task), parsed.GetValue(output)!, parsed.GetValue(methods)!, parsed.GetValue(settings)!,
-                                        parsed.GetValue(heads), parsed.GetValue(seeds)!, parsed.GetValue(perLayer), parsed.GetValue(shard), run));
+                                        parsed.GetValue(heads), parsed.GetValue(seeds)!, parsed.GetValue(perLayer), parsed.GetValue(shard), run, corpus));
         return command;
     }
 
     static int Run(ParseResult parsed, ExperimentTask taskChoice, string dir, List<PruningMethod> methods, List<PruningSetting> settings,
-                   List<int>? heads, List<int> seeds, bool perLayer, (int Index, int Count)? shard, RunOptions run)
+                   List<int>? heads, List<int> seeds, bool perLayer, (int Index, int Count)? shard, RunOptions run, MtCorpusOptions corpusOptions)
     {
         CliOptions.RequireFolder(dir);
         string task = EnumText.Of(taskChoice);
@@ -70,7 +72,10 @@ public static class SweepCommand
             throw new UsageException($"--heads {tooMany}: the {preset} {task} model has {total} heads");
         var grid = SweepGrid.Build(task, preset, settings, methods, heads.Order().ToList(), seeds, perLayer, total);
         if (shard is var (i, n)) grid = SweepGrid.Shard(grid, i, n);
-        if (RunConfigRecord.Conflict(dir, task, preset, config) is { } conflict) throw new UsageException(conflict);
+        var corpus = corpusOptions.Resolve(parsed, task, parsed.GetValue(run.Data));
+        string? data = corpus is null ? (task == "mt" ? "committed" : null) : corpus.ToString();
+        if (RunConfigRecord.Conflict(dir, task, preset, config, data) is { } conflict) throw new UsageException(conflict);
+        MtCorpusOptions.Prepare(corpus, config, task);
 
         string csv = Path.Combine(dir, ResultsFile.FileName);
         var done = ResultsFile.Read(csv).Select(r => r.Key).ToHashSet();
@@ -80,8 +85,9 @@ public static class SweepCommand
         Console.WriteLine($"sweep: {task} preset {preset}, {grid.Count} runs in this {(shard is null ? "grid" : "shard")}, " +
                           $"{grid.Count - todo.Count} already in {csv}, {todo.Count} to run");
         Console.WriteLine($"config: {config.Describe()}");
-        var context = new RunContext(device, dir, Console.Out, parsed.GetValue(run.Data))
+        var context = new RunContext(device, dir, Console.Out, corpus is null ? parsed.GetValue(run.Data) : null)
         {
+            MtCorpus = corpus,
             Progress = new PlainProgressSink(Console.Out, interval: TimeSpan.FromSeconds(30)),
         };
         var clock = Stopwatch.StartNew();
@@ -93,7 +99,7 @@ public static class SweepCommand
             try
             {
                 var row = ExperimentRunner.Run(spec, config, context);
-                RunConfigRecord.Record(dir, task, preset, config);
+                RunConfigRecord.Record(dir, task, preset, config, data);
                 var rows = ResultsFile.Append(csv, row);
                 Console.WriteLine($"  -> {row.Metric} {row.Value:0.####}, {row.TrainSeconds:0.0} s");
                 DrawPlots(rows, dir);

@@ -20,12 +20,14 @@ public static class RunConfigRecord
     /// the folder holds rows of that task and preset made with other settings. A record without such rows (left by
     /// a run that failed before its first row) binds nothing. Reads only small files: check it before any work.
     /// </summary>
-    public static string? Conflict(string dir, string task, string preset, ExperimentConfig config)
+    /// <param name="data">What the data is (a user's MT corpus, or "committed"), recorded as "data=..." so that rows of
+    /// two corpora are not mixed in one folder; null leaves it out.</param>
+    public static string? Conflict(string dir, string task, string preset, ExperimentConfig config, string? data = null)
     {
         string path = PathFor(dir, task, preset);
         if (!File.Exists(path)) return null;
         if (!ResultsFile.Read(Path.Combine(dir, ResultsFile.FileName)).Any(r => r.Task == task && r.Preset == preset)) return null;
-        var now = config.Settings().ToDictionary(s => s.Name, s => s.Value);
+        var now = Settings(config, data).ToDictionary(s => s.Name, s => s.Value);
         // Settings the record lacks (added to the program after it was written) are not held against it.
         var differences = Read(path).Where(r => now.TryGetValue(r.Key, out var v) && v != r.Value)
                                     .Select(r => $"{r.Key}={r.Value} there, {now[r.Key]} now").ToList();
@@ -39,13 +41,17 @@ public static class RunConfigRecord
     /// Writes the record (atomically). Called just before a result row is written, so that a run that fails
     /// earlier leaves no record behind; <see cref="Conflict"/> has been checked, so an existing record says the same.
     /// </summary>
-    public static void Record(string dir, string task, string preset, ExperimentConfig config)
+    public static void Record(string dir, string task, string preset, ExperimentConfig config, string? data = null)
     {
         Directory.CreateDirectory(dir);
-        AtomicFile.WriteAllText(PathFor(dir, task, preset), string.Concat(config.Settings().Select(s => $"{s.Name}={s.Value}\n")));
+        AtomicFile.WriteAllText(PathFor(dir, task, preset), string.Concat(Settings(config, data).Select(s => $"{s.Name}={s.Value}\n")));
     }
 
-    static Dictionary<string, string> Read(string path)
+    static IEnumerable<(string Name, string Value)> Settings(ExperimentConfig config, string? data) =>
+        data is null ? config.Settings() : config.Settings().Append(("data", data));
+
+    /// <summary>The recorded settings, name -> value.</summary>
+    public static Dictionary<string, string> Read(string path)
     {
         var settings = new Dictionary<string, string>();
         int number = 0;

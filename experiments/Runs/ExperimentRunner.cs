@@ -23,7 +23,7 @@ public static class ExperimentRunner
     public static ResultRow Run(RunSpec spec, ExperimentConfig config, RunContext context) => spec.Task switch
     {
         "nli" => Run(new NliExperiment(config, context.DataDirectory), spec, context),
-        "mt" => Run(new MtExperiment(config, context.DataDirectory), spec, context),
+        "mt" => Run(new MtExperiment(config, context.DataDirectory, context.MtCorpus), spec, context),
         _ => throw new ArgumentException($"unknown task '{spec.Task}'; tasks are {string.Join(", ", EnumText.Names<ExperimentTask>())}"),
     };
 
@@ -105,6 +105,7 @@ public static class ExperimentRunner
     static double LoadOrTrain<T>(TaskExperiment<T> experiment, Module model, PruningTask<T> task, RunSpec spec, PruningRunOptions options, RunContext context)
     {
         string key = $"{experiment.Name}|{spec.Preset}|{spec.Seed}|{experiment.Config.ModelKey()}";
+        if (experiment.DataKey.Length > 0) key += "|" + experiment.DataKey;
         string hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..10];
         string path = Path.Combine(context.OutputDirectory, ModelCacheFolder, $"{experiment.Name}-{spec.Preset}-seed{spec.Seed}-{hash}.safetensors");
         lock (context.TrainedModels)

@@ -15,7 +15,10 @@ public sealed record MtItem(int[] Source, int[] Target, string Reference);
 /// MT: the encoder-decoder Transformer on the committed Spanish-English Bible corpus (experiments/data/mt,
 /// joint BPE, shared embeddings), scored by corpus BLEU (sacreBLEU 13a) of greedy translations of the
 /// first EvalExamples test verses. Only pairs whose sides both fit in MaxLen - 1 tokens are used, so the
-/// quick preset trains and tests on short verses.
+/// quick preset trains and tests on short verses. With a user's <see cref="MtCorpus"/> (plain parallel files)
+/// the pairs come from its train and test files instead, and the joint BPE is learned on its training side
+/// (source and target sentences together, <see cref="MtCorpusBuilder.DefaultVocabSize"/> tokens at most, as
+/// for the committed corpus); the valid files, when given, are read and checked but not scored.
 /// </summary>
 public sealed class MtExperiment : TaskExperiment<MtItem>
 {
@@ -25,8 +28,26 @@ public sealed class MtExperiment : TaskExperiment<MtItem>
     readonly BpeSubwordTokenizer tokenizer;
     readonly List<MtItem> train, test;
 
-    public MtExperiment(ExperimentConfig config, string? dataDir) : base(config)
+    public MtExperiment(ExperimentConfig config, string? dataDir, MtCorpus? corpus = null) : base(config)
     {
+        Corpus = corpus;
+        if (corpus is not null)
+        {
+            string corpusKey = $"{corpus.Key()}|{config.MaxLen}|{config.TrainExamples}|{config.EvalExamples}";
+            (tokenizer, train, test) = LoadOnce(Cache, corpusKey, () =>
+            {
+                var log = new BadLineLog(BadLinePolicy.Error);
+                var trainPairs = MtCorpus.Read(corpus.Train, log);
+                if (corpus.Valid is not null) MtCorpus.Read(corpus.Valid, log);
+                var testPairs = MtCorpus.Read(corpus.Test, log);
+                var bpe = BpeTrainer.Learn(trainPairs.Select(p => p.Source).Concat(trainPairs.Select(p => p.Target)), MtCorpusBuilder.DefaultVocabSize);
+                var tok = new BpeSubwordTokenizer(bpe);
+                return (tok, Tokenize(tok, trainPairs, config.MaxLen, config.TrainExamples), Tokenize(tok, testPairs, config.MaxLen, config.EvalExamples));
+            });
+            if (train.Count == 0) throw new DataInputException($"mt: no training pair of {corpus.Train.Source} + {corpus.Train.Target} fits max_len {config.MaxLen} BPE tokens a side");
+            if (test.Count == 0) throw new DataInputException($"mt: no test pair of {corpus.Test.Source} + {corpus.Test.Target} fits max_len {config.MaxLen} BPE tokens a side");
+            return;
+        }
         string dir = DataPaths.MtDir(dataDir);
         string key = $"{Path.GetFullPath(dir)}|{config.MaxLen}|{config.TrainExamples}|{config.EvalExamples}";
         (tokenizer, train, test) = LoadOnce(Cache, key, () =>
@@ -38,10 +59,13 @@ public sealed class MtExperiment : TaskExperiment<MtItem>
         if (train.Count == 0) throw new ArgumentException($"mt: no training pair fits max_len {config.MaxLen}");
     }
 
-    static List<MtItem> Load(BpeSubwordTokenizer tok, string path, int maxLen, int limit)
+    static List<MtItem> Load(BpeSubwordTokenizer tok, string path, int maxLen, int limit) =>
+        Tokenize(tok, ParallelTsv.Read(path, new BadLineLog(BadLinePolicy.Error)).Pairs, maxLen, limit);
+
+    static List<MtItem> Tokenize(BpeSubwordTokenizer tok, IEnumerable<ParallelPair> pairs, int maxLen, int limit)
     {
         var items = new List<MtItem>();
-        foreach (var pair in ParallelTsv.Read(path, new BadLineLog(BadLinePolicy.Error)).Pairs)
+        foreach (var pair in pairs)
         {
             var source = tok.Encode(pair.Source).ToArray();
             if (source.Length == 0 || source.Length >= maxLen) continue;
@@ -52,6 +76,11 @@ public sealed class MtExperiment : TaskExperiment<MtItem>
         }
         return items;
     }
+
+    /// <summary>The user's corpus, or null for the committed Bible corpus.</summary>
+    public MtCorpus? Corpus { get; }
+
+    public override string DataKey => Corpus is null ? "" : "corpus-" + Corpus.Key();
 
     public override string Name => "mt";
     public override string MetricName => "bleu";

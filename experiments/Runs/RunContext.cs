@@ -17,6 +17,9 @@ public sealed class RunContext(Device device, string outputDirectory, TextWriter
     /// <summary>Trained models of pipelined runs in this process, by cache key, with their training time.</summary>
     public Dictionary<string, (Dictionary<string, HostTensor> State, double Seconds)> TrainedModels { get; } = [];
 
+    /// <summary>The user's parallel corpus for MT (--src/--tgt with --data or --train-src ...), null = the committed one.</summary>
+    public NativeDsp.Experiments.Data.Mt.MtCorpus? MtCorpus { get; init; }
+
     public IProgressSink Progress { get; init; } = NullProgressSink.Instance;
 
     /// <summary>Short name of the device for the CSV: "host", "cuda", "opencl", "ilgpu-cpu".</summary>

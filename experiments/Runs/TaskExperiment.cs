@@ -31,6 +31,12 @@ public abstract class TaskExperiment<T>
     /// <summary>"nli" or "mt".</summary>
     public abstract string Name { get; }
 
+    /// <summary>
+    /// What identifies the data beyond the config ("" for the committed data sets): part of the key of the
+    /// trained-model cache, so a model trained on one corpus is never reused for another.
+    /// </summary>
+    public virtual string DataKey => "";
+
     /// <summary>"accuracy" or "bleu".</summary>
     public abstract string MetricName { get; }
 

@@ -30,7 +30,7 @@ public static class BertLayout
         for (int i = 0; i < c.Layers; i++)
         {
             string hf = $"encoder.layer.{i}.", ours = $"encoder.layers.{i}.";
-            foreach (var (hfLinear, ourLinear, outF, inF) in Linears(d, f))
+            foreach (var (hfLinear, ourLinear, outF, inF) in Linears(d, f, c.KeptHeads(i).Length * c.HeadDim))
             {
                 list.Add(new(hf + hfLinear + ".weight", ours + ourLinear + ".weight", [outF, inF]));
                 list.Add(new(hf + hfLinear + ".bias", ours + ourLinear + ".bias", [outF]));
@@ -51,13 +51,32 @@ public static class BertLayout
         new(PoolerBias, "pooler.bias", [c.HiddenSize]),
     ];
 
-    /// <summary>The six linear layers of one BERT layer: HF name, our name, out and in features.</summary>
-    public static IEnumerable<(string Hf, string Ours, int Out, int In)> Linears(int d, int f) =>
+    /// <summary>
+    /// The classification head of BertForSequenceClassification ("classifier", [classes, d]); with the "bert."
+    /// prefix dropped on reading, its names are the same in our classifier and in Hugging Face's.
+    /// </summary>
+    public static IReadOnlyList<BertTensor> Classifier(BertConfig c, int classes) =>
     [
-        ("attention.self.query", "self_attn.q_proj", d, d),
-        ("attention.self.key", "self_attn.k_proj", d, d),
-        ("attention.self.value", "self_attn.v_proj", d, d),
-        ("attention.output.dense", "self_attn.out_proj", d, d),
+        new(ClassifierWeight, "classifier.weight", [classes, c.HiddenSize]),
+        new(ClassifierBias, "classifier.bias", [classes]),
+    ];
+
+    /// <summary>Hugging Face name of BertForSequenceClassification's classifier weight, [classes, hidden_size].</summary>
+    public const string ClassifierWeight = "classifier.weight";
+    /// <summary>Hugging Face name of BertForSequenceClassification's classifier bias, [classes].</summary>
+    public const string ClassifierBias = "classifier.bias";
+
+    /// <summary>
+    /// The six linear layers of one BERT layer: HF name, our name, out and in features. <paramref name="attention"/>
+    /// is the kept heads x head size (d when nothing is pruned): pruned heads' rows of query/key/value and columns
+    /// of attention.output.dense are absent, as after transformers' BertAttention.prune_heads.
+    /// </summary>
+    public static IEnumerable<(string Hf, string Ours, int Out, int In)> Linears(int d, int f, int? attention = null) =>
+    [
+        ("attention.self.query", "self_attn.q_proj", attention ?? d, d),
+        ("attention.self.key", "self_attn.k_proj", attention ?? d, d),
+        ("attention.self.value", "self_attn.v_proj", attention ?? d, d),
+        ("attention.output.dense", "self_attn.out_proj", d, attention ?? d),
         ("intermediate.dense", "ffn.fc1", f, d),
         ("output.dense", "ffn.fc2", d, f),
     ];

@@ -27,7 +27,16 @@ public sealed class PretrainedBert
         Vocabulary = vocabulary;
         Source = source;
         HasPooler = hasPooler && weights.ContainsKey(BertLayout.PoolerBias);
+        if (weights.TryGetValue(BertLayout.ClassifierWeight, out var cw) && weights.TryGetValue(BertLayout.ClassifierBias, out var cb))
+        {
+            if (cw.Shape.Rank != 2 || cw.Shape[1] != config.HiddenSize || cb.Shape.Rank != 1 || cb.Shape[0] != cw.Shape[0])
+                throw new ArgumentException($"pretrained BERT ({source}): the classifier is [{string.Join(", ", cw.Shape.ToArray())}] + [{string.Join(", ", cb.Shape.ToArray())}], expected [classes, {config.HiddenSize}] + [classes]");
+            ClassifierClasses = cw.Shape[0];
+        }
     }
+
+    /// <summary>The classes of the checkpoint's classification head (BertForSequenceClassification's "classifier"), 0 when it has none.</summary>
+    public int ClassifierClasses { get; }
 
     /// <summary>The architecture.</summary>
     public BertConfig Config { get; }
@@ -56,21 +65,25 @@ public sealed class PretrainedBert
     public BertEncoder CreateEncoder(Device device)
     {
         var encoder = new BertEncoder(device, Config);
+        for (int l = 0; l < Config.Layers; l++) encoder.Encoder.Layers[l].SelfAttention.PruneHeads(Config.KeptHeads(l));
         encoder.LoadStateDict(BertLayout.Encoder(Config).ToDictionary(t => t.OurName, t => Weights[t.HfName]));
         encoder.Eval();
         return encoder;
     }
 
     /// <summary>
-    /// An NLI classifier whose embeddings and encoder layers start from these weights, with the pooler from
-    /// the checkpoint when it has one (else fresh) and a fresh classification head, both initialised from
-    /// <paramref name="seed"/> as BERT does (Normal(0.02), zero bias).
+    /// An NLI classifier whose embeddings and encoder layers start from these weights (with the checkpoint's
+    /// pruned heads removed), with the pooler from the checkpoint when it has one (else fresh) and the
+    /// classification head from it when it has one of <paramref name="classes"/> classes (else fresh); fresh
+    /// parts are initialised from <paramref name="seed"/> as BERT does (Normal(0.02), zero bias).
     /// </summary>
     public NliClassifier CreateNliClassifier(Device device, int classes = 3, float dropout = 0.1f, ulong seed = 0)
     {
         var model = new NliClassifier(device, Config.ToClassifierConfig(classes, dropout, seed));
+        if (Config.PrunedHeads.Count > 0) model.PruneHeads(Config.KeptHeadIds());
         var layout = BertLayout.Encoder(Config).AsEnumerable();
         if (HasPooler) layout = layout.Concat(BertLayout.Pooler(Config));
+        if (ClassifierClasses == classes) layout = layout.Concat(BertLayout.Classifier(Config, classes));
         model.LoadStateDict(layout.ToDictionary(t => t.OurName, t => Weights[t.HfName]), strict: false);
         return model;
     }
@@ -80,6 +93,24 @@ public sealed class PretrainedBert
     {
         var state = encoder.StateDict();
         return new PretrainedBert(encoder.Config, BertLayout.Encoder(encoder.Config).ToDictionary(t => t.HfName, t => state[t.OurName]), vocabulary, source);
+    }
+
+    /// <summary>
+    /// The Hugging Face-named weights of a BERT-shaped classifier (post-LN, erf GELU, as <see cref="BertConfig"/>
+    /// describes) with its pooler and classification head, for export as BertForSequenceClassification. Heads the
+    /// classifier has physically removed become <see cref="BertConfig.PrunedHeads"/>.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The classifier is pre-LN or not GELU (BERT computes neither).</exception>
+    public static PretrainedBert FromClassifier(NliClassifier classifier, IReadOnlyList<string> vocabulary, string source)
+    {
+        var c = classifier.Config;
+        if (c.PreNorm || c.Activation != NativeDsp.Kernels.Activation.Gelu)
+            throw new NotSupportedException($"{source}: a Hugging Face BERT is post-LN with erf GELU; this classifier is {(c.PreNorm ? "pre-LN" : "post-LN")} with {c.Activation}");
+        var keptIds = classifier.HeadIndex.Groups.SelectMany(g => g.Module.KeptHeads.Select(h => g.OriginalOffset + h));
+        var config = new BertConfig(c.Vocab, c.DModel, c.Layers, c.Heads, c.Ffn, c.MaxPositions, c.Segments, c.LayerNormEps, c.PadId).WithKeptHeads(keptIds);
+        var state = classifier.StateDict();
+        var layout = BertLayout.Encoder(config).Concat(BertLayout.Pooler(config)).Concat(BertLayout.Classifier(config, c.Classes));
+        return new PretrainedBert(config, layout.ToDictionary(t => t.HfName, t => state[t.OurName]), vocabulary, source);
     }
 
     /// <summary>Writes vocab.txt (one token a line), the form WordPiece tokenizers load.</summary>

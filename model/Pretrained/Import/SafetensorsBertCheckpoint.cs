@@ -58,6 +58,15 @@ public static class SafetensorsBertCheckpoint
                 throw new SafetensorsFormatException(file.Path, $"tensor '{st.Name}' has shape [{string.Join(", ", st.Shape)}], config.json implies [{string.Join(", ", t.Shape)}]");
             weights[t.HfName] = new HostTensor(new Shape(t.Shape), st.ToFloat32());
         }
+        // BertForSequenceClassification's head: any number of classes, [classes, hidden] + [classes].
+        if (byName.TryGetValue(BertLayout.ClassifierWeight, out var cw) && byName.TryGetValue(BertLayout.ClassifierBias, out var cb))
+        {
+            if (!cw.DType.IsFloatingPoint() || !cb.DType.IsFloatingPoint() || cw.Shape.Count != 2 || cw.Shape[1] != config.HiddenSize
+                || cb.Shape.Count != 1 || cb.Shape[0] != cw.Shape[0])
+                throw new SafetensorsFormatException(file.Path, $"the classifier is {cw.DType} [{string.Join(", ", cw.Shape)}] + {cb.DType} [{string.Join(", ", cb.Shape)}], expected floating point [classes, {config.HiddenSize}] + [classes]");
+            weights[BertLayout.ClassifierWeight] = new HostTensor(new Shape(cw.Shape.Select(d => (int)d).ToArray()), cw.ToFloat32());
+            weights[BertLayout.ClassifierBias] = new HostTensor(new Shape((int)cb.Shape[0]), cb.ToFloat32());
+        }
         return weights;
     }
 
