@@ -53,6 +53,14 @@ public static class PythonStr
         return text[a..b];
     }
 
+    /// <summary>Python's <c>str.rstrip()</c> with no argument.</summary>
+    public static string RStrip(string text)
+    {
+        int b = text.Length;
+        while (b > 0 && IsSpace(text[b - 1])) b--;
+        return text[..b];
+    }
+
     /// <summary>Python's <c>str.lower()</c>: full Unicode lower-case mapping, including Final_Sigma.</summary>
     public static string Lower(string text)
     {
