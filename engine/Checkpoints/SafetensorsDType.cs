@@ -1,28 +1,59 @@
 namespace NativeDsp.Engine.Checkpoints;
 
-/// <summary>The element types of the safetensors format that this reader understands (names as in the header).</summary>
+/// <summary>
+/// Every element type of the safetensors format (names as in the header; the reference Rust crate's
+/// <c>Dtype</c> enum, safetensors 0.6): booleans, signed and unsigned integers of 8 to 64 bits, IEEE floats
+/// (F16, F32, F64), bfloat16, the OCP 8-bit floats (F8_E4M3, F8_E5M2; E8M0 scales), the AMD/Graphcore "FNUZ"
+/// 8-bit floats, the OCP micro-scaling sub-byte floats (F4, F6_E2M3, F6_E3M2) and complex64.
+/// </summary>
 public enum SafetensorsDType
 {
-    F32,
+    BOOL,
+    U8,
+    I8,
+    I16,
+    U16,
+    I32,
+    U32,
+    I64,
+    U64,
+    F4,
+    F6_E2M3,
+    F6_E3M2,
+    F8_E4M3,
+    F8_E5M2,
+    F8_E8M0,
+    F8_E4M3FNUZ,
+    F8_E5M2FNUZ,
     F16,
     BF16,
+    F32,
     F64,
-    I64,
-    I32,
+    C64,
 }
 
 public static class SafetensorsDTypes
 {
-    /// <summary>Bytes per element.</summary>
-    public static int Size(this SafetensorsDType dtype) => dtype switch
+    /// <summary>Bits per element (4 and 6 for the sub-byte floats, whose tensors must fill whole bytes).</summary>
+    public static int BitSize(this SafetensorsDType dtype) => dtype switch
     {
-        SafetensorsDType.F32 or SafetensorsDType.I32 => 4,
-        SafetensorsDType.F16 or SafetensorsDType.BF16 => 2,
-        SafetensorsDType.F64 or SafetensorsDType.I64 => 8,
+        SafetensorsDType.F4 => 4,
+        SafetensorsDType.F6_E2M3 or SafetensorsDType.F6_E3M2 => 6,
+        SafetensorsDType.BOOL or SafetensorsDType.U8 or SafetensorsDType.I8 or SafetensorsDType.F8_E4M3 or SafetensorsDType.F8_E5M2
+            or SafetensorsDType.F8_E8M0 or SafetensorsDType.F8_E4M3FNUZ or SafetensorsDType.F8_E5M2FNUZ => 8,
+        SafetensorsDType.I16 or SafetensorsDType.U16 or SafetensorsDType.F16 or SafetensorsDType.BF16 => 16,
+        SafetensorsDType.I32 or SafetensorsDType.U32 or SafetensorsDType.F32 => 32,
+        SafetensorsDType.I64 or SafetensorsDType.U64 or SafetensorsDType.F64 or SafetensorsDType.C64 => 64,
         _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "unknown safetensors dtype"),
     };
 
-    /// <summary>The header spelling ("F32", "BF16", ...).</summary>
+    /// <summary>Bytes per element.</summary>
+    /// <exception cref="InvalidOperationException">A sub-byte dtype (F4, F6_*): use <see cref="BitSize"/>.</exception>
+    public static int Size(this SafetensorsDType dtype) => dtype.BitSize() % 8 == 0
+        ? dtype.BitSize() / 8
+        : throw new InvalidOperationException($"safetensors dtype {dtype} has {dtype.BitSize()} bits per element, not whole bytes");
+
+    /// <summary>The header spelling ("F32", "BF16", "F8_E4M3", ...).</summary>
     public static string HeaderName(this SafetensorsDType dtype) => dtype.ToString();
 
     /// <summary>Parses a header dtype; the format's names are upper case and matched exactly.</summary>
@@ -38,5 +69,20 @@ public static class SafetensorsDTypes
         return false;
     }
 
-    public static bool IsFloatingPoint(this SafetensorsDType dtype) => dtype is SafetensorsDType.F32 or SafetensorsDType.F16 or SafetensorsDType.BF16 or SafetensorsDType.F64;
+    /// <summary>Real floating-point types (all floats but complex64).</summary>
+    public static bool IsFloatingPoint(this SafetensorsDType dtype) => dtype is SafetensorsDType.F4 or SafetensorsDType.F6_E2M3
+        or SafetensorsDType.F6_E3M2 or SafetensorsDType.F8_E4M3 or SafetensorsDType.F8_E5M2 or SafetensorsDType.F8_E8M0
+        or SafetensorsDType.F8_E4M3FNUZ or SafetensorsDType.F8_E5M2FNUZ or SafetensorsDType.F16 or SafetensorsDType.BF16
+        or SafetensorsDType.F32 or SafetensorsDType.F64;
+
+    /// <summary>
+    /// Floats that <see cref="SafetensorsTensor.ToFloat32"/> converts: every real float of whole bytes. The sub-byte
+    /// F4/F6 formats are read and validated but not converted: the format does not define how their elements are
+    /// packed into bytes, so a model weight in them is refused rather than guessed.
+    /// </summary>
+    public static bool ConvertsToFloat32(this SafetensorsDType dtype) => dtype.IsFloatingPoint() && dtype.BitSize() % 8 == 0;
+
+    /// <summary>Booleans and integers (what <see cref="SafetensorsTensor.ToInt64"/> reads).</summary>
+    public static bool IsInteger(this SafetensorsDType dtype) => dtype is SafetensorsDType.BOOL or SafetensorsDType.U8 or SafetensorsDType.I8
+        or SafetensorsDType.I16 or SafetensorsDType.U16 or SafetensorsDType.I32 or SafetensorsDType.U32 or SafetensorsDType.I64 or SafetensorsDType.U64;
 }
