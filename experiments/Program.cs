@@ -13,6 +13,7 @@ public static class Program
         ("topk", "a head-mask relaxation (dsp, ste, concrete) and its gradient on given logits, as CSV", NativeDsp.Experiments.Commands.TopKCommand.Run),
         ("device", "print which compute backend would be used and why", NativeDsp.Experiments.Commands.DeviceCommand.Run),
         ("data", "build the committed data sets from their sources, or print their statistics", NativeDsp.Experiments.Commands.DataCommand.Run),
+        ("tokenize", "BERT uncased WordPiece tokens (or ids, or packed pairs) of each line of a file", NativeDsp.Experiments.Commands.TokenizeCommand.Run),
         ("bleu", "corpus BLEU of a hypothesis file against reference files (sacreBLEU's default)", NativeDsp.Experiments.Commands.BleuCommand.Run),
         ("train-demo", "train a tiny NLI classifier on a synthetic task (progress, checkpoints, --resume)", NativeDsp.Experiments.Commands.TrainDemoCommand.Run),
     ];
