@@ -41,6 +41,17 @@ public sealed record ExperimentConfig
     public int TrainExamples { get; init; }
     /// <summary>Test examples scored (0 = all).</summary>
     public int EvalExamples { get; init; }
+    /// <summary>
+    /// NLI only: a training file as users have it ("--train FILE"): SNLI/MultiNLI .jsonl or .txt, GLUE's SNLI/MNLI
+    /// .tsv, the project's own .tsv, optionally .gz; the format is found by <see cref="Data.Nli.NliReader"/>.
+    /// "" = the data folder's lexnli.train.tsv.gz. Given together with <see cref="Test"/> (or <see cref="Valid"/>).
+    /// </summary>
+    public string Train { get; init; } = "";
+    /// <summary>NLI only: a validation file ("--valid FILE"); scored when no <see cref="Test"/> is given (GLUE's dev sets
+    /// are the usual test of MNLI, whose test labels are not public); otherwise read and checked only.</summary>
+    public string Valid { get; init; } = "";
+    /// <summary>NLI only: the file scored by the run ("--test FILE"); "" = the data folder's lexnli.test.tsv.gz.</summary>
+    public string Test { get; init; } = "";
 
     // ---- training
     public long Steps { get; init; }
@@ -129,7 +140,7 @@ public sealed record ExperimentConfig
     /// agree on all of it (mask, Michel and decoding settings are left out on purpose).
     /// </summary>
     public string ModelKey() => string.Join(",", new object[] { Layers, DecoderLayers, DModel, AttnHeads, Ffn, Dropout, Init, Pretrained, PreNorm, MaxLen, TrainExamples, Steps, Lr, Warmup, Batch, ClipNorm, LabelSmoothing }
-        .Select(Format));
+        .Select(Format)) + (Train.Length > 0 ? $",train={Path.GetFullPath(Train)}" : ""); // appended only when set: keys of existing caches stay valid
 
     static string TypeName(Type type) => type.IsEnum
         ? "one of " + string.Join(", ", Enum.GetNames(type).Select(n => n.ToLowerInvariant()))

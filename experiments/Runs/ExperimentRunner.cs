@@ -22,6 +22,8 @@ public static class ExperimentRunner
     public static ResultRow Run(RunSpec spec, ExperimentConfig config, RunContext context) => spec.Task switch
     {
         "nli" => Run(new NliExperiment(config, context.DataDirectory), spec, context),
+        "mt" when config.Train.Length + config.Valid.Length + config.Test.Length > 0 =>
+            throw new ArgumentException("--train/--valid/--test name NLI files; the MT task reads its corpus from --data"),
         "mt" => Run(new MtExperiment(config, context.DataDirectory), spec, context),
         _ => throw new ArgumentException($"unknown task '{spec.Task}'; tasks are {string.Join(", ", RunSpec.Tasks)}"),
     };
