@@ -8,33 +8,57 @@ namespace NativeDsp.Engine.Checkpoints;
 /// </summary>
 public enum SafetensorsDType
 {
+    /// <summary>Boolean, one byte (0 false, anything else true).</summary>
     BOOL,
+    /// <summary>8-bit unsigned integer.</summary>
     U8,
+    /// <summary>8-bit signed integer.</summary>
     I8,
+    /// <summary>16-bit signed integer.</summary>
     I16,
+    /// <summary>16-bit unsigned integer.</summary>
     U16,
+    /// <summary>32-bit signed integer.</summary>
     I32,
+    /// <summary>32-bit unsigned integer.</summary>
     U32,
+    /// <summary>64-bit signed integer.</summary>
     I64,
+    /// <summary>64-bit unsigned integer.</summary>
     U64,
+    /// <summary>4-bit float E2M1 (OCP MX FP4), two per byte.</summary>
     F4,
+    /// <summary>6-bit float E2M3 (OCP MX FP6).</summary>
     F6_E2M3,
+    /// <summary>6-bit float E3M2 (OCP MX FP6).</summary>
     F6_E3M2,
+    /// <summary>8-bit float E4M3 (OCP OFP8; no infinities, max 448).</summary>
     F8_E4M3,
+    /// <summary>8-bit float E5M2 (OCP OFP8; IEEE-like, with infinities).</summary>
     F8_E5M2,
+    /// <summary>8-bit power-of-two scale E8M0 (OCP MX).</summary>
     F8_E8M0,
+    /// <summary>8-bit float E4M3, bias 8, no negative zero (0x80 is NaN).</summary>
     F8_E4M3FNUZ,
+    /// <summary>8-bit float E5M2, bias 16, no negative zero (0x80 is NaN).</summary>
     F8_E5M2FNUZ,
+    /// <summary>16-bit IEEE half float.</summary>
     F16,
+    /// <summary>bfloat16 (the top 16 bits of a float32).</summary>
     BF16,
+    /// <summary>32-bit IEEE float.</summary>
     F32,
+    /// <summary>64-bit IEEE float.</summary>
     F64,
+    /// <summary>complex64: two 32-bit IEEE floats (real, imaginary).</summary>
     C64,
 }
 
+/// <summary>Sizes, header names, kinds and parsing of <see cref="SafetensorsDType"/>.</summary>
 public static class SafetensorsDTypes
 {
     /// <summary>Bits per element (4 and 6 for the sub-byte floats, whose tensors must fill whole bytes).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not a defined dtype.</exception>
     public static int BitSize(this SafetensorsDType dtype) => dtype switch
     {
         SafetensorsDType.F4 => 4,

@@ -14,9 +14,13 @@ public sealed class SafetensorsTensor
         Bytes = bytes;
     }
 
+    /// <summary>The tensor's name in the header.</summary>
     public string Name { get; }
+    /// <summary>The element type.</summary>
     public SafetensorsDType DType { get; }
+    /// <summary>The dimensions ([] for a scalar).</summary>
     public IReadOnlyList<long> Shape { get; }
+    /// <summary>The raw little-endian element bytes (a slice of the file's data).</summary>
     public ReadOnlyMemory<byte> Bytes { get; }
 
     /// <summary>Number of elements (the product of the shape; 1 for a scalar).</summary>
@@ -121,5 +125,6 @@ public sealed class SafetensorsTensor
         return new HostTensor(new Engine.Shape(dims), ToFloat32());
     }
 
+    /// <summary>"name DTYPE[d0, d1, ...]".</summary>
     public override string ToString() => $"{Name} {DType}[{string.Join(", ", Shape)}]";
 }

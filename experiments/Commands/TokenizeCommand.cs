@@ -1,42 +1,36 @@
-using System.Globalization;
-using NativeDsp.Experiments.Data.Io;
+using System.CommandLine;
 using NativeDsp.Experiments.Tokenization;
 
 namespace NativeDsp.Experiments.Commands;
 
 /// <summary>
 /// <c>nativedsp tokenize --init minilm|PATH FILE [--ids] [--pair] [--max-len N]</c>: BERT uncased WordPiece of
-/// each line of FILE on stdout, nothing else (the logic is <see cref="LineTokenizer"/>).
+/// each line of FILE on stdout, nothing else. The logic is <see cref="LineTokenizer"/>; this file only wires it.
 /// </summary>
 public static class TokenizeCommand
 {
-    public const string Usage = """
-        usage: nativedsp tokenize --init minilm|PATH FILE [--ids] [--pair] [--max-len N]
-          prints, for each line of FILE, its WordPiece tokens separated by single spaces (one line out per line in)
-          --init PATH   minilm (MiniLM's uncased vocabulary), a BERT checkpoint directory with vocab.txt, or a vocab.txt
-          --ids         print vocabulary ids instead of tokens
-          --pair        lines are premise<TAB>hypothesis, printed as [CLS] premise [SEP] hypothesis [SEP]
-          --max-len N   with --pair: cut pairs to N positions as BERT does (default 128)
-        """;
-
-    public static int Run(string[] args)
+    public static Command Create()
     {
-        var o = CommandOptions.Parse(args, ["--init", "--max-len"], ["--ids", "--pair"], Usage);
-        if (o.Positional.Count != 1) throw new UsageException("expected one input FILE", Usage);
-        string init = o.Get("--init") ?? throw new UsageException("--init minilm|PATH is required", Usage);
-        int maxLength = LineTokenizer.DefaultMaxLength;
-        if (o.Get("--max-len") is { } m && (!int.TryParse(m, NumberStyles.None, CultureInfo.InvariantCulture, out maxLength) || maxLength < 3))
-            throw new UsageException($"--max-len must be an integer of at least 3 ([CLS] and two [SEP]), got '{m}'", Usage);
-        try
+        var command = new Command("tokenize", "BERT uncased WordPiece tokens (or ids, or packed pairs) of each line of a file, one line out per line in");
+        var file = new Argument<string>("FILE") { Description = "UTF-8 text (or .gz), one text a line (with --pair: premise<TAB>hypothesis)" };
+        var init = new Option<string>("--init")
         {
-            var tokenizer = LineTokenizer.Load(init);
-            LineTokenizer.Run(tokenizer, o.Positional[0], Console.Out, o.Has("--ids") ? LineTokenizerOutput.Ids : LineTokenizerOutput.Tokens, o.Has("--pair"), maxLength);
+            Description = "the vocabulary: minilm (MiniLM's uncased BERT vocabulary), a BERT checkpoint directory holding vocab.txt, or a vocab.txt",
+            HelpName = "minilm|PATH",
+            Required = true,
+        };
+        var ids = new Option<bool>("--ids") { Description = "print vocabulary ids instead of tokens" };
+        var pair = new Option<bool>("--pair") { Description = "lines are premise<TAB>hypothesis, printed as the classifier sees them: [CLS] premise [SEP] hypothesis [SEP]" };
+        var maxLength = CliOptions.Integer("--max-len", "with --pair: positions a pair is cut to, as BERT's _truncate_seq_pair cuts it", 3, LineTokenizer.DefaultMaxLength);
+        command.Arguments.Add(file);
+        foreach (Option o in new Option[] { init, ids, pair, maxLength }) command.Options.Add(o);
+        command.SetAction(parsed =>
+        {
+            var tokenizer = LineTokenizer.Load(parsed.GetValue(init)!);
+            LineTokenizer.Run(tokenizer, parsed.GetValue(file)!, Console.Out, parsed.GetValue(ids) ? LineTokenizerOutput.Ids : LineTokenizerOutput.Tokens,
+                              parsed.GetValue(pair), parsed.GetValue(maxLength));
             return 0;
-        }
-        catch (DataInputException e)
-        {
-            Console.Error.WriteLine($"nativedsp tokenize: {e.Message}");
-            return 1;
-        }
+        });
+        return command;
     }
 }

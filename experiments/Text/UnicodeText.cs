@@ -19,7 +19,7 @@ namespace NativeDsp.Experiments.Text;
 /// library), so it works the same on every machine. Its data is Unicode 10.0 (ICU 60); the general categories
 /// and simple case mappings come from .NET's own tables (Unicode 16.0), which invariant mode keeps. The one
 /// canonical decomposition added after Unicode 10.0 and before Python 3.11's 14.0 (U+11938, Dives Akuru,
-/// Unicode 13.0) is therefore left composed; tests/Tokenization/Data/bert_unicode_data.json holds Python's NFD
+/// Unicode 13.0) is therefore left composed; tests/Experiments/Tokenization/Data/bert_unicode_data.json holds Python's NFD
 /// of every code point and a test checks this class against all of them.
 /// </remarks>
 public static class UnicodeText

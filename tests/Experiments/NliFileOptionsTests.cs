@@ -1,4 +1,3 @@
-using NativeDsp.Experiments.Commands;
 using NativeDsp.Experiments.Data.Io;
 using NativeDsp.Experiments.Results;
 using NativeDsp.Experiments.Runs;
@@ -56,12 +55,24 @@ public sealed class NliFileOptionsTests : IDisposable
     public void Nli_command_runs_on_named_files_end_to_end()
     {
         string outDir = Path.Combine(root, "out");
-        string[] args = ["--method", "dsp", "--heads", "2", "--train", CaseFile("train.tsv"), "--valid", CaseFile("valid.tsv"), "--test", CaseFile("test.tsv"),
+        string[] args = ["nli", "--method", "dsp", "--heads", "2", "--train", CaseFile("train.tsv"), "--valid", CaseFile("valid.tsv"), "--test", CaseFile("test.tsv"),
                          "--layers", "1", "--d_model", "16", "--attn_heads", "4", "--ffn", "16", "--steps", "2", "--mask_steps", "2",
                          "--batch", "4", "--max_len", "32", "--device", "host", "--out", outDir];
-        Assert.Equal(0, NliCommand.Run(args));
+        var (code, _, err) = CliRunner.Run(args);
+        Assert.True(code == 0, err);
         var row = Assert.Single(ResultsFile.Read(Path.Combine(outDir, ResultsFile.FileName)));
         Assert.Equal((4, 2), (row.HeadsTotal, row.HeadsKept));
         Assert.Contains($"train={CaseFile("train.tsv")}", File.ReadAllText(RunConfigRecord.PathFor(outDir, "nli", "quick")));
+        Assert.Contains("read and checked", err); // --valid with --test: said, not silently dropped
+    }
+
+    [Fact]
+    public void Command_line_misuse_of_the_file_options_is_a_usage_error()
+    {
+        Assert.Contains("needs --train", CliRunner.AssertFails(2, "nli", "--method", "none", "--test", CaseFile("test.tsv"), "--out", Path.Combine(root, "o1")));
+        Assert.Contains("needs --test", CliRunner.AssertFails(2, "nli", "--method", "none", "--train", CaseFile("train.tsv"), "--out", Path.Combine(root, "o2")));
+        Assert.Contains("mt reads its corpus", CliRunner.AssertFails(2, "mt", "--method", "none", "--train", CaseFile("train.tsv"), "--test", CaseFile("test.tsv"), "--out", Path.Combine(root, "o3")));
+        string missing = Path.Combine(root, "missing.tsv");
+        Assert.Contains(missing, CliRunner.AssertFails(1, "nli", "--method", "none", "--train", missing, "--test", CaseFile("test.tsv"), "--device", "host", "--out", Path.Combine(root, "o4")));
     }
 }
