@@ -3,6 +3,7 @@ using System.CommandLine;
 using NativeDsp.Experiments.Results;
 using NativeDsp.Experiments.Runs;
 using NativeDsp.Model.Pruning;
+using NativeDsp.Experiments.Pruning;
 using NativeDsp.Model.Training;
 
 namespace NativeDsp.Experiments.Commands;
