@@ -1,4 +1,3 @@
-using NativeDsp.Experiments.Pruning;
 using System.CommandLine;
 using NativeDsp.Experiments.Results;
 using NativeDsp.Experiments.Runs;

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
 using NativeDsp.Experiments.Plots;
-using NativeDsp.Experiments.Pruning;
 using NativeDsp.Experiments.Results;
 using NativeDsp.Experiments.Runs;
 using NativeDsp.Model.Pruning;

@@ -1,4 +1,3 @@
-using NativeDsp.Experiments.Pruning;
 using NativeDsp.Model.Pruning;
 using NativeDsp.Experiments.Pruning;
 using NativeDsp.Experiments.Results;
