@@ -29,6 +29,7 @@ public static class Program
         TopKCommand.Create,
         DeviceCommand.Create,
         DataCommand.Create,
+        TokenizeCommand.Create,
         BleuCommand.Create,
         TrainDemoCommand.Create,
     ];

@@ -9,8 +9,10 @@ namespace NativeDsp.Engine.Checkpoints;
 /// string}}, then the tensors' bytes). Every problem is reported as one
 /// <see cref="SafetensorsFormatException"/> naming the file; the checks are those of the reference
 /// implementation: the header fits in the file, is a JSON object of the expected form, every dtype is
-/// known, each tensor's byte range matches its shape and lies inside the data, and the ranges cover the
-/// data exactly, without overlaps or gaps.
+/// one of the format's (all 22, <see cref="SafetensorsDType"/>), each tensor's byte range matches its shape
+/// and lies inside the data, and the ranges cover the data exactly, without overlaps or gaps. Reading a file
+/// converts nothing: a tensor of any dtype that its user ignores (a BOOL mask buffer, U8 quantisation state)
+/// costs nothing and refuses nothing.
 /// </summary>
 public sealed class SafetensorsFile
 {
@@ -118,7 +120,7 @@ public sealed class SafetensorsFile
             throw bad($"tensor '{name}': missing the string field \"dtype\"");
         string dtypeName = dtypeValue.GetString()!;
         if (!SafetensorsDTypes.TryParse(dtypeName, out var dtype))
-            throw bad($"tensor '{name}': unknown dtype '{dtypeName}' (this reader knows {string.Join(", ", Enum.GetNames<SafetensorsDType>())})");
+            throw bad($"tensor '{name}': unknown dtype '{dtypeName}' (the format's dtypes are {string.Join(", ", Enum.GetNames<SafetensorsDType>())})");
         if (!value.TryGetProperty("shape", out var shapeValue) || shapeValue.ValueKind != JsonValueKind.Array)
             throw bad($"tensor '{name}': missing the array field \"shape\"");
         var shape = new long[shapeValue.GetArrayLength()];
@@ -144,9 +146,12 @@ public sealed class SafetensorsFile
 
         long count = 1;
         foreach (long n in shape)
-            if (n != 0 && count > long.MaxValue / 8 / n) throw bad($"tensor '{name}': shape [{string.Join(", ", shape)}] is too large");
+            if (n != 0 && count > long.MaxValue / 64 / n) throw bad($"tensor '{name}': shape [{string.Join(", ", shape)}] is too large");
             else count *= n;
-        long expected = count * dtype.Size();
+        long bits = count * dtype.BitSize();
+        if (bits % 8 != 0)
+            throw bad($"tensor '{name}': {count} elements of {dtypeName} ({dtype.BitSize()} bits each) do not fill whole bytes");
+        long expected = bits / 8;
         if (end - begin != expected)
             throw bad($"tensor '{name}': shape [{string.Join(", ", shape)}] of {dtypeName} needs {expected} bytes but data_offsets [{begin}, {end}] hold {end - begin}");
         return (name, dtype, shape, begin, end);

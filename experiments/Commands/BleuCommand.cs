@@ -9,6 +9,13 @@ namespace NativeDsp.Experiments.Commands;
 /// <c>nativedsp bleu REF_FILE [REF_FILE ...] HYP_FILE</c>: corpus BLEU with sacreBLEU's defaults, printed
 /// as sacreBLEU prints it, then its signature line. Files are UTF-8 text (or .gz), one segment a line.
 /// </summary>
+/// <remarks>
+/// Files are read as sacreBLEU reads them (<c>open(path, encoding='utf-8', newline='\n')</c>): lines end at '\n'
+/// only, and a UTF-8 byte-order mark is kept as the character U+FEFF at the start of the first segment (it is
+/// not whitespace to Python, so it sticks to the first word). This is deliberate: the score is sacreBLEU's
+/// on every file, and a BOM present in one file but not the other costs the first word's n-grams there too.
+/// A '\r' before '\n' is dropped here; sacreBLEU rstrip()s it, which is the same.
+/// </remarks>
 public static class BleuCommand
 {
     /// <summary>sacreBLEU's --tokenize choices we implement.</summary>
@@ -41,21 +48,28 @@ public static class BleuCommand
             string tokenizer = parsed.GetValue(tokenize)!;
             bool lower = parsed.GetValue(lowercase);
             var smoothing = smooth.Value(parsed);
-            var hyp = ReadSegments(hypFile);
-            var refs = new List<IReadOnlyList<string>>();
-            foreach (var f in paths[..^1])
-            {
-                var r = ReadSegments(f);
-                if (r.Count != hyp.Count)
-                    throw new DataInputException($"{f} has {r.Count} lines but {hypFile} has {hyp.Count}; BLEU needs one reference line per hypothesis line");
-                refs.Add(r);
-            }
-            Console.WriteLine(CorpusBleu.Compute(hyp, refs, smoothing, lower, tokenizer == "13a"));
-            Console.WriteLine(CorpusBleu.Signature(refs.Count, lower, tokenizer, smoothing));
+            Console.WriteLine(ScoreFiles(paths[..^1], hypFile, lower, tokenizer == "13a", smoothing));
+            Console.WriteLine(CorpusBleu.Signature(paths.Length - 1, lower, tokenizer, smoothing));
             return 0;
         });
         return command;
     }
 
-    static List<string> ReadSegments(string path) => TextFiles.ReadLines(path).Select(l => l.Text).ToList();
+    /// <summary>Corpus BLEU of a hypothesis file against reference files, read as sacreBLEU reads them.</summary>
+    /// <exception cref="DataInputException">A file is missing, empty or not UTF-8, or line counts differ.</exception>
+    public static BleuScore ScoreFiles(IReadOnlyList<string> refFiles, string hypFile, bool lowercase, bool tokenize13a, BleuSmoothing smoothing)
+    {
+        var hyp = ReadSegments(hypFile);
+        var refs = new List<IReadOnlyList<string>>();
+        foreach (var f in refFiles)
+        {
+            var r = ReadSegments(f);
+            if (r.Count != hyp.Count)
+                throw new DataInputException($"{f} has {r.Count} lines but {hypFile} has {hyp.Count}; BLEU needs one reference line per hypothesis line");
+            refs.Add(r);
+        }
+        return CorpusBleu.Compute(hyp, refs, smoothing, lowercase, tokenize13a);
+    }
+
+    static List<string> ReadSegments(string path) => TextFiles.ReadLines(path, keepByteOrderMark: true).Select(l => l.Text).ToList();
 }

@@ -54,7 +54,7 @@ public static class DataStats
     public static void PrintNli(string dir, BadLinePolicy policy, TextWriter w)
     {
         var wp = WordPieceSubwordTokenizer.Load(NliDatasetBuilder.WordPieceVocabFile(dir));
-        w.WriteLine($"NLI data set in {dir}: LEXICAL NLI generated from Brown + WordNet (not MNLI)");
+        w.WriteLine($"NLI data set in {dir} ({Path.GetFileName(NliDatasetBuilder.SplitFile(dir, "train"))} and its valid/test siblings)");
         w.WriteLine($"{"split",-6} {"examples",8} {"entail",7} {"neutral",7} {"contra",7}  {"premise words p50/p90/p99/max",-30} {"hypothesis words p50/p90/p99/max",-33} {"pair WordPiece p50/p90/p99/max",-30}");
         var premises = new Dictionary<string, HashSet<string>>();
         var rules = new SortedDictionary<string, int[]>(StringComparer.Ordinal);
@@ -66,6 +66,8 @@ public static class DataStats
             var log = new BadLineLog(policy);
             var file = NliReader.Read(path, log);
             if (log.Count > 0) w.WriteLine(log.Summary(path));
+            if (file.WithoutGoldLabel > 0)
+                w.WriteLine($"{path}: {file.WithoutGoldLabel} pairs without a gold label ('-') skipped, as SNLI/MNLI/GLUE readers do");
             var ex = file.Examples;
             premises[split] = ex.Select(e => e.Premise).ToHashSet(StringComparer.Ordinal);
             foreach (var e in ex)

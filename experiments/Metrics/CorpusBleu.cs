@@ -1,4 +1,5 @@
 using System.Globalization;
+using NativeDsp.Experiments.Text;
 
 namespace NativeDsp.Experiments.Metrics;
 
@@ -19,13 +20,18 @@ public enum BleuSmoothing
 }
 
 /// <summary>A corpus BLEU score with its parts, printed like sacreBLEU does.</summary>
+/// <remarks>
+/// The line is sacreBLEU 2.x's BLEUScore text (metrics/bleu.py): score with <c>:.2f</c>, precisions <c>:.1f</c>
+/// joined by '/', BP and ratio <c>:.3f</c>, formatted as Python formats floats (<see cref="PythonFormat"/>: ties
+/// to even on exact binary halves, where .NET's "0.00" rounds away from zero); ratio is 0 when ref_len is 0.
+/// </remarks>
 public sealed record BleuScore(double Score, double[] Precisions, double BrevityPenalty, long HypothesisLength, long ReferenceLength,
     long[] Correct, long[] Total)
 {
     public double Ratio => ReferenceLength == 0 ? 0 : (double)HypothesisLength / ReferenceLength;
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"BLEU = {Score:0.00} {string.Join('/', Precisions.Select(p => p.ToString("0.0", CultureInfo.InvariantCulture)))} (BP = {BrevityPenalty:0.000} ratio = {Ratio:0.000} hyp_len = {HypothesisLength} ref_len = {ReferenceLength})");
+        $"BLEU = {PythonFormat.Fixed(Score, 2)} {string.Join('/', Precisions.Select(p => PythonFormat.Fixed(p, 1)))} (BP = {PythonFormat.Fixed(BrevityPenalty, 3)} ratio = {PythonFormat.Fixed(Ratio, 3)} hyp_len = {HypothesisLength} ref_len = {ReferenceLength})");
 }
 
 /// <summary>
@@ -33,6 +39,10 @@ public sealed record BleuScore(double Score, double[] Precisions, double Brevity
 /// case-sensitive, n-grams up to 4, clipped counts summed over the corpus before the precisions are
 /// taken, brevity penalty from the summed lengths (for each sentence the reference length closest to the
 /// hypothesis, the shorter on a tie), "exp" smoothing, no effective-order trick. Score in 0..100.
+/// Text is handled with Python's str semantics, as sacreBLEU does (_preprocess_segment, extract_all_word_ngrams):
+/// <c>--lowercase</c> is <c>str.lower()</c> (full case mapping with Final_Sigma, <see cref="PythonStr.Lower"/>),
+/// the segment is <c>rstrip()</c>ped, and words are <c>str.split()</c>: every Python whitespace character
+/// separates words, including TAB, U+00A0, U+2003 and U+001C..U+001F (<see cref="PythonStr.IsSpace"/>).
 /// </summary>
 public static class CorpusBleu
 {
@@ -101,11 +111,12 @@ public static class CorpusBleu
         return new BleuScore(score, precisions, bp, hypLen, refLen, correct, total);
     }
 
+    /// <summary>sacreBLEU's _preprocess_segment then line.split().</summary>
     static string[] Tokens(string line, bool lowercase, bool tokenize)
     {
-        if (lowercase) line = line.ToLowerInvariant();
-        string t = tokenize ? Tokenizer13a.Tokenize(line) : line.Trim();
-        return t.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (lowercase) line = PythonStr.Lower(line);
+        line = PythonStr.RStrip(line);
+        return PythonStr.Split(tokenize ? Tokenizer13a.Tokenize(line) : line).ToArray();
     }
 
     static int ClosestLength(int hypLen, IEnumerable<int> refLens)

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using NativeDsp.Experiments.Text;
 
 namespace NativeDsp.Experiments.Metrics;
 
@@ -6,7 +7,8 @@ namespace NativeDsp.Experiments.Metrics;
 /// sacreBLEU's default tokenizer "13a" (the one of Moses' mteval-v13a.pl): unescape a few HTML entities,
 /// then put spaces around punctuation and symbols, around . and , unless they sit between digits, and
 /// after a dash that follows a digit. Ported rule for rule (same regular expressions, same order) so that
-/// scores match sacreBLEU's.
+/// scores match sacreBLEU's. The final "one space between words" is Python's <c>' '.join(line.strip().split())</c>,
+/// so every Python whitespace character (U+001C..U+001F included) separates words.
 /// </summary>
 public static class Tokenizer13a
 {
@@ -25,6 +27,6 @@ public static class Tokenizer13a
             line = line.Replace("&quot;", "\"").Replace("&amp;", "&").Replace("&lt;", "<").Replace("&gt;", ">");
         line = $" {line} ";
         foreach (var (pattern, replacement) in Rules) line = pattern.Replace(line, replacement);
-        return string.Join(' ', line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        return string.Join(' ', PythonStr.Split(line));
     }
 }

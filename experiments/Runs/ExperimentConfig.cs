@@ -53,6 +53,20 @@ public sealed record ExperimentConfig
     /// <summary>Test examples scored (0 = all).</summary>
     [Setting("test examples scored (0 = all)", Min = 0)]
     public int EvalExamples { get; init; }
+    /// <summary>
+    /// NLI only: a training file as users have it ("--train FILE"): SNLI/MultiNLI .jsonl or .txt, GLUE's SNLI/MNLI
+    /// .tsv, the project's own .tsv, optionally .gz; the format is found by <see cref="Data.Nli.NliReader"/>.
+    /// "" = the data folder's lexnli.train.tsv.gz. Given together with <see cref="Test"/> (or <see cref="Valid"/>).
+    /// </summary>
+    [Setting("nli: training FILE as released (SNLI/MultiNLI .jsonl/.txt, GLUE SNLI/MNLI .tsv, the project's .tsv; .gz too) instead of the data folder's; with --test or --valid")]
+    public string Train { get; init; } = "";
+    /// <summary>NLI only: a validation file ("--valid FILE"); scored when no <see cref="Test"/> is given (GLUE's dev sets
+    /// are the usual test of MNLI, whose test labels are not public); otherwise read and checked only.</summary>
+    [Setting("nli: validation FILE (any --train format); scored when no --test is given, else read and checked")]
+    public string Valid { get; init; } = "";
+    /// <summary>NLI only: the file scored by the run ("--test FILE"); "" = the data folder's lexnli.test.tsv.gz.</summary>
+    [Setting("nli: the FILE the run is scored on (any --train format)")]
+    public string Test { get; init; } = "";
 
     // ---- training
     [Setting("training steps (joint: model and mask; pipelined: the model alone)", Min = 0)]
@@ -202,8 +216,13 @@ public sealed record ExperimentConfig
             if (DecoderLayers < 1) problems.Add($"--decoder_layers {DecoderLayers}: an mt model needs at least 1 decoder layer");
             if (DecodeMaxLen < 1) problems.Add($"--decode_max_len {DecodeMaxLen}: mt needs at least 1 generated token");
             if (Pretrained.Length > 0) problems.Add($"--init {Pretrained}: a pretrained encoder applies to nli only");
+            if (Train.Length + Valid.Length + Test.Length > 0) problems.Add("--train/--valid/--test name nli files; mt reads its corpus from --data");
         }
-        else if (MaxLen < NliMinimumLength)
+        else if (Train.Length == 0 && (Valid.Length > 0 || Test.Length > 0))
+            problems.Add($"--{(Test.Length > 0 ? "test" : "valid")} FILE: needs --train FILE too (files of one data set; the data folder's training split would mix two)");
+        else if (Train.Length > 0 && Valid.Length == 0 && Test.Length == 0)
+            problems.Add("--train FILE: needs --test FILE (or --valid FILE) to score the run on");
+        if (task != "mt" && MaxLen < NliMinimumLength)
             problems.Add($"--max_len {MaxLen}: an nli input packs [CLS] premise [SEP] hypothesis [SEP], so it must be >= {NliMinimumLength}");
         return problems;
     }
@@ -222,7 +241,7 @@ public sealed record ExperimentConfig
     /// agree on all of it (mask, Michel and decoding settings are left out on purpose).
     /// </summary>
     public string ModelKey() => string.Join(",", new object[] { Layers, DecoderLayers, DModel, AttnHeads, Ffn, Dropout, Init, Pretrained, PreNorm, MaxLen, TrainExamples, Steps, Lr, Warmup, Batch, ClipNorm, LabelSmoothing }
-        .Select(Format));
+        .Select(Format)) + (Train.Length > 0 ? $",train={Path.GetFullPath(Train)}" : ""); // appended only when set: keys of existing caches stay valid
 
     /// <summary>"an integer", "a number", "true or false", "one of bert, fairseq".</summary>
     public static string TypeName(Type type) => type.IsEnum

@@ -12,8 +12,9 @@ namespace NativeDsp.Experiments.Runs;
 public sealed record NliItem(int[] Premise, int[] Hypothesis, int Label);
 
 /// <summary>
-/// NLI: the BERT-style encoder classifier on the committed lexical NLI set (experiments/data/nli), scored
-/// by accuracy on (the first EvalExamples of) the test split.
+/// NLI: the BERT-style encoder classifier on the committed lexical NLI set (experiments/data/nli), or on files
+/// the user names (<see cref="ExperimentConfig.Train"/>, Valid, Test: SNLI, MultiNLI, GLUE or the project's own
+/// format), scored by accuracy on (the first EvalExamples of) the test split.
 /// </summary>
 public sealed class NliExperiment : TaskExperiment<NliItem>
 {
@@ -36,22 +37,27 @@ public sealed class NliExperiment : TaskExperiment<NliItem>
                                             $"d {pretrained.Config.HiddenSize}, FFN {pretrained.Config.IntermediateSize} (post-LN); the config says {config.Layers} x {config.AttnHeads}, " +
                                             $"d {config.DModel}, FFN {config.Ffn}{(config.PreNorm ? " (pre-LN)" : "")}");
         }
-        // A pretrained encoder brings its own vocabulary; otherwise the one learnt on the NLI data.
-        string key = $"{Path.GetFullPath(dir)}|{config.Pretrained}|{config.TrainExamples}|{config.EvalExamples}";
+        var files = NliFiles.Of(config, dir);
+        // A pretrained encoder brings its own vocabulary; otherwise the one learnt on the NLI data (the committed
+        // set's, or one learnt here on a training file the user names, as the committed one was learnt).
+        string key = $"{files.Key}|{config.Pretrained}|{config.TrainExamples}|{config.EvalExamples}";
         var vocabulary = pretrained?.Vocabulary;
         (tokenizer, train, test) = LoadOnce(Cache, key, () =>
         {
-            var tok = vocabulary is null
-                ? WordPieceSubwordTokenizer.Load(Path.Combine(dir, "wordpiece.vocab.txt"))
-                : WordPieceSubwordTokenizer.FromVocabulary(vocabulary);
-            return (tok, Load(tok, Path.Combine(dir, "lexnli.train.tsv.gz"), config.TrainExamples),
-                     Load(tok, Path.Combine(dir, "lexnli.test.tsv.gz"), config.EvalExamples));
+            var tok = vocabulary is not null ? WordPieceSubwordTokenizer.FromVocabulary(vocabulary)
+                : files.VocabularyFile is { } v ? WordPieceSubwordTokenizer.Load(v)
+                : WordPieceSubwordTokenizer.FromVocabulary(files.LearnVocabulary());
+            if (files.CheckedOnly is { } valid)
+                Console.Error.WriteLine($"nli: {valid} read and checked ({Read(valid).Count} examples); runs score {files.Test} and select nothing on a validation split");
+            return (tok, Load(tok, files.Train, config.TrainExamples), Load(tok, files.Test, config.EvalExamples));
         });
     }
 
+    static List<NliExample> Read(string path) => NliReader.Read(path, new BadLineLog(BadLinePolicy.Error)).Examples;
+
     static List<NliItem> Load(WordPieceSubwordTokenizer tok, string path, int limit)
     {
-        var examples = NliReader.Read(path, new BadLineLog(BadLinePolicy.Error)).Examples;
+        var examples = Read(path);
         var take = limit > 0 ? examples.Take(limit) : examples;
         return take.Select(e => new NliItem(tok.Encode(e.Premise).ToArray(), tok.Encode(e.Hypothesis).ToArray(), (int)e.Label)).ToList();
     }

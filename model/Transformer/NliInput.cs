@@ -8,9 +8,12 @@ public static class NliInput
 {
     /// <summary>
     /// Packs a batch into row-major [batch, length] arrays padded with <paramref name="padId"/> (segment 0 on
-    /// padding). Pairs longer than <paramref name="maxLength"/> are cut by removing tokens from the end of the
-    /// longer side first (BERT's truncate_seq_pair). Length = the longest packed pair.
+    /// padding). Pairs longer than <paramref name="maxLength"/> are cut exactly as BERT's <c>_truncate_seq_pair</c>
+    /// (google-research/bert run_classifier.py; Hugging Face's "longest_first" gives the same lengths): one token at
+    /// a time from the end of the longer side, and from the hypothesis when both are equally long. Length = the
+    /// longest packed pair.
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxLength"/> is below 3 (no room for [CLS] and two [SEP]).</exception>
     public static (int[] Ids, int[] Segments, int Length) Pack(IReadOnlyList<(int[] Premise, int[] Hypothesis)> pairs,
                                                                 int clsId, int sepId, int padId, int maxLength)
     {
@@ -18,12 +21,7 @@ public static class NliInput
         var rows = new List<(int[] Ids, int[] Seg)>(pairs.Count);
         foreach (var (premise, hypothesis) in pairs)
         {
-            int p = premise.Length, h = hypothesis.Length;
-            while (p + h + 3 > maxLength)
-            {
-                if (p >= h) p--;
-                else h--;
-            }
+            var (p, h) = TruncatedLengths(premise.Length, hypothesis.Length, maxLength - 3);
             var ids = new List<int>(p + h + 3) { clsId };
             ids.AddRange(premise.Take(p));
             ids.Add(sepId);
@@ -44,5 +42,20 @@ public static class NliInput
             rows[r].Seg.CopyTo(allSeg, r * length);
         }
         return (allIds, allSeg, length);
+    }
+
+    /// <summary>
+    /// BERT's <c>_truncate_seq_pair</c> on lengths: while the pair is over <paramref name="budget"/> tokens, drop one
+    /// from the premise if it is strictly longer, else from the hypothesis ("if len(tokens_a) > len(tokens_b):
+    /// tokens_a.pop() else: tokens_b.pop()").
+    /// </summary>
+    public static (int Premise, int Hypothesis) TruncatedLengths(int premise, int hypothesis, int budget)
+    {
+        while (premise + hypothesis > budget)
+        {
+            if (premise > hypothesis) premise--;
+            else hypothesis--;
+        }
+        return (premise, hypothesis);
     }
 }

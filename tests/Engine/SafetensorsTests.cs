@@ -137,7 +137,7 @@ public sealed class SafetensorsTests : IDisposable
         { "header-beyond-file", "goes beyond the end of the file" },
         { "bad-json", "not valid JSON" },
         { "not-object", "must be a JSON object" },
-        { "unknown-dtype", "unknown dtype 'F8_E4M3'" },
+        { "unknown-dtype", "unknown dtype 'Q4_K'" }, // a GGUF type, not one of the format's
         { "offsets-outside", "go beyond the data section" },
         { "overlap", "overlap those of 'a'" },
         { "gap", "unused" },
@@ -158,7 +158,7 @@ public sealed class SafetensorsTests : IDisposable
             "header-beyond-file" => FileWith(Good, 12, declaredLength: 10_000),
             "bad-json" => FileWith("{\"a\":{\"dtype\":\"F32\",", 12),
             "not-object" => FileWith("[1, 2]", 0),
-            "unknown-dtype" => FileWith(Good.Replace("\"F32\",\"shape\":[1]", "\"F8_E4M3\",\"shape\":[1]"), 12),
+            "unknown-dtype" => FileWith(Good.Replace("\"F32\",\"shape\":[1]", "\"Q4_K\",\"shape\":[1]"), 12),
             "offsets-outside" => FileWith(Good.Replace("[8,12]", "[8,12]").Replace("\"shape\":[1],\"data_offsets\":[8,12]", "\"shape\":[1],\"data_offsets\":[12,16]"), 12),
             "overlap" => FileWith(Good.Replace("\"shape\":[1],\"data_offsets\":[8,12]", "\"shape\":[1],\"data_offsets\":[4,8]"), 8),
             "gap" => FileWith(Good.Replace("\"shape\":[1],\"data_offsets\":[8,12]", "\"shape\":[1],\"data_offsets\":[12,16]"), 16),

@@ -51,14 +51,17 @@ public static class TextFiles
     /// leading byte-order mark and '\r' before '\n' are dropped. A file with no line at all (e.g. a gzip
     /// of nothing) is reported as empty.
     /// </summary>
-    public static IEnumerable<(long Number, string Text)> ReadLines(string path)
+    /// <param name="keepByteOrderMark">Keep a leading U+FEFF as a character of the first line, as Python's
+    /// <c>open(path, encoding='utf-8')</c> does (sacreBLEU reads files that way).</param>
+    /// <exception cref="DataInputException">Missing, empty, not gzip where named .gz, or not UTF-8 (file:line).</exception>
+    public static IEnumerable<(long Number, string Text)> ReadLines(string path, bool keepByteOrderMark = false)
     {
         RequireNonEmptyFile(path);
         using Stream stream = OpenBytes(path);
         var line = new MemoryStream();
         var chunk = new byte[1 << 16];
         long number = 0;
-        bool first = true;
+        bool first = !keepByteOrderMark;
         while (true)
         {
             int n;

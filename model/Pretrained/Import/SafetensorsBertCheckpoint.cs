@@ -9,7 +9,9 @@ namespace NativeDsp.Model.Pretrained.Import;
 /// offsets inside the data and consistent with shapes), then that every encoder weight is there, floating
 /// point, with the shape config.json implies. Every problem is a <see cref="SafetensorsFormatException"/>
 /// naming the file. Names may carry the "bert." prefix of BertFor* models; TF-era LayerNorm names
-/// (gamma/beta) are accepted; other tensors (prediction heads, position_ids buffers) are ignored.
+/// (gamma/beta) are accepted; other tensors (prediction heads, position_ids buffers, mask buffers, quantisation
+/// state) are ignored whatever their dtype: only the weights read are converted, from any real float dtype of
+/// the format (F32, F16, BF16, F64, the 8-bit floats), exactly except F64's rounding to float32.
 /// </summary>
 public static class SafetensorsBertCheckpoint
 {
@@ -52,8 +54,8 @@ public static class SafetensorsBertCheckpoint
                 if (required) throw new SafetensorsFormatException(file.Path, $"tensor '{t.HfName}' (or 'bert.{t.HfName}') is missing; config.json describes a {config.Layers}-layer BERT");
                 continue;
             }
-            if (!st.DType.IsFloatingPoint())
-                throw new SafetensorsFormatException(file.Path, $"tensor '{st.Name}' has dtype {st.DType}; a weight must be F32, F16, BF16 or F64");
+            if (!st.DType.ConvertsToFloat32())
+                throw new SafetensorsFormatException(file.Path, $"tensor '{st.Name}' has dtype {st.DType}; a weight must be a real float of whole bytes ({string.Join(", ", Enum.GetValues<SafetensorsDType>().Where(d => d.ConvertsToFloat32()))})");
             if (!st.Shape.Select(d => (long)d).SequenceEqual(t.Shape.Select(d => (long)d)))
                 throw new SafetensorsFormatException(file.Path, $"tensor '{st.Name}' has shape [{string.Join(", ", st.Shape)}], config.json implies [{string.Join(", ", t.Shape)}]");
             weights[t.HfName] = new HostTensor(new Shape(t.Shape), st.ToFloat32());
