@@ -30,6 +30,9 @@ public sealed class Trainer<T>
     readonly List<StepRecord> history = [];
     readonly Queue<(double Seconds, long Tokens)> window = new();
     long sessionTokens, lastSavedStep = -1;
+    // The divergence rule's state (TrainerOptions.DivergenceFactor); checkpointed so that a resume decides alike.
+    float minLoss = float.PositiveInfinity;
+    int stepsAboveMin;
     bool resumeChecked;
     string? lastCheckpointWritten;
 
@@ -152,11 +155,24 @@ public sealed class Trainer<T>
             tokens = batchLoss.Tokens;
         }
         Step = step;
+        CheckDivergence(step, lossValue);
 
         var record = new StepRecord(step, context.Epoch, lossValue, norm, LearningRate(factor), tokens);
         history.Add(record);
         foreach (var hook in Hooks) hook.AfterStep(context, record);
         return record;
+    }
+
+    /// <summary>The stated-multiple rule of <see cref="TrainerOptions.DivergenceFactor"/>, after the step's update.</summary>
+    void CheckDivergence(long step, float lossValue)
+    {
+        if (Options.DivergenceFactor > 0 && float.IsFinite(minLoss) && lossValue > Options.DivergenceFactor * minLoss)
+        {
+            if (++stepsAboveMin >= Options.DivergenceSteps)
+                throw new TrainingDivergedException(step, lossValue, minLoss, Options.DivergenceFactor, Options.DivergenceSteps);
+        }
+        else stepsAboveMin = 0;
+        minLoss = Math.Min(minLoss, lossValue);
     }
 
     double LearningRate(double factor)
@@ -245,6 +261,8 @@ public sealed class Trainer<T>
             BestMetric = EarlyStopping.Best,
             BestStep = EarlyStopping.BestStep,
             EvaluationsWithoutImprovement = EarlyStopping.EvaluationsWithoutImprovement,
+            MinLoss = float.IsFinite(minLoss) ? minLoss : null,
+            StepsAboveMinLoss = stepsAboveMin,
             Extra = new Dictionary<string, string>(CheckpointExtras),
         };
     }
@@ -280,6 +298,8 @@ public sealed class Trainer<T>
         foreach (var (name, rng) in Rngs) rng.Restore(c.Rngs[name]);
         EarlyStopping.Restore(c.BestMetric, c.BestStep, c.EvaluationsWithoutImprovement);
         CheckpointExtras = new Dictionary<string, string>(c.Extra);
+        minLoss = c.MinLoss ?? float.PositiveInfinity;
+        stepsAboveMin = c.StepsAboveMinLoss;
         Step = c.Step;
         if (path == LastCheckpointPath)
         {
