@@ -74,7 +74,9 @@ public static class SweepCommand
         };
         var clock = Stopwatch.StartNew();
         int failed = 0;
-        for (int i = 0; i < todo.Count; i++)
+        var firstFailures = new List<(RunSpec Spec, string Error)>();
+        string? stoppedBecause = null;
+        for (int i = 0; i < todo.Count && stoppedBecause is null; i++)
         {
             var spec = todo[i];
             Console.WriteLine($"[{i + 1}/{todo.Count}] {spec}  ({clock.Elapsed.TotalMinutes:0.0} min so far)");
@@ -88,18 +90,42 @@ public static class SweepCommand
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 failed++;
-                Console.Error.WriteLine($"  run failed: {spec}: {e.GetType().Name}: {e.Message}");
+                string error = e is NativeDsp.Engine.ExpectedFailureException or IOException ? e.Message : $"{e.GetType().Name}: {e.Message}";
+                Console.Error.WriteLine($"  run failed: {spec}: {error}");
+                if (failed == i + 1) firstFailures.Add((spec, error));
+                stoppedBecause = RepeatedFailure(firstFailures);
             }
         }
+        if (stoppedBecause is not null) Console.Error.WriteLine(stoppedBecause);
         var all = ResultsFile.Read(csv);
         if (all.Count > 0) DrawPlots(all, dir);
         Console.WriteLine();
-        Console.WriteLine($"sweep finished in {clock.Elapsed.TotalMinutes:0.0} min{(failed > 0 ? $", {failed} runs failed" : "")}");
+        Console.WriteLine($"sweep {(stoppedBecause is null ? "finished" : "stopped")} in {clock.Elapsed.TotalMinutes:0.0} min{(failed > 0 ? $", {failed} runs failed" : "")}");
         Console.WriteLine(SummaryTable.Format(all.Where(r => r.Task == task && r.Preset == preset).ToList()));
-        Console.WriteLine($"results: {Path.GetFullPath(csv)}");
-        Console.WriteLine($"plots:   {Path.GetFullPath(Path.Combine(dir, QualityPlot.FileName))}");
-        Console.WriteLine($"         {Path.GetFullPath(Path.Combine(dir, KeptHeadsPlot.FileName))}");
+        // Only what exists: a sweep whose every run failed has no results file and no plots.
+        var outputs = new[] { csv, Path.Combine(dir, QualityPlot.FileName), Path.Combine(dir, KeptHeadsPlot.FileName) }.Where(File.Exists).ToList();
+        if (outputs.Count == 0) Console.WriteLine("no results were written");
+        else
+        {
+            if (File.Exists(csv)) Console.WriteLine($"results: {Path.GetFullPath(csv)}");
+            var plots = outputs.Skip(File.Exists(csv) ? 1 : 0).ToList();
+            for (int p = 0; p < plots.Count; p++) Console.WriteLine($"{(p == 0 ? "plots:" : ""),-9}{Path.GetFullPath(plots[p])}");
+        }
         return failed == 0 ? 0 : 1;
+    }
+
+    /// <summary>The sweep stops when its first runs all failed with this many identical errors: the rest would fail alike.</summary>
+    public const int RepeatedFailuresToStop = 3;
+
+    /// <summary>
+    /// The message that stops a sweep whose first <see cref="RepeatedFailuresToStop"/> runs failed with the same error
+    /// (naming the runs and the error), or null while it should go on.
+    /// </summary>
+    public static string? RepeatedFailure(IReadOnlyList<(RunSpec Spec, string Error)> firstFailures)
+    {
+        if (firstFailures.Count < RepeatedFailuresToStop || firstFailures.Select(f => f.Error).Distinct().Count() != 1) return null;
+        return $"sweep stopped: its first {firstFailures.Count} runs ({string.Join("; ", firstFailures.Select(f => f.Spec))}) failed with the same error, " +
+               $"which the remaining runs would repeat: {firstFailures[0].Error}";
     }
 
     /// <summary>Redraws both plots from the rows (every task/preset in the file is drawn; a sweep folder normally holds one).</summary>

@@ -21,10 +21,12 @@ public static class SingleRunCommand
                          with model.safetensors, config.json, vocab.txt; the model shape then comes from it)
           --attn_heads   heads per attention module (--heads is K)
         {RunArguments.OverrideHelp}
+          --checkpoint-every N  checkpoint training every N steps into DIR/runs/<run>/checkpoints (default: every 5 minutes
+                         of work); after an interruption (even kill -9) the same command continues from there
         Writes DIR/results.csv (one row per run, replaced when rerun) and DIR/runs/<run>/ (pruned model, mask snapshots).
         """;
 
-    static readonly string[] ValueOptions = ["--method", "--setting", "--heads", "--preset", "--seed", "--out", "--device", "--data"];
+    static readonly string[] ValueOptions = ["--method", "--setting", "--heads", "--preset", "--seed", "--out", "--device", "--data", "--checkpoint-every"];
 
     public static int Run(string task, string[] args)
     {
@@ -45,20 +47,23 @@ public static class SingleRunCommand
         var spec = new RunSpec(task, parsedSetting, method, k, options.Has("--per-layer") && method != "none",
                                RunArguments.Integer(options, "--seed", 1, usage), preset);
         string dir = options.Get("--out") ?? Path.Combine("out", task);
+        long checkpointEvery = RunArguments.Integer(options, "--checkpoint-every", 0, usage, min: 1);
 
         using var device = SelectDevice(options.Get("--device"), usage);
         RunConfigRecord.CheckOrRecord(dir, task, preset, config);
         Console.WriteLine($"device: {device.SelectionReason}");
         Console.WriteLine($"run: {spec}");
         Console.WriteLine($"config: {config.Describe()}");
+        string csv = Path.Combine(dir, ResultsFile.FileName);
         var context = new RunContext(device, dir, Console.Out, options.Get("--data"))
         {
             SaveArtifacts = true,
             Progress = new PlainProgressSink(Console.Out),
+            // The row is recorded before the pruned model is written (a full disk must not lose the result).
+            RecordRow = r => ResultsFile.Append(csv, r),
+            CheckpointEvery = checkpointEvery,
         };
         var row = ExperimentRunner.Run(spec, config, context);
-        string csv = Path.Combine(dir, ResultsFile.FileName);
-        ResultsFile.Append(csv, row);
         Console.WriteLine($"{row.Metric} {row.Value:0.####} with {row.HeadsKept}/{row.HeadsTotal} heads; params {row.Params} -> {row.ParamsPruned}; {row.TrainSeconds:0.0} s");
         Console.WriteLine($"results: {Path.GetFullPath(csv)}");
         return 0;

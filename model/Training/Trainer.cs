@@ -33,6 +33,7 @@ public sealed class Trainer<T>
     // The divergence rule's state (TrainerOptions.DivergenceFactor); checkpointed so that a resume decides alike.
     float minLoss = float.PositiveInfinity;
     int stepsAboveMin;
+    readonly Stopwatch sinceCheckpoint = Stopwatch.StartNew();
     bool resumeChecked;
     string? lastCheckpointWritten;
 
@@ -114,7 +115,8 @@ public sealed class Trainer<T>
             var record = TrainStep();
             Progress.StepCompleted(Snapshot(record, clock.Elapsed));
             if (Options.EvalEvery > 0 && Step % Options.EvalEvery == 0) stopEarly = EvaluateAndTrack();
-            if (Options.CheckpointEvery > 0 && Step % Options.CheckpointEvery == 0) SaveLast();
+            if ((Options.CheckpointEvery > 0 && Step % Options.CheckpointEvery == 0) ||
+                (Options.CheckpointInterval > TimeSpan.Zero && sinceCheckpoint.Elapsed >= Options.CheckpointInterval)) SaveLast();
         }
         if (Options.CheckpointDirectory is not null && lastSavedStep != Step) SaveLast();
 
@@ -241,6 +243,7 @@ public sealed class Trainer<T>
     {
         if (LastCheckpointPath is not string path) return;
         SaveCheckpoint(path);
+        sinceCheckpoint.Restart();
         lastSavedStep = Step;
         lastCheckpointWritten = path;
     }
@@ -315,7 +318,7 @@ public sealed class Trainer<T>
         var path = LastCheckpointPath!;
         if (!File.Exists(path))
         {
-            Progress.Message($"--resume: no checkpoint at '{path}', starting from step 0");
+            Progress.Message($"no checkpoint at '{path}' yet: starting at step 0");
             return;
         }
         LoadCheckpoint(path);

@@ -31,6 +31,13 @@ public sealed record TrainerOptions
     /// <summary>Write last.safetensors every N steps (0 = only at the end of a run).</summary>
     public long CheckpointEvery { get; init; }
 
+    /// <summary>
+    /// Also write last.safetensors when this much wall-clock time has passed since the last one (zero = off):
+    /// "every few minutes of work" whatever the speed of a step. Resume is exact from any step, so the steps
+    /// this picks need not be reproducible.
+    /// </summary>
+    public TimeSpan CheckpointInterval { get; init; }
+
     /// <summary>Where last.safetensors and best.safetensors go; null = no checkpoints.</summary>
     public string? CheckpointDirectory { get; init; }
 
@@ -62,6 +69,7 @@ public sealed record TrainerOptions
         if (BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, $"{m}: BatchSize must be at least 1");
         if (!(ClipNorm >= 0f) || float.IsInfinity(ClipNorm)) throw new ArgumentOutOfRangeException(nameof(ClipNorm), ClipNorm, $"{m}: ClipNorm must be finite and >= 0 (0 = off)");
         if (!(LabelSmoothing is >= 0f and < 1f)) throw new ArgumentOutOfRangeException(nameof(LabelSmoothing), LabelSmoothing, $"{m}: LabelSmoothing must be in [0, 1)");
+        if (CheckpointInterval < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(CheckpointInterval), $"{m}: CheckpointInterval must be >= 0");
         if (EvalEvery < 0 || CheckpointEvery < 0 || Patience < 0) throw new ArgumentOutOfRangeException(nameof(EvalEvery), $"{m}: EvalEvery, CheckpointEvery and Patience must be >= 0");
         if (!(DivergenceFactor == 0 || DivergenceFactor > 1) || double.IsInfinity(DivergenceFactor) || DivergenceSteps < 1)
             throw new ArgumentOutOfRangeException(nameof(DivergenceFactor), $"{m}: DivergenceFactor must be 0 (off) or > 1 and DivergenceSteps >= 1");

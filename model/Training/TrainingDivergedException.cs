@@ -38,6 +38,16 @@ public sealed class TrainingDivergedException : NativeDsp.Engine.ExpectedFailure
         Value = value;
     }
 
+    /// <summary><paramref name="inner"/> with a message that adds what the caller knows (e.g. the command-line names of the learning rates).</summary>
+    /// <param name="inner">The trainer's exception.</param>
+    /// <param name="message">The complete message.</param>
+    public TrainingDivergedException(TrainingDivergedException inner, string message) : base(message, inner)
+    {
+        Step = inner.Step;
+        Quantity = inner.Quantity;
+        Value = inner.Value;
+    }
+
     /// <summary>The step at which training stopped.</summary>
     public long Step { get; }
 
