@@ -227,6 +227,23 @@ public sealed class RobustnessTests : IDisposable
         Assert.Empty(Directory.GetFiles(temp.Path));
     }
 
+    [Fact]
+    public void RowIsRecordedBeforeTheModelFileAndAFailedWriteLeavesNoTemporaryFile()
+    {
+        string root = TinyData.Nli(temp.File("data"));
+        string outDir = temp.File("out");
+        var spec = new RunSpec("nli", PruningSetting.Joint, "dsp", 1, false, 1, "quick");
+        string runDir = Path.Combine(outDir, "runs", spec.Key.Replace('|', '_'));
+        // A folder where the model file goes makes its write fail, as a full disk would, after the run is computed.
+        Directory.CreateDirectory(Path.Combine(runDir, PruningRun.PrunedModelFile));
+        string csv = Path.Combine(outDir, ResultsFile.FileName);
+        using var device = new Device(TestBackends.Host);
+        var context = new RunContext(device, outDir, TextWriter.Null, root) { SaveArtifacts = true, RecordRow = r => ResultsFile.Append(csv, r) };
+        Assert.ThrowsAny<IOException>(() => ExperimentRunner.Run(spec, Tiny(Presets.Get("nli", "quick")), context));
+        Assert.Equal(spec.Key, ResultsFile.Read(csv).Single().Key);
+        Assert.Empty(Directory.GetFiles(outDir, "*.tmp*", SearchOption.AllDirectories));
+    }
+
     // ------------------------------------------------------------------ sweeps
 
     [Fact]
