@@ -44,6 +44,8 @@ public static class ExperimentRunner
         }
         catch (TrainingDivergedException e)
         {
+            // A rerun must change a setting, and checkpoints of other settings are not resumed: they are of no use.
+            if (context.SaveArtifacts) RemoveRunFolder(Path.Combine(context.OutputDirectory, "runs", spec.Key.Replace('|', '_')));
             // The trainer knows no command-line names; say here which settings set the learning rates.
             var c = experiment.Config;
             string rates = string.Create(CultureInfo.InvariantCulture, $"--lr is {c.Lr}") +
@@ -89,6 +91,16 @@ public static class ExperimentRunner
                       result.PrunedTokensPerSecond, result.Kept, modules);
         Finish(row, options, context, () => PruningRun.SavePrunedModel(model, result, options.OutputDirectory!));
         return row;
+    }
+
+    /// <summary>The run's checkpoints, and its folder when nothing else is in it (a failed run leaves no files behind).</summary>
+    static void RemoveRunFolder(string runDirectory)
+    {
+        string checkpoints = Path.Combine(runDirectory, CheckpointFolder);
+        if (Directory.Exists(checkpoints)) Directory.Delete(checkpoints, recursive: true);
+        if (Directory.Exists(runDirectory) && !Directory.EnumerateFileSystemEntries(runDirectory).Any()) Directory.Delete(runDirectory);
+        string runs = Path.GetDirectoryName(runDirectory)!;
+        if (Directory.Exists(runs) && !Directory.EnumerateFileSystemEntries(runs).Any()) Directory.Delete(runs);
     }
 
     /// <summary>

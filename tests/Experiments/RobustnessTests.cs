@@ -176,6 +176,8 @@ public sealed class RobustnessTests : IDisposable
         Assert.Contains("--lr is 1000000", e.Message);
         Assert.Contains("no result row was written", e.Message);
         Assert.False(File.Exists(csv));
+        // Nothing is left behind: the run's checkpoints could only be resumed by the same, diverging, settings.
+        Assert.False(Directory.Exists(Path.Combine(outDir, "runs")));
     }
 
     // ------------------------------------------------------------------ results.csv
