@@ -15,7 +15,7 @@ public static class ResultsFile
     /// <summary>
     /// Every row of <paramref name="path"/> (none when the file does not exist), read strictly: the header must be
     /// <see cref="ResultRow.Columns"/>, every row must have exactly that many fields, numbers and booleans must
-    /// parse, and the text columns must not be empty. A row cut short (an editor, a copy) would otherwise be read
+    /// parse, and the key columns and the metric's name must not be empty. A row cut short (an editor, a copy) would otherwise be read
     /// with empty fields and written back so.
     /// </summary>
     /// <exception cref="ExpectedFailureException">A malformed header or row: <c>FILE:LINE: what is wrong</c>.</exception>
@@ -51,7 +51,8 @@ public static class ResultsFile
             var r = rows[i];
             var empty = new (string Column, string Value)[]
             {
-                ("task", r.Task), ("setting", r.Setting), ("method", r.Method), ("metric", r.Metric), ("device", r.Device), ("preset", r.Preset),
+                // The resume key's columns and the metric's name: what the sweep, the plots and the table rely on.
+                ("task", r.Task), ("setting", r.Setting), ("method", r.Method), ("metric", r.Metric), ("preset", r.Preset),
             }.FirstOrDefault(c => c.Value.Length == 0);
             if (empty.Column is not null)
                 throw new ExpectedFailureException($"{path}:{i + 2}: malformed row (column {empty.Column} is empty): fix or delete that row (the run is redone when its row is missing)");

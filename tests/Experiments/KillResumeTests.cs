@@ -2,8 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using NativeDsp.Engine.Checkpoints;
 using NativeDsp.Experiments.Results;
+using NativeDsp.Experiments.Pruning;
 using NativeDsp.Model.Pruning;
-using NativeDsp.Tests.Data;
+using NativeDsp.Tests.Experiments.Data;
 using Xunit.Abstractions;
 
 namespace NativeDsp.Tests.Experiments;

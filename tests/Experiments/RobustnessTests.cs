@@ -9,10 +9,11 @@ using NativeDsp.Experiments.Runs;
 using NativeDsp.Experiments.Tokenization;
 using NativeDsp.Model.Pretrained;
 using NativeDsp.Model.Pretrained.Import;
+using NativeDsp.Experiments.Pruning;
 using NativeDsp.Model.Pruning;
 using NativeDsp.Model.Training;
-using NativeDsp.Tests.Data;
-using NativeDsp.Tests.Training;
+using NativeDsp.Tests.Experiments.Data;
+using NativeDsp.Tests.Model.Training;
 
 namespace NativeDsp.Tests.Experiments;
 
@@ -121,7 +122,7 @@ public sealed class RobustnessTests : IDisposable
     {
         var config = new BertConfig(VocabSize: 40, HiddenSize: 16, Layers: 2, Heads: 4, IntermediateSize: 24,
                                     MaxPositions: 20, TypeVocabSize: 2, LayerNormEps: 1e-12f, PadTokenId: 0);
-        var weights = NativeDsp.Tests.Pretrained.RandomBertWeights.For(config, seed: 3, scale: 0.2f);
+        var weights = NativeDsp.Tests.Model.Pretrained.RandomBertWeights.For(config, seed: 3, scale: 0.2f);
         string dir = temp.File(name);
         SafetensorsBertCheckpoint.Write(new PretrainedBert(config, weights, ["[PAD]", "[UNK]", "[CLS]", "[SEP]"], "tiny"), dir);
         File.WriteAllLines(Path.Combine(dir, "vocab.txt"), vocab);
@@ -141,7 +142,7 @@ public sealed class RobustnessTests : IDisposable
         using var device = new Device(TestBackends.Host);
         // From step 6 on the loss is scaled by 1000: finite, but far above anything seen before (lr 1e6 in real runs).
         NliRun? run = null;
-        LossFunction<NativeDsp.Tests.Training.NliExample> blowUp = (batch, context) =>
+        LossFunction<NativeDsp.Tests.Model.Training.NliExample> blowUp = (batch, context) =>
         {
             var loss = run!.Loss(batch, context);
             return context.Step >= 6 ? loss with { Loss = Ops.Scale(loss.Loss, 1000f) } : loss;
@@ -170,7 +171,7 @@ public sealed class RobustnessTests : IDisposable
         using var device = new Device(TestBackends.Host);
         string csv = Path.Combine(outDir, ResultsFile.FileName);
         var context = new RunContext(device, outDir, TextWriter.Null, root) { SaveArtifacts = true, RecordRow = r => ResultsFile.Append(csv, r) };
-        var spec = new RunSpec("nli", PruningSetting.Joint, "dsp", 1, false, 1, "quick");
+        var spec = new RunSpec("nli", PruningSetting.Joint, PruningMethod.Dsp, 1, false, 1, "quick");
         var e = Assert.Throws<TrainingDivergedException>(() => ExperimentRunner.Run(spec, config, context));
         Assert.Contains("training diverged at step", e.Message);
         Assert.Contains("--lr is 1000000", e.Message);
@@ -211,9 +212,9 @@ public sealed class RobustnessTests : IDisposable
         Assert.StartsWith($"{csv}:2: malformed row (column value", e.Message);
 
         // An empty text column.
-        File.WriteAllLines(csv, [lines[0], lines[1], lines[2].Replace(",host,", ",,")]);
+        File.WriteAllLines(csv, [lines[0], lines[1], lines[2].Replace(",accuracy,", ",,")]);
         e = Assert.Throws<ExpectedFailureException>(() => ResultsFile.Read(csv));
-        Assert.StartsWith($"{csv}:3: malformed row (column device is empty)", e.Message);
+        Assert.StartsWith($"{csv}:3: malformed row (column metric is empty)", e.Message);
     }
 
     [Fact]
@@ -234,7 +235,7 @@ public sealed class RobustnessTests : IDisposable
     {
         string root = TinyData.Nli(temp.File("data"));
         string outDir = temp.File("out");
-        var spec = new RunSpec("nli", PruningSetting.Joint, "dsp", 1, false, 1, "quick");
+        var spec = new RunSpec("nli", PruningSetting.Joint, PruningMethod.Dsp, 1, false, 1, "quick");
         string runDir = Path.Combine(outDir, "runs", spec.Key.Replace('|', '_'));
         // A folder where the model file goes makes its write fail, as a full disk would, after the run is computed.
         Directory.CreateDirectory(Path.Combine(runDir, PruningRun.PrunedModelFile));
@@ -254,15 +255,16 @@ public sealed class RobustnessTests : IDisposable
         string root = TinyData.Nli(temp.File("data"));
         File.WriteAllBytes(Path.Combine(root, "nli", "lexnli.train.tsv.gz"), TinyData.Gzip(TinyData.Head("nli", "lexnli.train.tsv.gz", 1)));
         string outDir = temp.File("out");
-        var (code, output, error) = Capture(() => SweepCommand.Run(
-            ["--task", "nli", "--out", outDir, "--data", root, "--methods", "dsp,ste", "--heads", "1,2", "--seeds", "1,2", "--settings", "joint", .. TinyArgs]));
+        var (code, output, error) = CliRunner.Run(
+            ["sweep", "--task", "nli", "--out", outDir, "--data", root, "--methods", "dsp,ste", "--heads", "1,2", "--seeds", "1,2", "--settings", "joint", .. TinyArgs]);
         Assert.Equal(1, code);
         Assert.Equal(SweepCommand.RepeatedFailuresToStop, error.Split('\n').Count(l => l.Contains("run failed:")));
         Assert.Contains($"sweep stopped: its first {SweepCommand.RepeatedFailuresToStop} runs (nli joint dsp K=1 seed=1", error);
         Assert.Contains("the split has no labelled examples", error);
-        Assert.DoesNotContain("plots:", output);
-        Assert.DoesNotContain("results:", output);
-        Assert.Contains("no results were written", output);
+        Assert.DoesNotContain("outputs:", output);
+        Assert.Contains("no results in", output);
+        Assert.DoesNotContain(error.Split('\n'), l => l.StartsWith("   at ", StringComparison.Ordinal));
+        Assert.False(Directory.Exists(outDir) && Directory.EnumerateFileSystemEntries(outDir).Any(), "a sweep whose runs all failed leaves no file");
     }
 
     // ------------------------------------------------------------------ model cache
@@ -291,7 +293,7 @@ public sealed class RobustnessTests : IDisposable
         string root = TinyData.Nli(temp.File("data"));
         string outDir = temp.File("out");
         var config = Tiny(Presets.Get("nli", "quick")).WithOverride("dropout", dropout).WithOverride("finetune_steps", finetuneSteps);
-        var spec = new RunSpec("nli", PruningSetting.Pipelined, "dsp", 1, false, 1, "quick");
+        var spec = new RunSpec("nli", PruningSetting.Pipelined, PruningMethod.Dsp, 1, false, 1, "quick");
         using var device = new Device(TestBackends.Host);
 
         var log = new StringWriter();
@@ -328,7 +330,7 @@ public sealed class RobustnessTests : IDisposable
         string root = TinyData.Nli(temp.File("data"));
         string outDir = temp.File("out");
         var config = Tiny(Presets.Get("nli", "quick")).WithOverride("dropout", "0.1");
-        var spec = new RunSpec("nli", PruningSetting.Pipelined, "none", 2, false, 1, "quick");
+        var spec = new RunSpec("nli", PruningSetting.Pipelined, PruningMethod.None, 2, false, 1, "quick");
         using var device = new Device(TestBackends.Host);
         var first = ExperimentRunner.Run(spec, config, new RunContext(device, outDir, TextWriter.Null, root));
         string cache = Directory.GetFiles(Path.Combine(outDir, ModelCache.Folder)).Single();
@@ -366,23 +368,5 @@ public sealed class RobustnessTests : IDisposable
         Assert.Equal(expected.Keys.Order(), actual.Keys.Order());
         foreach (var (name, values) in expected)
             Assert.True(values.AsSpan().SequenceEqual(actual[name]), $"tensor '{name}' differs between the trained and the cached model's run");
-    }
-
-    static (int Code, string Output, string Error) Capture(Func<int> run)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var (savedOut, savedError) = (Console.Out, Console.Error);
-        Console.SetOut(output);
-        Console.SetError(error);
-        try
-        {
-            return (run(), output.ToString(), error.ToString());
-        }
-        finally
-        {
-            Console.SetOut(savedOut);
-            Console.SetError(savedError);
-        }
     }
 }
