@@ -120,10 +120,11 @@ public sealed class RobustnessTests : IDisposable
     /// <summary>A 2-layer BERT with random weights as a Hugging Face checkpoint directory, one weight optionally holding a NaN.</summary>
     string WriteTinyBert(string name, string[] vocab, string? poison = null)
     {
-        var config = new BertConfig(VocabSize: 40, HiddenSize: 16, Layers: 2, Heads: 4, IntermediateSize: 24,
+        var config = new BertConfig(VocabSize: Math.Max(40, vocab.Length), HiddenSize: 16, Layers: 2, Heads: 4, IntermediateSize: 24,
                                     MaxPositions: 20, TypeVocabSize: 2, LayerNormEps: 1e-12f, PadTokenId: 0);
         var weights = NativeDsp.Tests.Model.Pretrained.RandomBertWeights.For(config, seed: 3, scale: 0.2f);
         string dir = temp.File(name);
+        // MaxPositions 20 fits the CLI tests' --max_len 20.
         SafetensorsBertCheckpoint.Write(new PretrainedBert(config, weights, ["[PAD]", "[UNK]", "[CLS]", "[SEP]"], "tiny"), dir);
         File.WriteAllLines(Path.Combine(dir, "vocab.txt"), vocab);
         if (poison is not null)
@@ -265,6 +266,61 @@ public sealed class RobustnessTests : IDisposable
         Assert.Contains("no results in", output);
         Assert.DoesNotContain(error.Split('\n'), l => l.StartsWith("   at ", StringComparison.Ordinal));
         Assert.False(Directory.Exists(outDir) && Directory.EnumerateFileSystemEntries(outDir).Any(), "a sweep whose runs all failed leaves no file");
+    }
+
+    // ------------------------------------------------------------------ through the command line
+
+    /// <summary>Each damaged input through <c>nativedsp nli|mt</c>: exit 1, one line naming the file, no stack trace, nothing left in --out.</summary>
+    [Fact]
+    public void DamagedInputsFailThroughTheCliWithOneLineAndLeaveNoFile()
+    {
+        string Out() => temp.File($"out-{Guid.NewGuid():N}");
+        string[] Nli(string data, string outDir, params string[] more) =>
+            ["nli", "--method", "dsp", "--heads", "1", "--out", outDir, "--data", data, .. TinyArgs, .. more];
+        void Check(string expected, string outDir, params string[] args)
+        {
+            string line = CliRunner.AssertFails(1, args);
+            Assert.Contains(expected, line);
+            Assert.False(Directory.Exists(outDir) && Directory.EnumerateFileSystemEntries(outDir, "*", SearchOption.AllDirectories).Any(),
+                         $"{string.Join(' ', args)} left files in {outDir}");
+        }
+
+        string emptyTest = TinyData.Nli(temp.File("empty-test"));
+        File.WriteAllBytes(Path.Combine(emptyTest, "nli", "lexnli.test.tsv.gz"), TinyData.Gzip(TinyData.Head("nli", "lexnli.test.tsv.gz", 1)));
+        string o = Out();
+        Check($"nativedsp nli: {Path.Combine(emptyTest, "nli", "lexnli.test.tsv.gz")}: the split has no labelled examples", o, Nli(emptyTest, o));
+
+        string cut = TinyData.Nli(temp.File("cut-train"), trainLines: 3000);
+        string train = Path.Combine(cut, "nli", "lexnli.train.tsv.gz");
+        var bytes = File.ReadAllBytes(train);
+        File.WriteAllBytes(train, bytes[..(bytes.Length / 2)]);
+        o = Out();
+        Check($"{train}: truncated gzip stream after ", o, Nli(cut, o));
+
+        string mtEmpty = TinyData.Mt(temp.File("mt-empty"));
+        File.WriteAllBytes(Path.Combine(mtEmpty, "mt", "es-en.train.tsv.gz"), TinyData.Gzip(TinyData.Head("mt", "es-en.train.tsv.gz", 1)));
+        o = Out();
+        Check("es-en.train.tsv.gz: the split has no sentence pairs", o,
+              ["mt", "--method", "dsp", "--heads", "1", "--out", o, "--data", mtEmpty, "--decoder_layers", "1", .. TinyArgs]);
+
+        string data = TinyData.Nli(temp.File("data"));
+        var vocab = File.ReadAllLines(Path.Combine(data, "nli", "wordpiece.vocab.txt"));
+        string noCls = WriteTinyBert("bert-no-cls", vocab.Where(t => t != "[CLS]").Append("[unused]").ToArray());
+        o = Out();
+        Check($"{Path.Combine(noCls, "vocab.txt")}: the WordPiece vocabulary lacks [CLS]", o, Nli(data, o, "--init", noCls, "--max_len", "20"));
+
+        string nan = WriteTinyBert("bert-nan-cli", vocab, poison: "encoder.layer.0.output.dense.weight");
+        o = Out();
+        Check("tensor 'encoder.layer.0.output.dense.weight' holds 1 non-finite value", o, Nli(data, o, "--init", nan, "--max_len", "20"));
+
+        // A damaged results.csv is named before any work (its rows stay as they were).
+        o = Out();
+        Directory.CreateDirectory(o);
+        string csv = Path.Combine(o, ResultsFile.FileName);
+        File.WriteAllText(csv, string.Join(",", ResultRow.Columns) + "\nnli,joint,dsp,2\n");
+        string line = CliRunner.AssertFails(1, Nli(data, o));
+        Assert.Contains($"{csv}:2: malformed row", line);
+        Assert.Equal([ResultsFile.FileName], Directory.GetFiles(o).Select(Path.GetFileName));
     }
 
     // ------------------------------------------------------------------ model cache
