@@ -1,5 +1,6 @@
 using NativeDsp.Experiments.Pruning;
 using NativeDsp.Model.Pruning;
+using NativeDsp.Experiments.Pruning;
 
 namespace NativeDsp.Experiments.Runs;
 
