@@ -5,7 +5,6 @@ using NativeDsp.Experiments.Results;
 using NativeDsp.Experiments.Runs;
 using NativeDsp.Experiments.Pruning;
 using NativeDsp.Model.Pruning;
-using NativeDsp.Experiments.Pruning;
 using NativeDsp.Model.Training;
 
 namespace NativeDsp.Experiments.Commands;
