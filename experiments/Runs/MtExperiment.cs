@@ -42,10 +42,9 @@ public sealed class MtExperiment : TaskExperiment<MtItem>
                 var testPairs = MtCorpus.Read(corpus.Test, log);
                 var bpe = BpeTrainer.Learn(trainPairs.Select(p => p.Source).Concat(trainPairs.Select(p => p.Target)), MtCorpusBuilder.DefaultVocabSize);
                 var tok = new BpeSubwordTokenizer(bpe);
-                return (tok, Tokenize(tok, trainPairs, config.MaxLen, config.TrainExamples), Tokenize(tok, testPairs, config.MaxLen, config.EvalExamples));
+                return (tok, Tokenize(tok, trainPairs, $"{corpus.Train.Source} + {corpus.Train.Target}", config.MaxLen, config.TrainExamples),
+                        Tokenize(tok, testPairs, $"{corpus.Test.Source} + {corpus.Test.Target}", config.MaxLen, config.EvalExamples));
             });
-            if (train.Count == 0) throw new DataInputException($"mt: no training pair of {corpus.Train.Source} + {corpus.Train.Target} fits max_len {config.MaxLen} BPE tokens a side");
-            if (test.Count == 0) throw new DataInputException($"mt: no test pair of {corpus.Test.Source} + {corpus.Test.Target} fits max_len {config.MaxLen} BPE tokens a side");
             return;
         }
         string dir = DataPaths.MtDir(dataDir);
@@ -56,13 +55,20 @@ public sealed class MtExperiment : TaskExperiment<MtItem>
             return (tok, Load(tok, Path.Combine(dir, "es-en.train.tsv.gz"), config.MaxLen, config.TrainExamples),
                       Load(tok, Path.Combine(dir, "es-en.test.tsv.gz"), config.MaxLen, config.EvalExamples));
         });
-        if (train.Count == 0) throw new ArgumentException($"mt: no training pair fits max_len {config.MaxLen}");
     }
 
-    static List<MtItem> Load(BpeSubwordTokenizer tok, string path, int maxLen, int limit) =>
-        Tokenize(tok, ParallelTsv.Read(path, new BadLineLog(BadLinePolicy.Error)).Pairs, maxLen, limit);
+    static List<MtItem> Load(BpeSubwordTokenizer tok, string path, int maxLen, int limit)
+    {
+        var pairs = ParallelTsv.Read(path, new BadLineLog(BadLinePolicy.Error)).Pairs;
+        // An empty split would train nothing or score BLEU 0 with exit code 0: a silent wrong result.
+        if (pairs.Count == 0)
+            throw new DataInputException($"{path}: the split has no sentence pairs (only a header?): give a file with at least one pair");
+        return Tokenize(tok, pairs, path, maxLen, limit);
+    }
 
-    static List<MtItem> Tokenize(BpeSubwordTokenizer tok, IEnumerable<ParallelPair> pairs, int maxLen, int limit)
+    /// <summary>The pairs whose sides both fit in <paramref name="maxLen"/> - 1 tokens (at most <paramref name="limit"/>; 0 = all); <paramref name="path"/> names their file in errors.</summary>
+    /// <exception cref="DataInputException">None fits max_len.</exception>
+    static List<MtItem> Tokenize(BpeSubwordTokenizer tok, IReadOnlyCollection<ParallelPair> pairs, string path, int maxLen, int limit)
     {
         var items = new List<MtItem>();
         foreach (var pair in pairs)
@@ -74,6 +80,8 @@ public sealed class MtExperiment : TaskExperiment<MtItem>
             items.Add(new MtItem(source, target, pair.Target));
             if (limit > 0 && items.Count == limit) break;
         }
+        if (items.Count == 0)
+            throw new DataInputException($"{path}: none of its {pairs.Count} pairs has both sides shorter than max_len {maxLen} tokens: raise --max_len");
         return items;
     }
 

@@ -44,7 +44,7 @@ public sealed class NliExperiment : TaskExperiment<NliItem>
         var vocabulary = pretrained?.Vocabulary;
         (tokenizer, train, test) = LoadOnce(Cache, key, () =>
         {
-            var tok = vocabulary is not null ? WordPieceSubwordTokenizer.FromVocabulary(vocabulary)
+            var tok = vocabulary is not null ? WordPieceSubwordTokenizer.FromVocabulary(vocabulary, pretrained!.Source)
                 : files.VocabularyFile is { } v ? WordPieceSubwordTokenizer.Load(v)
                 : WordPieceSubwordTokenizer.FromVocabulary(files.LearnVocabulary());
             if (files.CheckedOnly is { } valid)
@@ -58,6 +58,9 @@ public sealed class NliExperiment : TaskExperiment<NliItem>
     static List<NliItem> Load(WordPieceSubwordTokenizer tok, string path, int limit)
     {
         var examples = Read(path);
+        // An empty split would train nothing or score 0 with exit code 0: a silent wrong result.
+        if (examples.Count == 0)
+            throw new DataInputException($"{path}: the split has no labelled examples (only a header?): give a file with at least one example");
         var take = limit > 0 ? examples.Take(limit) : examples;
         return take.Select(e => new NliItem(tok.Encode(e.Premise).ToArray(), tok.Encode(e.Hypothesis).ToArray(), (int)e.Label)).ToList();
     }

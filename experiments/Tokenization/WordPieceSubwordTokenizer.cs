@@ -1,5 +1,6 @@
 using Microsoft.ML.Tokenizers;
 using NativeDsp.Experiments.Data.Io;
+using NativeDsp.Model.Pretrained;
 
 namespace NativeDsp.Experiments.Tokenization;
 
@@ -39,12 +40,20 @@ public sealed class WordPieceSubwordTokenizer
     public static WordPieceSubwordTokenizer Load(string vocabPath)
     {
         TextFiles.RequireNonEmptyFile(vocabPath, "WordPiece vocabulary");
-        return Create(File.ReadAllBytes(vocabPath), File.ReadAllLines(vocabPath));
+        var lines = File.ReadAllLines(vocabPath);
+        BertVocabulary.RequireSpecialTokens(lines, vocabPath);
+        return Create(File.ReadAllBytes(vocabPath), lines);
     }
 
     /// <summary>The tokenizer of an in-memory vocabulary (a pretrained model's, one token per entry in id order).</summary>
-    public static WordPieceSubwordTokenizer FromVocabulary(IReadOnlyList<string> vocabulary) =>
-        Create(System.Text.Encoding.UTF8.GetBytes(string.Join("\n", vocabulary) + "\n"), vocabulary.ToArray());
+    /// <param name="vocabulary">The tokens in id order.</param>
+    /// <param name="source">Where they came from (a vocab.txt path), named when a special token is missing.</param>
+    /// <exception cref="NativeDsp.Engine.ExpectedFailureException">[CLS], [SEP], [PAD] or [UNK] is missing.</exception>
+    public static WordPieceSubwordTokenizer FromVocabulary(IReadOnlyList<string> vocabulary, string source = "the vocabulary")
+    {
+        BertVocabulary.RequireSpecialTokens(vocabulary, source);
+        return Create(System.Text.Encoding.UTF8.GetBytes(string.Join("\n", vocabulary) + "\n"), vocabulary.ToArray());
+    }
 
     static WordPieceSubwordTokenizer Create(byte[] vocab, string[] lines)
     {
