@@ -15,7 +15,8 @@ public static class ResultsFile
     {
         if (!File.Exists(path)) return [];
         string header = File.ReadLines(path).FirstOrDefault() ?? "";
-        if (header != string.Join(",", ResultRow.Columns))
+        // Files written before the protocol columns hold the legacy header; their rows read with those columns null.
+        if (header != string.Join(",", ResultRow.Columns) && header != string.Join(",", ResultRow.LegacyColumns))
             throw new InvalidDataException($"{path}: the header is '{header}', expected '{string.Join(",", ResultRow.Columns)}'");
         using var csv = CsvReader.FromFile(path);
         return csv.GetRecords<ResultRow>().ToList();
