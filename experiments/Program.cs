@@ -25,6 +25,8 @@ public static class Program
         NliCommand.Create,
         MtCommand.Create,
         PlotCommand.Create,
+        ReportCommand.Create,
+        DescribeCommand.Create,
         TopKCommand.Create,
         DeviceCommand.Create,
         DataCommand.Create,
