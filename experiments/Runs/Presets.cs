@@ -52,7 +52,8 @@ public static class Presets
 
     // What every preset departs from, said once and included in each Protocol text.
     const string VoitaSearchNote =
-        "Voita: lambda per K by bisection in log lambda over [1e-4, 1], 6 short runs of 1/4 of the run's mask steps (the official code " +
+        "Voita: lambda per K by bisection in log lambda over [voita_lambda_low, voita_lambda_high] with voita_trials short runs of " +
+        "voita_trial_fraction of the run's mask steps each (the official code " +
         "fixes lambda per run and reports the K reached; the search is ours, so that Voita is compared at the same K); " +
         "the row records the lambda and the K its gates reached, and the top-K gates are kept.";
 
@@ -99,13 +100,13 @@ public static class Presets
         Pretrained = "minilm", Layers = 6, DModel = 384, AttnHeads = 12, Ffn = 1536, PreNorm = false, Dropout = 0.1f,
         MaxLen = 64, TrainExamples = 0, EvalExamples = 500,
         Steps = 600, MaskEpochs = 0.2, Lr = 5e-5f, Warmup = 60, Batch = 16,
-        MichelBatches = 32,
+        MichelBatches = 32, VoitaTrials = 5, VoitaTrialFraction = 0.2,
         HeadsGrid = [6, 12, 18, 24, 36, 48], JointHeadsGrid = [6, 18, 36],
         Protocol = "the main NLI setting. Official: cooldown 2/3 of the mask steps, Michel 6 of 72 heads (1/12) a step, recomputed after each, " +
                    "to exactly K. Departures, for a 3-seed sweep of <= 6 CPU hours here (RESULTS.md): the mask is learnt for 0.2 epoch (616 " +
                    "steps of batch 16), as much data as the model's own fine-tuning saw (600 steps; the official code fine-tunes for 3 epochs " +
                    "and learns the mask for 1, a third of it); Michel's importance over 32 batches (512 pairs) instead of the whole training " +
-                   "set (3,080 batches, ~15 min a step here); " + VoitaSearchNote,
+                   "set (3,080 batches, ~15 min a step here); the lambda search with 5 trials of 0.2 of the mask steps; " + VoitaSearchNote,
     };
 
     static ExperimentConfig MtBase => new()
