@@ -1,8 +1,8 @@
 using System.CommandLine;
 using NativeDsp.Experiments.Results;
 using NativeDsp.Experiments.Runs;
-using NativeDsp.Model.Pruning;
 using NativeDsp.Experiments.Pruning;
+using NativeDsp.Model.Pruning;
 using NativeDsp.Model.Training;
 
 namespace NativeDsp.Experiments.Commands;
@@ -23,7 +23,13 @@ public static class SingleRunCommand
         var perLayer = new Option<bool>("--per-layer") { Description = "split K over the attention modules in proportion to their heads (--per-layer, --per-layer=true|false)" };
         var seed = CliOptions.Integer("--seed", "random seed of weights, data order and noise", min: 0, defaultValue: 1);
         var output = new Option<string>("--out") { Description = $"results folder (default: out/{name}); holds results.csv, the settings record and runs/<run>/", HelpName = "DIR", DefaultValueFactory = _ => Path.Combine("out", name) };
+        var checkpointEvery = CliOptions.Integer("--checkpoint-every",
+            "checkpoint training every N steps into DIR/runs/<run>/checkpoints (0: by time, --checkpoint-minutes); the same command continues from there after an interruption, even kill -9",
+            min: 0, defaultValue: 0);
+        var checkpointMinutes = CliOptions.Integer("--checkpoint-minutes", "also checkpoint after this many minutes of work since the last checkpoint (0: off)", min: 0, defaultValue: 5);
         var run = new RunOptions();
+        command.Options.Add(checkpointEvery);
+        command.Options.Add(checkpointMinutes);
         command.Options.Add(method);
         command.Options.Add(setting);
         command.Options.Add(heads);
@@ -46,6 +52,9 @@ public static class SingleRunCommand
             if (k > total) throw new UsageException($"--heads {k}: the {preset} {name} model has {total} heads");
             var spec = new RunSpec(name, s, m, k, parsed.GetValue(perLayer) && m != PruningMethod.None, parsed.GetValue(seed), preset);
             if (RunConfigRecord.Conflict(dir, name, preset, config) is { } conflict) throw new UsageException(conflict);
+            string csv = Path.Combine(dir, ResultsFile.FileName);
+            // A damaged results.csv is reported before the run, not after it when the row cannot be added.
+            ResultsFile.Read(csv);
 
             using var device = Devices.Open(parsed.GetValue(run.Device));
             Console.WriteLine($"device: {device.SelectionReason}");
@@ -55,11 +64,16 @@ public static class SingleRunCommand
             {
                 SaveArtifacts = true,
                 Progress = new PlainProgressSink(Console.Out),
+                // The row (with the settings record) is written before the pruned model: a full disk must not lose the result.
+                RecordRow = r =>
+                {
+                    RunConfigRecord.Record(dir, name, preset, config);
+                    ResultsFile.Append(csv, r);
+                },
+                CheckpointEvery = parsed.GetValue(checkpointEvery),
+                CheckpointInterval = TimeSpan.FromMinutes(parsed.GetValue(checkpointMinutes)),
             };
             var row = ExperimentRunner.Run(spec, config, context);
-            string csv = Path.Combine(dir, ResultsFile.FileName);
-            RunConfigRecord.Record(dir, name, preset, config);
-            ResultsFile.Append(csv, row);
             Console.WriteLine($"{row.Metric} {row.Value:0.####} with {row.HeadsKept}/{row.HeadsTotal} heads; params {row.Params} -> {row.ParamsPruned}; {row.TrainSeconds:0.0} s");
             Console.WriteLine($"results: {Path.GetFullPath(csv)}");
             return 0;

@@ -3,8 +3,8 @@ using System.Diagnostics;
 using NativeDsp.Experiments.Plots;
 using NativeDsp.Experiments.Results;
 using NativeDsp.Experiments.Runs;
-using NativeDsp.Model.Pruning;
 using NativeDsp.Experiments.Pruning;
+using NativeDsp.Model.Pruning;
 using NativeDsp.Model.Training;
 
 namespace NativeDsp.Experiments.Commands;
@@ -89,7 +89,9 @@ public static class SweepCommand
         };
         var clock = Stopwatch.StartNew();
         int failed = 0;
-        for (int r = 0; r < todo.Count; r++)
+        var firstFailures = new List<(RunSpec Spec, string Error)>();
+        string? stoppedBecause = null;
+        for (int r = 0; r < todo.Count && stoppedBecause is null; r++)
         {
             var spec = todo[r];
             Console.WriteLine($"[{r + 1}/{todo.Count}] {spec}  ({clock.Elapsed.TotalMinutes:0.0} min so far)");
@@ -104,13 +106,17 @@ public static class SweepCommand
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 failed++;
-                Console.Error.WriteLine($"  run failed: {spec}: {e.GetType().Name}: {e.Message}");
+                string error = e is NativeDsp.Engine.ExpectedFailureException or IOException ? e.Message : $"{e.GetType().Name}: {e.Message}";
+                Console.Error.WriteLine($"  run failed: {spec}: {error}");
+                if (failed == r + 1) firstFailures.Add((spec, error));
+                stoppedBecause = RepeatedFailure(firstFailures);
             }
         }
+        if (stoppedBecause is not null) Console.Error.WriteLine(stoppedBecause);
         var all = ResultsFile.Read(csv);
         if (all.Count > 0) DrawPlots(all, dir);
         Console.WriteLine();
-        Console.WriteLine($"sweep finished in {clock.Elapsed.TotalMinutes:0.0} min{(failed > 0 ? $", {failed} runs failed" : "")}");
+        Console.WriteLine($"sweep {(stoppedBecause is null ? "finished" : "stopped")} in {clock.Elapsed.TotalMinutes:0.0} min{(failed > 0 ? $", {failed} runs failed" : "")}");
         var mine = all.Where(r => r.Task == task && r.Preset == preset).ToList();
         if (mine.Count > 0) Console.WriteLine(SummaryTable.Format(mine));
         // Only what exists: a sweep whose every run failed has no results.csv and no plots to point at.
@@ -119,6 +125,20 @@ public static class SweepCommand
         if (outputs.Count == 0) Console.WriteLine($"no results in {Path.GetFullPath(dir)}");
         for (int o = 0; o < outputs.Count; o++) Console.WriteLine($"{(o == 0 ? "outputs:" : "        ")} {outputs[o]}");
         return failed == 0 ? 0 : 1;
+    }
+
+    /// <summary>The sweep stops when its first runs all failed with this many identical errors: the rest would fail alike.</summary>
+    public const int RepeatedFailuresToStop = 3;
+
+    /// <summary>
+    /// The message that stops a sweep whose first <see cref="RepeatedFailuresToStop"/> runs failed with the same error
+    /// (naming the runs and the error), or null while it should go on.
+    /// </summary>
+    public static string? RepeatedFailure(IReadOnlyList<(RunSpec Spec, string Error)> firstFailures)
+    {
+        if (firstFailures.Count < RepeatedFailuresToStop || firstFailures.Select(f => f.Error).Distinct().Count() != 1) return null;
+        return $"sweep stopped: its first {firstFailures.Count} runs ({string.Join("; ", firstFailures.Select(f => f.Spec))}) failed with the same error, " +
+               $"which the remaining runs would repeat: {firstFailures[0].Error}";
     }
 
     /// <summary>Redraws both plots from the rows (every task/preset in the file is drawn; a sweep folder normally holds one).</summary>

@@ -52,23 +52,15 @@ public static class PruningRun
         double? finetuned = null;
         if (options.FinetuneSteps > 0)
         {
-            TrainModel(task, options.FinetuneSteps, options, "fine-tune pruned model");
+            TrainModel(task, options.FinetuneSteps, options, "fine-tune pruned model", phase: "finetune");
             finetuned = Evaluate(task, null).Metric;
         }
 
-        string? snapshotPath = null, modelPath = null;
-        if (options.OutputDirectory is string dir)
+        string? snapshotPath = null;
+        if (options.OutputDirectory is string dir && snapshots.Count > 0)
         {
             Directory.CreateDirectory(dir);
-            if (snapshots.Count > 0) snapshots.WriteCsv(snapshotPath = Path.Combine(dir, SnapshotFile));
-            modelPath = Path.Combine(dir, PrunedModelFile);
-            SafetensorsWriter.Write(modelPath, model.StateDict(), new Dictionary<string, string>
-            {
-                ["method"] = pruner.Method,
-                ["setting"] = options.Setting.ToString(),
-                ["kept_heads"] = string.Join(",", originalIds),
-                ["heads_before"] = heads.ToString(CultureInfo.InvariantCulture),
-            });
+            snapshots.WriteCsv(snapshotPath = Path.Combine(dir, SnapshotFile));
         }
 
         return new PruningResult
@@ -89,17 +81,42 @@ public static class PruningRun
             TrainTime = clock.Elapsed,
             Curve = curve,
             SnapshotPath = snapshotPath,
-            SavedModelPath = modelPath,
         };
     }
 
-    /// <summary>Trains the model alone (every head on) for <paramref name="steps"/> steps.</summary>
-    public static void TrainModel<T>(PruningTask<T> task, long steps, PruningRunOptions options, string description = "train model")
+    /// <summary>
+    /// Writes the pruned (and fine-tuned) model of <paramref name="result"/> to <paramref name="directory"/>/pruned.safetensors
+    /// (atomically), with the method, setting and kept heads as metadata. Separate from <see cref="Run{T}"/> so that
+    /// the caller records the result first: a large file that cannot be written (full disk) must not lose it.
+    /// </summary>
+    /// <returns>The file's path.</returns>
+    /// <exception cref="IOException">The file cannot be written; no partial or temporary file is left.</exception>
+    public static string SavePrunedModel(Module model, PruningResult result, string directory)
+    {
+        Directory.CreateDirectory(directory);
+        string path = Path.Combine(directory, PrunedModelFile);
+        SafetensorsWriter.Write(path, model.StateDict(), new Dictionary<string, string>
+        {
+            ["method"] = result.Method,
+            ["setting"] = result.Setting.ToString(),
+            ["kept_heads"] = string.Join(",", result.Kept),
+            ["heads_before"] = result.Heads.ToString(CultureInfo.InvariantCulture),
+        });
+        return path;
+    }
+
+    /// <summary>
+    /// Trains the model alone (every head on) for <paramref name="steps"/> steps; with
+    /// <see cref="PruningRunOptions.CheckpointDirectory"/>, resumably in its subfolder <paramref name="phase"/>.
+    /// </summary>
+    /// <returns>Where the data order stopped (the model's dropout stream is in the model, <see cref="IDropoutRandom"/>).</returns>
+    public static DataOrderState TrainModel<T>(PruningTask<T> task, long steps, PruningRunOptions options, string description = "train model", string phase = "train")
     {
         using var optimizer = new AdamW([ModelGroup(task.Model, options)]);
-        var trainer = NewTrainer(task, optimizer, steps, options, freeze: false, (batch, _) => task.Loss(batch, null));
+        var trainer = NewTrainer(task, optimizer, steps, options, freeze: false, (batch, _) => task.Loss(batch, null), phase);
         trainer.Description = description;
         trainer.Run();
+        return trainer.DataOrder.State;
     }
 
     /// <summary>
@@ -114,7 +131,7 @@ public static class PruningRun
         if (steps < 1) throw new ArgumentException($"pruning run: {(joint ? "TrainSteps" : "MaskSteps")} must be >= 1 to learn the {pruner.Method} mask");
         var groups = joint ? new[] { ModelGroup(task.Model, options), logits } : [logits];
         using var optimizer = new AdamW(groups);
-        var trainer = NewTrainer(task, optimizer, steps, options, freeze: !joint, (batch, context) =>
+        var trainer = NewTrainer(task, optimizer, steps, options, freeze: !joint, phase: "mask", loss: (batch, context) =>
         {
             var loss = task.Loss(batch, pruner.Mask(context.Step, training: true));
             return pruner.Penalty() is { } penalty ? loss with { Loss = Ops.Add(loss.Loss, penalty) } : loss;
@@ -187,15 +204,26 @@ public static class PruningRun
     static ParameterGroup ModelGroup(Module model, PruningRunOptions options) =>
         new(model.Parameters(), options.ModelLearningRate, options.WeightDecay, name: "model");
 
-    static Trainer<T> NewTrainer<T>(PruningTask<T> task, Adam optimizer, long steps, PruningRunOptions options, bool freeze, LossFunction<T> loss)
+    /// <summary>
+    /// A trainer for one phase of the run. The model's dropout stream is registered so that checkpoints carry it;
+    /// with a checkpoint directory the phase checkpoints into its own subfolder and continues from it.
+    /// </summary>
+    static Trainer<T> NewTrainer<T>(PruningTask<T> task, Adam optimizer, long steps, PruningRunOptions options, bool freeze, LossFunction<T> loss, string phase)
     {
         var trainerOptions = new TrainerOptions
         {
             MaxSteps = steps, BatchSize = options.BatchSize, DataSeed = options.DataSeed, ClipNorm = options.ClipNorm, FreezeModel = freeze,
+            CheckpointDirectory = options.CheckpointDirectory is string dir ? Path.Combine(dir, phase) : null,
+            CheckpointEvery = options.CheckpointEvery,
+            CheckpointInterval = options.CheckpointInterval,
+            // Run() resumes, after the caller has registered everything (the mask phase adds the pruner).
+            Resume = options.CheckpointDirectory is not null,
         };
-        return new Trainer<T>(task.Model, optimizer, options.Schedule ?? new ConstantSchedule(), task.Train, loss, trainerOptions)
+        var trainer = new Trainer<T>(task.Model, optimizer, options.Schedule ?? new ConstantSchedule(), task.Train, loss, trainerOptions)
         {
             Progress = options.Progress,
         };
+        if (task.Model is IDropoutRandom dropout) trainer.Rngs["dropout"] = dropout.DropoutRng;
+        return trainer;
     }
 }

@@ -62,7 +62,20 @@ public sealed record PruningRunOptions
     /// <summary>Mask snapshots every N mask-learning steps (0 = none).</summary>
     public long SnapshotEvery { get; init; }
 
-    /// <summary>Where snapshots.csv and pruned.safetensors go; null = nothing written.</summary>
+    /// <summary>
+    /// Where each training phase keeps its resumable checkpoint (a subfolder per phase: train, mask, finetune;
+    /// null = none). With it, a run that was killed and is started again continues every phase from its
+    /// last checkpoint and ends as an uninterrupted run would, bit for bit (same backend).
+    /// </summary>
+    public string? CheckpointDirectory { get; init; }
+
+    /// <summary>With <see cref="CheckpointDirectory"/>: a checkpoint every N steps (0 = by time only).</summary>
+    public long CheckpointEvery { get; init; }
+
+    /// <summary>With <see cref="CheckpointDirectory"/>: a checkpoint when this much time has passed since the last (zero = off).</summary>
+    public TimeSpan CheckpointInterval { get; init; }
+
+    /// <summary>Where snapshots.csv goes; null = nothing written. The pruned model is written by <see cref="PruningRun.SavePrunedModel"/>.</summary>
     public string? OutputDirectory { get; init; }
 
     public IProgressSink Progress { get; init; } = NullProgressSink.Instance;
@@ -92,7 +105,6 @@ public sealed record PruningResult
     public required TimeSpan TrainTime { get; init; }
     public IReadOnlyList<MichelStep>? Curve { get; init; }
     public string? SnapshotPath { get; init; }
-    public string? SavedModelPath { get; init; }
 
     public override string ToString() =>
         $"{Method} {Setting}: {KeptCount}/{Heads} heads, all heads {AllHeadsMetric:0.####}, masked {MaskedMetric:0.####}, pruned {PrunedMetric:0.####}" +

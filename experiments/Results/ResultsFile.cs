@@ -1,4 +1,5 @@
 using CsvHelper;
+using NativeDsp.Engine;
 
 namespace NativeDsp.Experiments.Results;
 
@@ -11,27 +12,80 @@ public static class ResultsFile
 {
     public const string FileName = "results.csv";
 
+    /// <summary>
+    /// Every row of <paramref name="path"/> (none when the file does not exist), read strictly: the header must be
+    /// <see cref="ResultRow.Columns"/> (or <see cref="ResultRow.LegacyColumns"/>, written before the protocol columns), every row must have exactly that many fields, numbers and booleans must
+    /// parse, and the key columns and the metric's name must not be empty. A row cut short (an editor, a copy) would otherwise be read
+    /// with empty fields and written back so.
+    /// </summary>
+    /// <exception cref="ExpectedFailureException">A malformed header or row: <c>FILE:LINE: what is wrong</c>.</exception>
     public static List<ResultRow> Read(string path)
     {
         if (!File.Exists(path)) return [];
         string header = File.ReadLines(path).FirstOrDefault() ?? "";
         // Files written before the protocol columns hold the legacy header; their rows read with those columns null.
         if (header != string.Join(",", ResultRow.Columns) && header != string.Join(",", ResultRow.LegacyColumns))
-            throw new InvalidDataException($"{path}: the header is '{header}', expected '{string.Join(",", ResultRow.Columns)}'");
-        using var csv = CsvReader.FromFile(path);
-        return csv.GetRecords<ResultRow>().ToList();
+            throw new ExpectedFailureException($"{path}:1: the header is '{header}', expected '{string.Join(",", ResultRow.Columns)}': " +
+                                               "this is not a NativeDsp results file; use another --out");
+        var options = new CsvReaderOptions
+        {
+            FieldCountMismatch = CsvFieldCountHandling.Throw,
+            MissingField = CsvMissingFieldHandling.Throw,
+            MalformedData = CsvMalformedDataHandling.Throw,
+            TrackLineNumbers = true,
+        };
+        List<ResultRow> rows;
+        try
+        {
+            using var csv = CsvReader.FromFile(path, options);
+            rows = csv.GetRecords<ResultRow>().ToList();
+        }
+        catch (CsvFormatException e)
+        {
+            string where = e.LineNumber > 0 ? $"{path}:{e.LineNumber}" : path;
+            string what = e.Member is null ? e.Message : $"column {ColumnOf(e.FieldIndex)}: {(e.InnerException ?? e).Message}";
+            throw new ExpectedFailureException($"{where}: malformed row ({what}): fix or delete that row (the run is redone when its row is missing)", e);
+        }
+        // Data rows start on line 2; results.csv has no multi-line fields, so row i is on line i + 2.
+        for (int i = 0; i < rows.Count; i++)
+        {
+            var r = rows[i];
+            var empty = new (string Column, string Value)[]
+            {
+                // The resume key's columns and the metric's name: what the sweep, the plots and the table rely on.
+                ("task", r.Task), ("setting", r.Setting), ("method", r.Method), ("metric", r.Metric), ("preset", r.Preset),
+            }.FirstOrDefault(c => c.Value.Length == 0);
+            if (empty.Column is not null)
+                throw new ExpectedFailureException($"{path}:{i + 2}: malformed row (column {empty.Column} is empty): fix or delete that row (the run is redone when its row is missing)");
+            if (!double.IsFinite(r.Value))
+                throw new ExpectedFailureException($"{path}:{i + 2}: malformed row (value is {r.Value}): fix or delete that row (the run is redone when its row is missing)");
+        }
+        return rows;
     }
 
+    static string ColumnOf(int index) => index >= 0 && index < ResultRow.Columns.Length ? ResultRow.Columns[index] : $"#{index + 1}";
+
+    /// <summary>Writes <paramref name="rows"/> atomically (a temporary file renamed over the target, removed if writing fails).</summary>
+    /// <exception cref="IOException">The folder cannot be written (full disk, read-only); nothing is left behind.</exception>
     public static void Write(string path, IEnumerable<ResultRow> rows)
     {
         string full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         string temp = $"{full}.{Environment.ProcessId}.tmp";
-        using (var csv = CsvWriter.ToFile(temp))
+        try
         {
-            csv.WriteRecords(rows);
+            using (var csv = CsvWriter.ToFile(temp))
+            {
+                csv.WriteRecords(rows);
+            }
+            File.Move(temp, full, overwrite: true);
         }
-        File.Move(temp, full, overwrite: true);
+        catch
+        {
+            // A full disk leaves a 0-byte or partial temporary file: never leave it behind.
+            try { File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            throw;
+        }
     }
 
     /// <summary>Adds <paramref name="row"/> (replacing a row with its key) and returns every row now in the file.</summary>

@@ -14,12 +14,22 @@ namespace NativeDsp.Experiments.Runs;
 /// <summary>
 /// Runs one <see cref="RunSpec"/> and returns its result row. Pipelined runs (and "none", the unpruned
 /// model) start from a model trained once per (task, preset, seed, model settings) and cached in
-/// DIR/models/, so a sweep trains each seed's model once and reuses it across methods and K.
+/// DIR/models/ (<see cref="ModelCache"/>), so a sweep trains each seed's model once and reuses it across
+/// methods and K. With <see cref="RunContext.SaveArtifacts"/> (single runs) every training phase checkpoints
+/// into DIR/runs/RUN/checkpoints and a rerun of the same command continues from there; the row is handed to
+/// <see cref="RunContext.RecordRow"/> before the pruned model is written, and the checkpoints are removed after.
 /// </summary>
 public static class ExperimentRunner
 {
-    public const string ModelCacheFolder = "models";
+    /// <summary>The model cache's folder under the results folder (<see cref="ModelCache.Folder"/>).</summary>
+    public const string ModelCacheFolder = ModelCache.Folder;
 
+    /// <summary>A run's checkpoint folder under its run folder.</summary>
+    public const string CheckpointFolder = "checkpoints";
+
+    /// <summary>Runs <paramref name="spec"/> under <paramref name="config"/> and returns its row (already recorded when <see cref="RunContext.RecordRow"/> is set).</summary>
+    /// <exception cref="TrainingDivergedException">Training diverged; the message names the learning-rate settings to lower.</exception>
+    /// <exception cref="ExpectedFailureException">Bad data, a damaged file, or another failure the user can act on.</exception>
     public static ResultRow Run(RunSpec spec, ExperimentConfig config, RunContext context) => spec.Task switch
     {
         "nli" => Run(new NliExperiment(config, context.DataDirectory), spec, context),
@@ -28,6 +38,25 @@ public static class ExperimentRunner
     };
 
     static ResultRow Run<T>(TaskExperiment<T> experiment, RunSpec spec, RunContext context)
+    {
+        try
+        {
+            return RunUnchecked(experiment, spec, context);
+        }
+        catch (TrainingDivergedException e)
+        {
+            // A rerun must change a setting, and checkpoints of other settings are not resumed: they are of no use.
+            if (context.SaveArtifacts) RemoveRunFolder(Path.Combine(context.OutputDirectory, "runs", spec.Key.Replace('|', '_')));
+            // The trainer knows no command-line names; say here which settings set the learning rates.
+            var c = experiment.Config;
+            string rates = string.Create(CultureInfo.InvariantCulture, $"--lr is {c.Lr}") +
+                           (spec.Method is PruningMethod.Dsp or PruningMethod.Ste ? string.Create(CultureInfo.InvariantCulture, $", --mask_lr {c.MaskLr}") : "") +
+                           (spec.Method == PruningMethod.Voita ? string.Create(CultureInfo.InvariantCulture, $", --voita_lr {c.VoitaLr}") : "");
+            throw new TrainingDivergedException(e, $"{e.Message} ({rates}); no result row was written");
+        }
+    }
+
+    static ResultRow RunUnchecked<T>(TaskExperiment<T> experiment, RunSpec spec, RunContext context)
     {
         if (!RunSpec.IsValid(spec.Method, spec.Setting))
             throw new ArgumentException($"{spec.MethodName} has no {spec.SettingName} setting (Michel et al. score a trained model: use pipelined)");
@@ -49,8 +78,10 @@ public static class ExperimentRunner
         if (spec.Method == PruningMethod.None)
         {
             var (metric, speed) = PruningRun.Evaluate(task, null);
-            return Row(spec, experiment, context, total, total, metric, model.ParameterCount, model.ParameterCount, pretrainSeconds,
-                       speed, speed, Enumerable.Range(0, total).ToArray(), modules);
+            var noneRow = Row(spec, experiment, context, total, total, metric, model.ParameterCount, model.ParameterCount, pretrainSeconds,
+                              speed, speed, Enumerable.Range(0, total).ToArray(), modules);
+            Finish(noneRow, options, context);
+            return noneRow;
         }
 
         var budget = spec.PerLayer ? HeadBudget.SplitPerModule(index, spec.HeadsKept) : HeadBudget.Global(spec.HeadsKept);
@@ -65,14 +96,41 @@ public static class ExperimentRunner
                       result.ParametersPruned, pretrainSeconds + searchSeconds + result.TrainTime.TotalSeconds, result.MaskedTokensPerSecond,
                       result.PrunedTokensPerSecond, result.Kept, modules);
         built.Describe(row);
+        Finish(row, options, context, () => PruningRun.SavePrunedModel(model, result, options.OutputDirectory!));
         return row;
+    }
+
+    /// <summary>The run's checkpoints, and its folder when nothing else is in it (a failed run leaves no files behind).</summary>
+    static void RemoveRunFolder(string runDirectory)
+    {
+        string checkpoints = Path.Combine(runDirectory, CheckpointFolder);
+        if (Directory.Exists(checkpoints)) Directory.Delete(checkpoints, recursive: true);
+        if (Directory.Exists(runDirectory) && !Directory.EnumerateFileSystemEntries(runDirectory).Any()) Directory.Delete(runDirectory);
+        string runs = Path.GetDirectoryName(runDirectory)!;
+        if (Directory.Exists(runs) && !Directory.EnumerateFileSystemEntries(runs).Any()) Directory.Delete(runs);
+    }
+
+    /// <summary>
+    /// Records the row first, then writes the large artefact (a full disk must not lose a computed result), then
+    /// removes the run's checkpoints, which only a rerun of an unfinished run needs.
+    /// </summary>
+    static void Finish(ResultRow row, PruningRunOptions options, RunContext context, Action? saveArtifacts = null)
+    {
+        context.RecordRow?.Invoke(row);
+        if (options.OutputDirectory is not null) saveArtifacts?.Invoke();
+        if (options.CheckpointDirectory is string checkpoints && Directory.Exists(checkpoints)) Directory.Delete(checkpoints, recursive: true);
     }
 
     static PruningRunOptions RunOptions(RunSpec spec, ExperimentConfig config, RunContext context)
     {
         long scheduleSteps = Math.Max(1, Math.Max(config.Steps, config.FinetuneSteps));
+        string? runDirectory = context.SaveArtifacts ? Path.Combine(context.OutputDirectory, "runs", spec.Key.Replace('|', '_')) : null;
+        string? checkpoints = runDirectory is null ? null : PrepareCheckpoints(Path.Combine(runDirectory, CheckpointFolder), config, context);
         return new PruningRunOptions
         {
+            CheckpointDirectory = checkpoints,
+            CheckpointEvery = context.CheckpointEvery,
+            CheckpointInterval = context.CheckpointInterval,
             Setting = spec.Setting,
             TrainSteps = spec.Setting == PruningSetting.Joint ? config.Steps : 0,
             MaskSteps = config.MaskSteps,
@@ -83,46 +141,63 @@ public static class ExperimentRunner
             DataSeed = (ulong)spec.Seed,
             Schedule = new LinearWarmupDecaySchedule(Math.Min(config.Warmup, scheduleSteps), scheduleSteps),
             Progress = context.Progress,
-            OutputDirectory = context.SaveArtifacts ? Path.Combine(context.OutputDirectory, "runs", spec.Key.Replace('|', '_')) : null,
+            OutputDirectory = runDirectory,
         };
     }
 
-    /// <summary>Loads this seed's trained model from the process or DIR/models/, or trains and caches it; returns its training seconds.</summary>
+    /// <summary>
+    /// The run's checkpoint folder, holding the settings it was made with (settings.txt). Checkpoints of other
+    /// settings (a killed run, then the command changed) are removed with a line saying so: resuming from them
+    /// would mix two configurations in one result.
+    /// </summary>
+    static string PrepareCheckpoints(string directory, ExperimentConfig config, RunContext context)
+    {
+        string record = Path.Combine(directory, "settings.txt"), settings = config.Describe() + "\n";
+        if (Directory.Exists(directory))
+        {
+            if (File.Exists(record) && File.ReadAllText(record) == settings)
+            {
+                context.Log.WriteLine($"  continuing from the checkpoints in {directory}");
+                return directory;
+            }
+            context.Log.WriteLine($"  the checkpoints in {directory} were made with other settings: starting the run over");
+            Directory.Delete(directory, recursive: true);
+        }
+        Directory.CreateDirectory(directory);
+        AtomicFile.WriteAllText(record, settings);
+        return directory;
+    }
+
+    /// <summary>
+    /// Loads this seed's trained model (weights and dropout stream) from the process or DIR/models/, or trains and
+    /// caches it; a damaged or stale cache entry is trained again and rewritten, with a line saying so. Returns its
+    /// training seconds.
+    /// </summary>
     static double LoadOrTrain<T>(TaskExperiment<T> experiment, Module model, PruningTask<T> task, RunSpec spec, PruningRunOptions options, RunContext context)
     {
         string key = $"{experiment.Name}|{spec.Preset}|{spec.Seed}|{experiment.Config.ModelKey()}";
         string hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..10];
-        string path = Path.Combine(context.OutputDirectory, ModelCacheFolder, $"{experiment.Name}-{spec.Preset}-seed{spec.Seed}-{hash}.safetensors");
-        lock (context.TrainedModels)
+        string path = Path.Combine(context.OutputDirectory, ModelCache.Folder, $"{experiment.Name}-{spec.Preset}-seed{spec.Seed}-{hash}.safetensors");
+        ModelCache.Entry? entry;
+        lock (context.TrainedModels) context.TrainedModels.TryGetValue(key, out entry);
+        if (entry is null && File.Exists(path))
         {
-            if (context.TrainedModels.TryGetValue(key, out var cached))
-            {
-                model.LoadStateDict(cached.State);
-                return cached.Seconds;
-            }
+            entry = ModelCache.TryRead(path, key, model, out string? problem);
+            context.Log.WriteLine(entry is null ? $"  the cached model {path} is unusable ({problem}): training it again" : $"  reusing the trained model {path}");
         }
-        double seconds;
-        if (File.Exists(path))
-        {
-            var file = SafetensorsFile.Read(path);
-            model.LoadStateDict(file.Tensors.ToDictionary(kv => kv.Key, kv => kv.Value.ToHostTensor()));
-            seconds = double.Parse(file.Metadata["train_seconds"], CultureInfo.InvariantCulture);
-            context.Log.WriteLine($"  reusing the trained model {path}");
-        }
-        else
+        if (entry is null)
         {
             context.Log.WriteLine($"  training the {experiment.Name} model of seed {spec.Seed} ({experiment.Config.Steps} steps); cached at {path}");
             var clock = Stopwatch.StartNew();
-            if (experiment.Config.Steps > 0) PruningRun.TrainModel(task, experiment.Config.Steps, options with { Setting = PruningSetting.Pipelined });
-            seconds = clock.Elapsed.TotalSeconds;
-            SafetensorsWriter.Write(path, model.StateDict(), new Dictionary<string, string>
-            {
-                ["train_seconds"] = seconds.ToString("R", CultureInfo.InvariantCulture),
-                ["key"] = key,
-            });
+            var data = new DataOrderState(0, 0, options.DataSeed, task.Train.Count);
+            if (experiment.Config.Steps > 0) data = PruningRun.TrainModel(task, experiment.Config.Steps, options with { Setting = PruningSetting.Pipelined });
+            entry = ModelCache.Entry.Capture(model, data, clock.Elapsed.TotalSeconds);
+            ModelCache.Write(path, key, entry);
         }
-        lock (context.TrainedModels) context.TrainedModels[key] = (model.StateDict(), seconds);
-        return seconds;
+        // Applied in every case (also right after training, a no-op then): a run continues from exactly the cached state.
+        entry.ApplyTo(model);
+        lock (context.TrainedModels) context.TrainedModels[key] = entry;
+        return entry.Seconds;
     }
 
     static ResultRow Row<T>(RunSpec spec, TaskExperiment<T> experiment, RunContext context, int total, int kept, double value, long parameters,

@@ -35,13 +35,18 @@ public sealed class MtExperiment : TaskExperiment<MtItem>
             return (tok, Load(tok, Path.Combine(dir, "es-en.train.tsv.gz"), config.MaxLen, config.TrainExamples),
                       Load(tok, Path.Combine(dir, "es-en.test.tsv.gz"), config.MaxLen, config.EvalExamples));
         });
-        if (train.Count == 0) throw new ArgumentException($"mt: no training pair fits max_len {config.MaxLen}");
     }
 
+    /// <summary>The pairs of <paramref name="path"/> whose sides both fit in <paramref name="maxLen"/> - 1 tokens (at most <paramref name="limit"/>; 0 = all).</summary>
+    /// <exception cref="DataInputException">The file has no pair (only a header), or none fits max_len: each named as such.</exception>
     static List<MtItem> Load(BpeSubwordTokenizer tok, string path, int maxLen, int limit)
     {
         var items = new List<MtItem>();
-        foreach (var pair in ParallelTsv.Read(path, new BadLineLog(BadLinePolicy.Error)).Pairs)
+        var pairs = ParallelTsv.Read(path, new BadLineLog(BadLinePolicy.Error)).Pairs;
+        // An empty split would train nothing or score BLEU 0 with exit code 0: a silent wrong result.
+        if (pairs.Count == 0)
+            throw new DataInputException($"{path}: the split has no sentence pairs (only a header?): give a file with at least one pair");
+        foreach (var pair in pairs)
         {
             var source = tok.Encode(pair.Source).ToArray();
             if (source.Length == 0 || source.Length >= maxLen) continue;
@@ -50,6 +55,8 @@ public sealed class MtExperiment : TaskExperiment<MtItem>
             items.Add(new MtItem(source, target, pair.Target));
             if (limit > 0 && items.Count == limit) break;
         }
+        if (items.Count == 0)
+            throw new DataInputException($"{path}: none of its {pairs.Count} pairs has both sides shorter than max_len {maxLen} tokens: raise --max_len");
         return items;
     }
 

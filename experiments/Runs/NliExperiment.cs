@@ -43,7 +43,7 @@ public sealed class NliExperiment : TaskExperiment<NliItem>
         {
             var tok = vocabulary is null
                 ? WordPieceSubwordTokenizer.Load(Path.Combine(dir, "wordpiece.vocab.txt"))
-                : WordPieceSubwordTokenizer.FromVocabulary(vocabulary);
+                : WordPieceSubwordTokenizer.FromVocabulary(vocabulary, pretrained!.Source);
             return (tok, Load(tok, Path.Combine(dir, "lexnli.train.tsv.gz"), config.TrainExamples),
                      Load(tok, Path.Combine(dir, "lexnli.test.tsv.gz"), config.EvalExamples));
         });
@@ -52,6 +52,9 @@ public sealed class NliExperiment : TaskExperiment<NliItem>
     static List<NliItem> Load(WordPieceSubwordTokenizer tok, string path, int limit)
     {
         var examples = NliReader.Read(path, new BadLineLog(BadLinePolicy.Error)).Examples;
+        // An empty split would train nothing or score 0 with exit code 0: a silent wrong result.
+        if (examples.Count == 0)
+            throw new DataInputException($"{path}: the split has no labelled examples (only a header?): give a file with at least one example");
         var take = limit > 0 ? examples.Take(limit) : examples;
         return take.Select(e => new NliItem(tok.Encode(e.Premise).ToArray(), tok.Encode(e.Hypothesis).ToArray(), (int)e.Label)).ToList();
     }

@@ -108,5 +108,7 @@ public static class PrunerFactory
         FinetuneSteps = 0,
         SnapshotEvery = 0,
         OutputDirectory = null,
+        // A trial must neither resume from nor write the real run's checkpoints.
+        CheckpointDirectory = null,
     };
 }

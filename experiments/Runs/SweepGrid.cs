@@ -1,5 +1,5 @@
-using NativeDsp.Model.Pruning;
 using NativeDsp.Experiments.Pruning;
+using NativeDsp.Model.Pruning;
 
 namespace NativeDsp.Experiments.Runs;
 

@@ -1,5 +1,6 @@
 using Microsoft.ML.Tokenizers;
 using NativeDsp.Experiments.Data.Io;
+using NativeDsp.Model.Pretrained;
 
 namespace NativeDsp.Experiments.Tokenization;
 
@@ -23,14 +24,20 @@ public sealed class WordPieceSubwordTokenizer
     public static WordPieceSubwordTokenizer Load(string vocabPath)
     {
         TextFiles.RequireNonEmptyFile(vocabPath, "WordPiece vocabulary");
-        int size = File.ReadLines(vocabPath).Count();
+        var tokens = File.ReadLines(vocabPath).ToList();
+        BertVocabulary.RequireSpecialTokens(tokens, vocabPath);
+        int size = tokens.Count;
         using var stream = File.OpenRead(vocabPath);
         return Create(stream, size);
     }
 
     /// <summary>The tokenizer of an in-memory vocabulary (a pretrained model's, one token per entry in id order).</summary>
-    public static WordPieceSubwordTokenizer FromVocabulary(IReadOnlyList<string> vocabulary)
+    /// <param name="vocabulary">The tokens in id order.</param>
+    /// <param name="source">Where they came from (a vocab.txt path), named when a special token is missing.</param>
+    /// <exception cref="NativeDsp.Engine.ExpectedFailureException">[CLS], [SEP], [PAD] or [UNK] is missing.</exception>
+    public static WordPieceSubwordTokenizer FromVocabulary(IReadOnlyList<string> vocabulary, string source = "the vocabulary")
     {
+        BertVocabulary.RequireSpecialTokens(vocabulary, source);
         using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(string.Join("\n", vocabulary) + "\n"));
         return Create(stream, vocabulary.Count);
     }

@@ -1,4 +1,5 @@
 using NativeDsp.Engine;
+using NativeDsp.Engine.Checkpoints;
 using NativeDsp.Model.Transformer;
 
 namespace NativeDsp.Model.Pretrained;
@@ -19,6 +20,8 @@ public sealed class PretrainedBert
         foreach (var t in BertLayout.Pooler(config)) hasPooler |= CheckShape(weights, t, source, required: false);
         if (vocabulary.Count == 0 || vocabulary.Count > config.VocabSize)
             throw new ArgumentException($"pretrained BERT ({source}): the vocabulary has {vocabulary.Count} entries; it must be 1..vocab_size ({config.VocabSize})");
+        // Weights imported from elsewhere than a safetensors file (MiniLM's ONNX graph) get the same NaN/Inf check.
+        FiniteWeights.Require(source, weights);
         Config = config;
         Weights = weights;
         Vocabulary = vocabulary;

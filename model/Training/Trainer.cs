@@ -30,6 +30,10 @@ public sealed class Trainer<T>
     readonly List<StepRecord> history = [];
     readonly Queue<(double Seconds, long Tokens)> window = new();
     long sessionTokens, lastSavedStep = -1;
+    // The divergence rule's state (TrainerOptions.DivergenceFactor); checkpointed so that a resume decides alike.
+    float minLoss = float.PositiveInfinity;
+    int stepsAboveMin;
+    readonly Stopwatch sinceCheckpoint = Stopwatch.StartNew();
     bool resumeChecked;
     string? lastCheckpointWritten;
 
@@ -115,7 +119,8 @@ public sealed class Trainer<T>
             var record = TrainStep();
             Progress.StepCompleted(Snapshot(record, clock.Elapsed));
             if (Options.EvalEvery > 0 && Step % Options.EvalEvery == 0) stopEarly = EvaluateAndTrack();
-            if (Options.CheckpointEvery > 0 && Step % Options.CheckpointEvery == 0) SaveLast();
+            if ((Options.CheckpointEvery > 0 && Step % Options.CheckpointEvery == 0) ||
+                (Options.CheckpointInterval > TimeSpan.Zero && sinceCheckpoint.Elapsed >= Options.CheckpointInterval)) SaveLast();
         }
         if (Options.CheckpointDirectory is not null && lastSavedStep != Step) SaveLast();
 
@@ -156,11 +161,24 @@ public sealed class Trainer<T>
             tokens = batchLoss.Tokens;
         }
         Step = step;
+        CheckDivergence(step, lossValue);
 
         var record = new StepRecord(step, context.Epoch, lossValue, norm, LearningRate(factor), tokens);
         history.Add(record);
         foreach (var hook in Hooks) hook.AfterStep(context, record);
         return record;
+    }
+
+    /// <summary>The stated-multiple rule of <see cref="TrainerOptions.DivergenceFactor"/>, after the step's update.</summary>
+    void CheckDivergence(long step, float lossValue)
+    {
+        if (Options.DivergenceFactor > 0 && float.IsFinite(minLoss) && lossValue > Options.DivergenceFactor * minLoss)
+        {
+            if (++stepsAboveMin >= Options.DivergenceSteps)
+                throw new TrainingDivergedException(step, lossValue, minLoss, Options.DivergenceFactor, Options.DivergenceSteps);
+        }
+        else stepsAboveMin = 0;
+        minLoss = Math.Min(minLoss, lossValue);
     }
 
     double LearningRate(double factor)
@@ -229,6 +247,7 @@ public sealed class Trainer<T>
     {
         if (LastCheckpointPath is not string path) return;
         SaveCheckpoint(path);
+        sinceCheckpoint.Restart();
         lastSavedStep = Step;
         lastCheckpointWritten = path;
     }
@@ -249,6 +268,8 @@ public sealed class Trainer<T>
             BestMetric = EarlyStopping.Best,
             BestStep = EarlyStopping.BestStep,
             EvaluationsWithoutImprovement = EarlyStopping.EvaluationsWithoutImprovement,
+            MinLoss = float.IsFinite(minLoss) ? minLoss : null,
+            StepsAboveMinLoss = stepsAboveMin,
             Extra = new Dictionary<string, string>(CheckpointExtras),
         };
     }
@@ -284,6 +305,8 @@ public sealed class Trainer<T>
         foreach (var (name, rng) in Rngs) rng.Restore(c.Rngs[name]);
         EarlyStopping.Restore(c.BestMetric, c.BestStep, c.EvaluationsWithoutImprovement);
         CheckpointExtras = new Dictionary<string, string>(c.Extra);
+        minLoss = c.MinLoss ?? float.PositiveInfinity;
+        stepsAboveMin = c.StepsAboveMinLoss;
         Step = c.Step;
         if (path == LastCheckpointPath)
         {
@@ -299,7 +322,7 @@ public sealed class Trainer<T>
         var path = LastCheckpointPath!;
         if (!File.Exists(path))
         {
-            Progress.Message($"--resume: no checkpoint at '{path}', starting from step 0");
+            Progress.Message($"no checkpoint at '{path}' yet: starting at step 0");
             return;
         }
         LoadCheckpoint(path);

@@ -38,6 +38,12 @@ public sealed class TrainingCheckpoint
     public long BestStep { get; init; }
     public int EvaluationsWithoutImprovement { get; init; }
 
+    /// <summary>The lowest training loss so far (null before the first step), for the trainer's divergence rule.</summary>
+    public float? MinLoss { get; init; }
+
+    /// <summary>Consecutive steps the loss has been above the divergence rule's multiple of <see cref="MinLoss"/>.</summary>
+    public int StepsAboveMinLoss { get; init; }
+
     /// <summary>Caller-defined strings (e.g. the pruning method's settings), stored as "extra.KEY".</summary>
     public Dictionary<string, string> Extra { get; init; } = [];
 
@@ -68,6 +74,8 @@ public sealed class TrainingCheckpoint
             ["early_stopping.evaluations_without_improvement"] = Str(EvaluationsWithoutImprovement),
         };
         if (BestMetric is double best) meta["best.metric"] = best.ToString("R", CultureInfo.InvariantCulture);
+        if (MinLoss is float minLoss) meta["divergence.min_loss"] = minLoss.ToString("R", CultureInfo.InvariantCulture);
+        meta["divergence.steps_above"] = Str(StepsAboveMinLoss);
         foreach (var (name, rng) in Rngs)
         {
             if (string.IsNullOrEmpty(name) || name.Contains('.')) throw new ArgumentException($"training checkpoint '{path}': '{name}' is not a valid RNG name");
@@ -97,15 +105,17 @@ public sealed class TrainingCheckpoint
         foreach (var (name, tensor) in file.Tensors)
         {
             if (tensor.DType != SafetensorsDType.F32) throw Bad($"tensor '{name}' is {tensor.DType}; training checkpoints hold F32 only");
+            var host = tensor.ToHostTensor();
+            FiniteWeights.Require(path, name, host.Data);
             if (name.StartsWith(OptimizerPrefix, StringComparison.Ordinal))
             {
-                optimizerTensors[name[OptimizerPrefix.Length..]] = tensor.ToHostTensor();
+                optimizerTensors[name[OptimizerPrefix.Length..]] = host;
                 continue;
             }
             int dot = name.IndexOf('.');
             if (dot <= 0 || !modules.TryGetValue(name[..dot], out var state))
                 throw Bad($"tensor '{name}' belongs to none of the saved modules [{string.Join(", ", moduleNames)}]");
-            state[name[(dot + 1)..]] = tensor.ToHostTensor();
+            state[name[(dot + 1)..]] = host;
         }
 
         var rngs = new Dictionary<string, RngState>();
@@ -118,8 +128,16 @@ public sealed class TrainingCheckpoint
         if (meta.TryGetValue("best.metric", out var bestText))
             best = double.TryParse(bestText, NumberStyles.Float, CultureInfo.InvariantCulture, out double b) ? b : throw Bad($"metadata 'best.metric' = '{bestText}' is not a number");
 
+        // Optional (checkpoints written before the divergence rule lack them).
+        float? minLoss = null;
+        if (meta.TryGetValue("divergence.min_loss", out var minText))
+            minLoss = float.TryParse(minText, NumberStyles.Float, CultureInfo.InvariantCulture, out float m) ? m : throw Bad($"metadata 'divergence.min_loss' = '{minText}' is not a number");
+        int stepsAbove = meta.ContainsKey("divergence.steps_above") ? checked((int)Long("divergence.steps_above")) : 0;
+
         return new TrainingCheckpoint
         {
+            MinLoss = minLoss,
+            StepsAboveMinLoss = stepsAbove,
             Step = Long("step"),
             Modules = modules,
             Optimizer = new OptimizerState(checked((int)Long("optimizer.step")), optimizerTensors),

@@ -11,7 +11,7 @@ namespace NativeDsp.Model.Transformer;
 /// the classes. Names: token_embedding, position_embedding, segment_embedding, embedding_layer_norm,
 /// encoder.layers.N...., pooler, classifier. Heads are indexed layer by layer (all encoder self-attention).
 /// </summary>
-public sealed class NliClassifier : Module, IHeadPrunable
+public sealed class NliClassifier : Module, IHeadPrunable, NativeDsp.Model.Training.IDropoutRandom
 {
     readonly Dropout embeddingDropout, poolerDropout;
 

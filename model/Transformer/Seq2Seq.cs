@@ -12,7 +12,7 @@ namespace NativeDsp.Model.Transformer;
 /// Heads are indexed encoder self, decoder self, then cross attention (<see cref="HeadIndex"/>).
 /// Decoding: <see cref="SequenceGenerator"/> (greedy and beam search over a key/value cache).
 /// </summary>
-public sealed class Seq2Seq : Module, IHeadPrunable
+public sealed class Seq2Seq : Module, IHeadPrunable, NativeDsp.Model.Training.IDropoutRandom
 {
     readonly Dropout encoderDropout, decoderDropout;
     readonly float embedScale;

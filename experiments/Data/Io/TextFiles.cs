@@ -49,15 +49,17 @@ public static class TextFiles
     /// The lines of a text file with their 1-based numbers. Bytes are split at '\n' before decoding, so
     /// invalid UTF-8 is reported at the line where it occurs (<c>file:line: not valid UTF-8</c>); a
     /// leading byte-order mark and '\r' before '\n' are dropped. A file with no line at all (e.g. a gzip
-    /// of nothing) is reported as empty.
+    /// of nothing) is reported as empty. A <c>.gz</c> file whose decompressed length does not match its gzip
+    /// trailer is reported as <c>file: truncated gzip stream after N lines</c> (see <see cref="CheckGzipTrailer"/>).
     /// </summary>
+    /// <exception cref="DataInputException">The file is missing, empty, not UTF-8, not gzip, or a truncated gzip stream.</exception>
     public static IEnumerable<(long Number, string Text)> ReadLines(string path)
     {
         RequireNonEmptyFile(path);
         using Stream stream = OpenBytes(path);
         var line = new MemoryStream();
         var chunk = new byte[1 << 16];
-        long number = 0;
+        long number = 0, decompressed = 0;
         bool first = true;
         while (true)
         {
@@ -71,6 +73,7 @@ public static class TextFiles
                 throw new DataInputException($"{path}: not a valid gzip file ({e.Message})");
             }
             if (n == 0) break;
+            decompressed += n;
             int start = 0;
             for (int i = 0; i < n; i++)
             {
@@ -81,8 +84,39 @@ public static class TextFiles
             }
             line.Write(chunk, start, n - start);
         }
+        // Checked before the last, unterminated line is handed out: in a cut file that line is the cut one.
+        if (path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)) CheckGzipTrailer(path, decompressed, number);
         if (line.Length > 0) yield return (++number, Decode(line, path, number, ref first));
         if (number == 0) throw new DataInputException($"{path}: file is empty");
+    }
+
+    /// <summary>
+    /// .NET's GZipStream ends a stream that was cut short (an interrupted download or copy) without an error, so
+    /// a cut file would be read as a shorter one. A complete gzip file ends with an 8-byte trailer whose last 4
+    /// bytes (ISIZE, RFC 1952 section 2.3.1) are the decompressed length mod 2^32; a cut file ends inside the
+    /// compressed data, whose last 4 bytes match that length only by chance (about 2^-32). Only the last member
+    /// of a multi-member file is described by the trailer, so such a file (e.g. <c>cat a.gz b.gz</c>) is refused
+    /// too, with a message that says how to rewrite it.
+    /// </summary>
+    /// <param name="path">The gzip file.</param>
+    /// <param name="decompressedBytes">The bytes GZipStream returned.</param>
+    /// <param name="completeLines">Lines read before the end, for the message.</param>
+    /// <exception cref="DataInputException">The trailer does not match (or the file is too short to have one).</exception>
+    public static void CheckGzipTrailer(string path, long decompressedBytes, long completeLines)
+    {
+        using var file = File.OpenRead(path);
+        // 10-byte header + at least a 2-byte empty deflate block + 8-byte trailer.
+        bool complete = file.Length >= 20;
+        if (complete)
+        {
+            Span<byte> size = stackalloc byte[4];
+            file.Seek(-4, SeekOrigin.End);
+            file.ReadExactly(size);
+            complete = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(size) == (uint)decompressedBytes;
+        }
+        if (!complete)
+            throw new DataInputException($"{path}: truncated gzip stream after {completeLines} lines (the file ends before its gzip trailer: " +
+                                         "copy or download it again; a file of several gzip members must be recompressed as one, e.g. gunzip -c | gzip)");
     }
 
     static Stream OpenBytes(string path)

@@ -26,6 +26,7 @@ public static class SafetensorsBertCheckpoint
         var config = BertConfig.ReadJson(Path.Combine(directory, ConfigFile));
         var file = SafetensorsFile.Read(weightsPath);
         var vocab = File.ReadAllLines(vocabPath);
+        BertVocabulary.RequireSpecialTokens(vocab, vocabPath);
         if (vocab.Length > config.VocabSize)
             throw new FormatException($"BERT checkpoint '{directory}': vocab.txt has {vocab.Length} entries, more than vocab_size {config.VocabSize}");
         return new PretrainedBert(config, ReadWeights(file, config), vocab, directory);
@@ -48,7 +49,9 @@ public static class SafetensorsBertCheckpoint
                 throw new SafetensorsFormatException(file.Path, $"tensor '{st.Name}' has dtype {st.DType}; a weight must be F32, F16, BF16 or F64");
             if (!st.Shape.Select(d => (long)d).SequenceEqual(t.Shape.Select(d => (long)d)))
                 throw new SafetensorsFormatException(file.Path, $"tensor '{st.Name}' has shape [{string.Join(", ", st.Shape)}], config.json implies [{string.Join(", ", t.Shape)}]");
-            weights[t.HfName] = new HostTensor(new Shape(t.Shape), st.ToFloat32());
+            var values = st.ToFloat32();
+            FiniteWeights.Require(file.Path, st.Name, values);
+            weights[t.HfName] = new HostTensor(new Shape(t.Shape), values);
         }
         return weights;
     }

@@ -87,7 +87,7 @@ public class PhysicalPruningTests
             Assert.Equal(result.MaskedMetric, result.PrunedMetric, 6);
             Assert.NotNull(result.FinetunedMetric);
             Assert.True(result.MaskedTokensPerSecond > 0 && result.PrunedTokensPerSecond > 0);
-            var saved = SafetensorsFile.Read(result.SavedModelPath!);
+            var saved = SafetensorsFile.Read(PruningRun.SavePrunedModel(task.Model, result, dir));
             Assert.Equal(string.Join(",", result.Kept), saved.Metadata["kept_heads"]);
             Assert.Equal(task.Model.StateDict().Count, saved.Tensors.Count);
             var lines = File.ReadAllLines(result.SnapshotPath!);
