@@ -26,6 +26,8 @@ public static class Program
         MtCommand.Create,
         ExportCommand.Create,
         PlotCommand.Create,
+        ReportCommand.Create,
+        DescribeCommand.Create,
         TopKCommand.Create,
         DeviceCommand.Create,
         DataCommand.Create,

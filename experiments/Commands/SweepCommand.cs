@@ -67,10 +67,12 @@ public static class SweepCommand
         var config = run.Config(parsed, taskChoice);
         string preset = EnumText.Of(run.Preset.Value(parsed));
         int total = config.TotalHeads(task);
-        heads ??= config.HeadsGrid.ToList();
-        if (heads.FirstOrDefault(k => k > total) is int tooMany and > 0)
+        // --heads applies to both settings; else the preset's grids (pipelined: the full curve; joint: fewer K, each a training run).
+        List<int> pipelinedHeads = (heads ?? config.HeadsGrid.ToList()).Order().ToList();
+        List<int> jointHeads = (heads ?? (config.JointHeadsGrid.Length > 0 ? config.JointHeadsGrid : config.HeadsGrid).ToList()).Order().ToList();
+        if (pipelinedHeads.Concat(jointHeads).FirstOrDefault(k => k > total) is int tooMany and > 0)
             throw new UsageException($"--heads {tooMany}: the {preset} {task} model has {total} heads");
-        var grid = SweepGrid.Build(task, preset, settings, methods, heads.Order().ToList(), seeds, perLayer, total);
+        var grid = SweepGrid.Build(task, preset, settings, methods, s => s == PruningSetting.Joint ? jointHeads : pipelinedHeads, seeds, perLayer, total);
         if (shard is var (i, n)) grid = SweepGrid.Shard(grid, i, n);
         var corpus = corpusOptions.Resolve(parsed, task, parsed.GetValue(run.Data));
         string? data = corpus is null ? (task == "mt" ? "committed" : null) : corpus.ToString();
@@ -85,6 +87,7 @@ public static class SweepCommand
         Console.WriteLine($"sweep: {task} preset {preset}, {grid.Count} runs in this {(shard is null ? "grid" : "shard")}, " +
                           $"{grid.Count - todo.Count} already in {csv}, {todo.Count} to run");
         Console.WriteLine($"config: {config.Describe()}");
+        if (config.Protocol.Length > 0) Console.WriteLine($"protocol: {config.Protocol}");
         var context = new RunContext(device, dir, Console.Out, corpus is null ? parsed.GetValue(run.Data) : null)
         {
             MtCorpus = corpus,

@@ -20,13 +20,7 @@ public static class PanelImage
         fontSet = true;
     }
 
-    /// <summary>The settings (joint, pipelined) that have rows, one panel each; both when none has (empty panels, not no file).</summary>
-    public static IReadOnlyList<string> SettingsWithRows(IReadOnlyList<ResultRow> rows)
-    {
-        var present = new[] { "joint", "pipelined" }.Where(s => rows.Any(r => r.Setting == s)).ToList();
-        return present.Count > 0 ? present : ["joint", "pipelined"];
-    }
-
+    /// <summary>Renders each plot at <paramref name="panelWidth"/> x <paramref name="height"/> and writes them side by side to <paramref name="path"/> (atomically).</summary>
     public static void SaveSideBySide(string path, IReadOnlyList<Plot> panels, int panelWidth, int height)
     {
         using var surface = SKSurface.Create(new SKImageInfo(panelWidth * panels.Count, height));

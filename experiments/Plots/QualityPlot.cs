@@ -1,70 +1,110 @@
+using System.Globalization;
 using NativeDsp.Experiments.Results;
 using ScottPlot;
 
 namespace NativeDsp.Experiments.Plots;
 
 /// <summary>
-/// quality_vs_heads.png: the metric against the number of heads kept, one curve per method (the mean over
-/// seeds, error bars = one standard deviation over seeds), one panel per setting (joint, pipelined). The unpruned model
-/// ("none") is a dashed horizontal line.
+/// quality_vs_heads.png: the metric against the number of heads kept, one panel per (task, setting) that has pruning
+/// runs (no empty panels). Each method is a line through its mean over seeds at every K, with a band of the 95%
+/// Student-t confidence interval where a K has at least 2 seeds (<see cref="SeedStatistics"/>); the unpruned model
+/// ("none") is a dashed line at its mean inside a grey band of its interval. The legend stands outside the data area.
 /// </summary>
 public static class QualityPlot
 {
+    /// <summary>The file name under a results folder.</summary>
     public const string FileName = "quality_vs_heads.png";
 
+    /// <summary>Pixels of one panel's width (the legend takes ~120 of them, outside the data area).</summary>
+    public const int PanelWidth = 760;
+
+    /// <summary>Draws <paramref name="rows"/> to <paramref name="path"/> (atomically), one 760 x 480 panel per (task, setting) with pruning runs.</summary>
     public static void Save(string path, IReadOnlyList<ResultRow> rows)
     {
         PanelImage.UseSansFont();
-        var panels = new List<Plot>();
-        string metric = rows.FirstOrDefault()?.Metric ?? "metric";
-        string task = rows.FirstOrDefault()?.Task ?? "";
-        foreach (var setting in PanelImage.SettingsWithRows(rows.Where(r => r.Method != "none").ToList()))
+        PanelImage.SaveSideBySide(path, Panels(rows).Select(p => p.Plot).ToList(), PanelWidth, 480);
+    }
+
+    /// <summary>One panel of the figure: its (task, setting) and the plot.</summary>
+    public sealed record Panel(string Task, string Setting, Plot Plot);
+
+    /// <summary>
+    /// The panels of <paramref name="rows"/>: one per (task, setting) holding a pruning run, joint before pipelined; a
+    /// single empty "no pruning runs" panel when there is none, so that a file is still written.
+    /// </summary>
+    public static IReadOnlyList<Panel> Panels(IReadOnlyList<ResultRow> rows)
+    {
+        var panels = new List<Panel>();
+        var groups = rows.Where(r => r.Method != "none").Select(r => (r.Task, r.Setting)).Distinct()
+            .OrderBy(g => g.Task).ThenBy(g => g.Setting == "joint" ? 0 : 1).ToList();
+        foreach (var (task, setting) in groups)
         {
             var plot = new Plot();
-            var inSetting = rows.Where(r => r.Setting == setting).ToList();
+            var inSetting = rows.Where(r => r.Task == task && r.Setting == setting).ToList();
+            string metric = inSetting[0].Metric;
+            var ks = inSetting.Where(r => r.Method != "none").Select(r => r.HeadsKept).Distinct().Order().ToArray();
+            double xMin = ks[0], xMax = ks[^1];
+            double pad = Math.Max(0.5, 0.03 * (xMax - xMin));
             foreach (var method in inSetting.Select(r => r.Method).Distinct().OrderBy(MethodOrder))
             {
-                var points = inSetting.Where(r => r.Method == method).GroupBy(r => r.HeadsKept).OrderBy(g => g.Key)
-                    .Select(g => (K: (double)g.Key, Mean: g.Average(r => r.Value), Std: StandardDeviation(g.Select(r => r.Value).ToList()), N: g.Count()))
-                    .ToList();
                 var color = PanelImage.MethodColor(method);
                 if (method == "none")
                 {
-                    var line = plot.Add.HorizontalLine(points.Average(p => p.Mean));
+                    var all = SeedStatistics.Interval(inSetting.Where(r => r.Method == "none").Select(r => r.Value).ToList());
+                    if (all.HasInterval)
+                    {
+                        var band = plot.Add.FillY([xMin - pad, xMax + pad], [all.Low, all.Low], [all.High, all.High]);
+                        band.FillColor = Colors.Gray.WithAlpha(0.25);
+                        band.LineWidth = 0;
+                    }
+                    var line = plot.Add.HorizontalLine(all.Mean);
                     line.Color = color;
                     line.LinePattern = LinePattern.Dashed;
-                    line.LegendText = "all heads";
+                    line.LegendText = $"all heads (n={all.N})";
                     continue;
                 }
+                var points = inSetting.Where(r => r.Method == method).GroupBy(r => r.HeadsKept).OrderBy(g => g.Key)
+                    .Select(g => (K: (double)g.Key, Stats: SeedStatistics.Interval(g.Select(r => r.Value).ToList()))).ToList();
                 var xs = points.Select(p => p.K).ToArray();
-                var ys = points.Select(p => p.Mean).ToArray();
+                var ys = points.Select(p => p.Stats.Mean).ToArray();
+                // The band spans the K values with an interval (n >= 2); a K of one seed pinches it to the mean.
+                if (points.Any(p => p.Stats.HasInterval) && points.Count >= 2)
+                {
+                    var band = plot.Add.FillY(xs, points.Select(p => p.Stats.HasInterval ? p.Stats.Low : p.Stats.Mean).ToArray(),
+                                              points.Select(p => p.Stats.HasInterval ? p.Stats.High : p.Stats.Mean).ToArray());
+                    band.FillColor = color.WithAlpha(0.18);
+                    band.LineWidth = 0;
+                }
                 var scatter = plot.Add.Scatter(xs, ys);
                 scatter.Color = color;
-                scatter.LegendText = $"{method} (n={points.Max(p => p.N)})";
+                scatter.LegendText = $"{method} (n={points.Max(p => p.Stats.N)})";
                 scatter.LineWidth = 2;
                 scatter.MarkerSize = 7;
-                var bars = plot.Add.ErrorBar(xs, ys, points.Select(p => p.Std).ToArray());
-                bars.Color = color;
+                // A lone K has no line to carry a band: show its interval as an error bar instead.
+                if (points.Count == 1 && points[0].Stats.HasInterval)
+                {
+                    var bar = plot.Add.ErrorBar(xs, ys, [points[0].Stats.HalfWidth]);
+                    bar.Color = color;
+                }
             }
             // Ticks at the K values run, not at fractions of a head.
-            var ks = inSetting.Where(r => r.Method != "none").Select(r => r.HeadsKept).Distinct().Order().ToArray();
-            if (ks.Length > 0) plot.Axes.Bottom.SetTicks(ks.Select(k => (double)k).ToArray(), ks.Select(k => k.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray());
-            plot.Title($"{task} {setting}");
+            plot.Axes.Bottom.SetTicks(ks.Select(k => (double)k).ToArray(), ks.Select(k => k.ToString(CultureInfo.InvariantCulture)).ToArray());
+            plot.Axes.SetLimitsX(xMin - pad, xMax + pad);
+            plot.Title($"{task} {setting}: mean and 95% CI over seeds");
             plot.XLabel("heads kept (K)");
             plot.YLabel(metric);
-            plot.ShowLegend(Alignment.LowerRight);
-            panels.Add(plot);
+            plot.ShowLegend(Edge.Right);
+            panels.Add(new Panel(task, setting, plot));
         }
-        PanelImage.SaveSideBySide(path, panels, 640, 480);
+        if (panels.Count == 0)
+        {
+            var empty = new Plot();
+            empty.Title("no pruning runs");
+            panels.Add(new Panel("", "", empty));
+        }
+        return panels;
     }
 
-    /// <summary>The sample standard deviation (0 for one seed).</summary>
-    public static double StandardDeviation(IReadOnlyList<double> values)
-    {
-        if (values.Count < 2) return 0;
-        double mean = values.Average();
-        return Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1));
-    }
-
+    /// <summary>The order methods are listed and drawn in: dsp, ste, voita, michel, none, then anything else.</summary>
     public static int MethodOrder(string method) => Array.IndexOf(new[] { "dsp", "ste", "voita", "michel", "none" }, method) is int i and >= 0 ? i : 99;
 }

@@ -5,11 +5,13 @@ using NativeDsp.Experiments.Plots;
 namespace NativeDsp.Experiments.Results;
 
 /// <summary>
-/// The method x K table printed at the end of a sweep: per setting, the mean metric over seeds (and the
-/// standard deviation when there are several), with the unpruned model ("none") in the "all" column.
+/// The method x K table printed at the end of a sweep: per setting, the mean metric over seeds ± the half-width of
+/// its 95% Student-t confidence interval (<see cref="SeedStatistics"/>) when there are several seeds, and the number
+/// of seeds, with the unpruned model ("none") in the "all" column.
 /// </summary>
 public static class SummaryTable
 {
+    /// <summary>The tables of every (task, preset, per-layer) group in <paramref name="rows"/>, one per setting.</summary>
     public static string Format(IReadOnlyList<ResultRow> rows)
     {
         var text = new StringBuilder();
@@ -22,7 +24,7 @@ public static class SummaryTable
             {
                 var inSetting = group.Where(r => r.Setting == setting).ToList();
                 text.AppendLine(CultureInfo.InvariantCulture,
-                    $"{group.Key.Task} {setting} (preset {group.Key.Preset}{(group.Key.PerLayer ? ", per layer" : "")}): {metric}, mean ± std over seeds, by heads kept of {total}");
+                    $"{group.Key.Task} {setting} (preset {group.Key.Preset}{(group.Key.PerLayer ? ", per layer" : "")}): {metric}, mean ± 95% CI half-width (t) over seeds, (n) seeds, by heads kept of {total}");
                 var header = new List<string> { "method" };
                 header.AddRange(ks.Select(k => $"K={k}"));
                 header.Add("all");
@@ -46,9 +48,11 @@ public static class SummaryTable
     static string Cell(IReadOnlyList<ResultRow> runs, string metric)
     {
         if (runs.Count == 0) return "-";
-        var values = runs.Select(r => r.Value).ToList();
+        var interval = SeedStatistics.Interval(runs.Select(r => r.Value).ToList());
         string format = metric == "accuracy" ? "0.000" : "0.00";
-        string mean = values.Average().ToString(format, CultureInfo.InvariantCulture);
-        return values.Count < 2 ? mean : $"{mean}±{QualityPlot.StandardDeviation(values).ToString(format, CultureInfo.InvariantCulture)}";
+        string mean = interval.Mean.ToString(format, CultureInfo.InvariantCulture);
+        return interval.HasInterval
+            ? $"{mean}±{interval.HalfWidth.ToString(format, CultureInfo.InvariantCulture)} ({interval.N})"
+            : $"{mean} (1)";
     }
 }

@@ -71,8 +71,15 @@ public sealed record ExperimentConfig
     // ---- training
     [Setting("training steps (joint: model and mask; pipelined: the model alone)", Min = 0)]
     public long Steps { get; init; }
-    [Setting("pipelined: mask-learning steps on the frozen model", Min = 0)]
+    /// <summary>Pipelined: mask-learning steps on the frozen model; 0 = <see cref="MaskEpochs"/> passes over the training data.</summary>
+    [Setting("pipelined: mask-learning steps on the frozen model (0 = mask_epochs passes over the training data)", Min = 0)]
     public long MaskSteps { get; init; }
+    /// <summary>
+    /// Pipelined, when <see cref="MaskSteps"/> is 0: passes over the training data that mask learning takes
+    /// (<see cref="MaskStepsFor"/>). The official protocol (rycolab/differentiable-subset-pruning) learns the mask for one epoch.
+    /// </summary>
+    [Setting("pipelined: passes over the training data of mask learning when mask_steps is 0 (official: 1)", Min = 0)]
+    public double MaskEpochs { get; init; }
     [Setting("fine-tuning steps of the pruned model (0 = none)", Min = 0)]
     public long FinetuneSteps { get; init; }
     [Setting("peak learning rate of the model (AdamW)", Min = 0, MinExclusive = true, Max = 1)]
@@ -91,9 +98,15 @@ public sealed record ExperimentConfig
     public double Tau0 { get; init; }
     [Setting("DSP: final temperature (<= tau0)", Min = 0, MinExclusive = true)]
     public double TauEnd { get; init; }
-    /// <summary>Steps of annealing; 0 = the mask-learning steps of the run (Steps joint, MaskSteps pipelined).</summary>
-    [Setting("DSP: annealing steps (0 = the run's mask-learning steps)", Min = 0)]
+    /// <summary>Steps of annealing; 0 = <see cref="Cooldown"/> x the run's mask-learning steps (<see cref="CoolStepsFor"/>).</summary>
+    [Setting("DSP: annealing steps (0 = cooldown x the run's mask-learning steps)", Min = 0)]
     public long TCool { get; init; }
+    /// <summary>
+    /// The fraction of a run's mask-learning steps over which tau anneals when <see cref="TCool"/> is 0; tau is held at
+    /// tau_end after. Official: 2/3 (BERT/MNLI pipelined 8,333 of ~12,300 steps; joint 25,000 of ~36,800).
+    /// </summary>
+    [Setting("DSP: fraction of the mask-learning steps over which tau anneals, then held at tau_end (official BERT: 2/3)", Min = 0, MinExclusive = true, Max = 1)]
+    public double Cooldown { get; init; } = 2.0 / 3.0;
     /// <summary>Constant learning rate of the head logits w (DSP, STE).</summary>
     // The logit learning rates are bounded by 10, not 1: the paper's are 0.5 (MNLI) and 0.2 (IWSLT) on logits
     // that move freely, and anything past 10 throws every logit to the top or bottom in one step.
@@ -101,25 +114,64 @@ public sealed record ExperimentConfig
     public float MaskLr { get; init; }
 
     // ---- Voita
-    [Setting("Voita: weight of the L0 penalty", Min = 0)]
+    /// <summary>The L0 penalty's weight when <see cref="VoitaSearch"/> is off (else the search sets it per K).</summary>
+    [Setting("Voita: weight of the L0 penalty when voita_search is false", Min = 0)]
     public double VoitaLambda { get; init; }
+    /// <summary>
+    /// Voita: find lambda per K by bisection in log lambda (<see cref="NativeDsp.Model.Pruning.LambdaSearch"/>) over short
+    /// runs so that the gates (gate &gt; 0.5) reach K; false = the fixed <see cref="VoitaLambda"/> and the top-K gates.
+    /// </summary>
+    [Setting("Voita: search lambda per K by bisection so that the gates reach K (false = fixed voita_lambda)")]
+    public bool VoitaSearch { get; init; }
+    /// <summary>The lambda search's lower end (expected to leave more than K gates open).</summary>
+    [Setting("Voita: lowest lambda of the search", Min = 0, MinExclusive = true)]
+    public double VoitaLambdaLow { get; init; } = 1e-4;
+    /// <summary>The lambda search's upper end (expected to leave fewer than K gates open).</summary>
+    [Setting("Voita: highest lambda of the search (> voita_lambda_low)", Min = 0, MinExclusive = true)]
+    public double VoitaLambdaHigh { get; init; } = 1;
+    /// <summary>Short runs the lambda search may make per K.</summary>
+    [Setting("Voita: short runs of the lambda search per K", Min = 1)]
+    public int VoitaTrials { get; init; } = 6;
+    /// <summary>Length of each short run of the search as a fraction of the real run's mask-learning steps.</summary>
+    [Setting("Voita: length of a search run as a fraction of the run's mask-learning steps", Min = 0, MinExclusive = true, Max = 1)]
+    public double VoitaTrialFraction { get; init; } = 0.25;
     [Setting("Voita: learning rate of the gate logits", Min = 0, MinExclusive = true, Max = 10)]
     public float VoitaLr { get; init; }
 
     // ---- Michel
-    /// <summary>Fraction of all heads masked per step.</summary>
-    [Setting("Michel: fraction of all heads masked per pruning step", Min = 0, MinExclusive = true, Max = 1)]
-    public double MichelStep { get; init; }
-    /// <summary>Training batches of the importance pass.</summary>
-    [Setting("Michel: training batches of the importance pass", Min = 1)]
+    /// <summary>Fraction of all heads masked per step (official: 1/12, i.e. 12 of 144 and 4 of 72 heads).</summary>
+    [Setting("Michel: fraction of all heads masked per pruning step (official: 1/12)", Min = 0, MinExclusive = true, Max = 1)]
+    public double MichelStep { get; init; } = 1.0 / 12.0;
+    /// <summary>Training batches of each importance pass (recomputed after every step); 0 = the whole training set, as the official code.</summary>
+    [Setting("Michel: training batches of each importance pass (0 = the whole training set, official)", Min = 0)]
     public int MichelBatches { get; init; }
 
     // ---- decoding (MT)
     [Setting("mt: longest generated translation (>= 1 there)", Min = 0)]
     public int DecodeMaxLen { get; init; }
 
-    /// <summary>The K grid a sweep uses when --heads is not given.</summary>
+    /// <summary>The K grid of a sweep's pipelined runs when --heads is not given.</summary>
     public int[] HeadsGrid { get; init; } = [];
+
+    /// <summary>The K grid of a sweep's joint runs when --heads is not given (each K there is a full training run); empty = <see cref="HeadsGrid"/>.</summary>
+    public int[] JointHeadsGrid { get; init; } = [];
+
+    /// <summary>
+    /// Where this preset follows and departs from the official protocol, and why (printed by <c>sweep</c> and
+    /// <c>describe</c> beside the settings). Empty for a config built by hand.
+    /// </summary>
+    public string Protocol { get; init; } = "";
+
+    /// <summary>
+    /// The mask-learning steps of a pipelined run: <see cref="MaskSteps"/>, or when it is 0
+    /// ceil(<see cref="MaskEpochs"/> x <paramref name="trainExamples"/> / <see cref="Batch"/>), at least 1.
+    /// </summary>
+    /// <param name="trainExamples">Training examples of the task (after <see cref="TrainExamples"/>).</param>
+    public long MaskStepsFor(int trainExamples) =>
+        MaskSteps > 0 ? MaskSteps : Math.Max(1, (long)Math.Ceiling(MaskEpochs * trainExamples / Math.Max(1, Batch)));
+
+    /// <summary>DSP's T_cool for a run learning its mask for <paramref name="maskSteps"/> steps: <see cref="TCool"/>, or round(<see cref="Cooldown"/> x steps), at least 1.</summary>
+    public long CoolStepsFor(long maskSteps) => TCool > 0 ? TCool : Math.Max(1, (long)Math.Round(Cooldown * maskSteps));
 
     /// <summary>The prunable heads of the task's model: layers x heads (NLI), (encoder + 2 x decoder layers) x heads (MT).</summary>
     public int TotalHeads(string task) => task == "mt" ? (Layers + 2 * DecoderLayers) * AttnHeads : Layers * AttnHeads;
@@ -209,6 +261,10 @@ public sealed record ExperimentConfig
         }
         if (AttnHeads >= 1 && DModel >= 1 && DModel % AttnHeads != 0)
             problems.Add($"--attn_heads {AttnHeads}: must divide --d_model {DModel} (each head gets d_model / attn_heads dimensions)");
+        if (MaskSteps == 0 && !(MaskEpochs > 0))
+            problems.Add($"--mask_epochs {Format(MaskEpochs)}: must be > 0 when --mask_steps is 0 (pipelined runs learn the mask for mask_epochs passes)");
+        if (VoitaLambdaLow > 0 && VoitaLambdaHigh <= VoitaLambdaLow)
+            problems.Add($"--voita_lambda_high {Format(VoitaLambdaHigh)}: must be > --voita_lambda_low {Format(VoitaLambdaLow)}");
         if (Tau0 > 0 && TauEnd > Tau0)
             problems.Add($"--tau_end {Format(TauEnd)}: must be <= --tau0 {Format(Tau0)} (the temperature anneals down)");
         if (task == "mt")

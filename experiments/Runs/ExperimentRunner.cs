@@ -68,7 +68,8 @@ public static class ExperimentRunner
         if (spec.HeadsKept < 1 || spec.HeadsKept > total)
             throw new ArgumentException($"--heads {spec.HeadsKept}: K must be in [1, {total}] (the model has {total} heads)");
         var modules = index.Groups.Select(g => (g.Name, g.Offset, g.Count)).ToList();
-        var options = RunOptions(spec, config, context);
+        // The protocol's mask steps (mask_epochs passes over the training data unless mask_steps is set).
+        var options = RunOptions(spec, config, context) with { MaskSteps = config.MaskStepsFor(experiment.Train.Count) };
 
         double pretrainSeconds = 0;
         if (spec.Setting == PruningSetting.Pipelined || spec.Method == PruningMethod.None)
@@ -84,12 +85,17 @@ public static class ExperimentRunner
         }
 
         var budget = spec.PerLayer ? HeadBudget.SplitPerModule(index, spec.HeadsKept) : HeadBudget.Global(spec.HeadsKept);
-        using var pruner = NewPruner(experiment, model, spec, budget, config, context.Device);
+        var searchClock = Stopwatch.StartNew();
+        var built = PrunerFactory.Create(experiment, model, task, spec, budget, options, context.Device, context.Log);
+        double searchSeconds = searchClock.Elapsed.TotalSeconds;
+        using var pruner = built.Pruner;
         var result = PruningRun.Run(task, pruner, options);
         context.Log.WriteLine($"  {result}");
+        // train_seconds includes Voita's lambda search: it is part of what the method costs.
         var row = Row(spec, experiment, context, total, result.KeptCount, result.FinetunedMetric ?? result.PrunedMetric, result.ParametersMasked,
-                      result.ParametersPruned, pretrainSeconds + result.TrainTime.TotalSeconds, result.MaskedTokensPerSecond,
+                      result.ParametersPruned, pretrainSeconds + searchSeconds + result.TrainTime.TotalSeconds, result.MaskedTokensPerSecond,
                       result.PrunedTokensPerSecond, result.Kept, modules);
+        built.Describe(row);
         Finish(row, options, context, () => PruningRun.SavePrunedModel(model, result, options.OutputDirectory!));
         return row;
     }
@@ -113,27 +119,6 @@ public static class ExperimentRunner
         context.RecordRow?.Invoke(row);
         if (options.OutputDirectory is not null) saveArtifacts?.Invoke();
         if (options.CheckpointDirectory is string checkpoints && Directory.Exists(checkpoints)) Directory.Delete(checkpoints, recursive: true);
-    }
-
-    static IHeadPruner NewPruner<T>(TaskExperiment<T> experiment, Module model, RunSpec spec, HeadBudget budget, ExperimentConfig config, Device device)
-    {
-        var index = ((IHeadPrunable)model).HeadIndex;
-        ulong seed = (ulong)spec.Seed;
-        long maskSteps = spec.Setting == PruningSetting.Joint ? config.Steps : config.MaskSteps;
-        return spec.Method switch
-        {
-            PruningMethod.Dsp => new DspPruner(device, index, budget, new DspOptions
-            {
-                Temperature = new TemperatureSchedule(config.Tau0, config.TauEnd, config.TCool > 0 ? config.TCool : Math.Max(1, maskSteps)),
-                LearningRate = config.MaskLr,
-                Seed = seed,
-            }),
-            PruningMethod.Ste => new StePruner(device, index, budget, config.MaskLr, seed),
-            PruningMethod.Voita => new HardConcretePruner(device, index, budget, new HardConcreteOptions { Lambda = config.VoitaLambda, LearningRate = config.VoitaLr, Seed = seed }),
-            PruningMethod.Michel => new MichelPruner(device, index, budget, (b, gate) => experiment.Loss(model, experiment.ImportanceBatch(b, spec.Seed), gate),
-                                         Math.Max(1, config.MichelBatches), MichelPruner.StepFor(index, config.MichelStep)),
-            _ => throw new ArgumentException($"method {spec.MethodName} prunes nothing"),
-        };
     }
 
     static PruningRunOptions RunOptions(RunSpec spec, ExperimentConfig config, RunContext context)

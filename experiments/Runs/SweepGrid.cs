@@ -10,8 +10,14 @@ namespace NativeDsp.Experiments.Runs;
 /// </summary>
 public static class SweepGrid
 {
+    /// <summary>The grid with the same K values in every setting.</summary>
     public static List<RunSpec> Build(string task, string preset, IReadOnlyList<PruningSetting> settings, IReadOnlyList<PruningMethod> methods,
-                                      IReadOnlyList<int> heads, IReadOnlyList<int> seeds, bool perLayer, int totalHeads)
+                                      IReadOnlyList<int> heads, IReadOnlyList<int> seeds, bool perLayer, int totalHeads) =>
+        Build(task, preset, settings, methods, _ => heads, seeds, perLayer, totalHeads);
+
+    /// <summary>The grid with the K values <paramref name="heads"/> gives each setting (a preset's joint grid is shorter: each joint K is a full training run).</summary>
+    public static List<RunSpec> Build(string task, string preset, IReadOnlyList<PruningSetting> settings, IReadOnlyList<PruningMethod> methods,
+                                      Func<PruningSetting, IReadOnlyList<int>> heads, IReadOnlyList<int> seeds, bool perLayer, int totalHeads)
     {
         var runs = new List<RunSpec>();
         foreach (var setting in settings)
@@ -25,7 +31,7 @@ public static class SweepGrid
                         runs.Add(new RunSpec(task, setting, method, totalHeads, false, seed, preset));
                         continue;
                     }
-                    foreach (int k in heads) runs.Add(new RunSpec(task, setting, method, k, perLayer, seed, preset));
+                    foreach (int k in heads(setting)) runs.Add(new RunSpec(task, setting, method, k, perLayer, seed, preset));
                 }
         }
         return runs;

@@ -46,7 +46,10 @@ public sealed class MichelPruner : IHeadPruner
     }
 
     /// <summary>Heads per step for a fraction of all heads (at least 1).</summary>
-    public static int StepFor(HeadIndex index, double fraction) => Math.Max(1, (int)Math.Round(fraction * index.Count));
+    public static int StepFor(HeadIndex index, double fraction) => StepFor(index.Count, fraction);
+
+    /// <summary>Heads per step for a fraction of <paramref name="totalHeads"/> (at least 1): 1/12 gives 12 of 144, 6 of 72, 1 of 12.</summary>
+    public static int StepFor(int totalHeads, double fraction) => Math.Max(1, (int)Math.Round(fraction * totalHeads));
 
     /// <summary>"michel".</summary>
     public string Method => "michel";

@@ -47,6 +47,20 @@ public sealed class ExperimentCommandTests
     internal static void AssertExitsWithUsage(string[] args) => CliRunner.AssertFails(2, args);
 
     [Fact]
+    public void VoitaRowsRecordTheSearchedLambdaAndTheKReached()
+    {
+        using var dir = new TempFolder();
+        var (code, output, _) = CliRunner.Run(["sweep", "--task", "nli", "--out", dir.Path, "--methods", "voita", "--heads", "1", "--seeds", "1",
+                                               "--settings", "pipelined", "--voita_trials", "3", .. TinyModel]);
+        Assert.Equal(0, code);
+        Assert.Contains("voita lambda search for K = 1", output);
+        var row = Assert.Single(ResultsFile.Read(Path.Combine(dir.Path, ResultsFile.FileName)));
+        Assert.InRange(row.Lambda!.Value, 1e-4, 1);
+        Assert.InRange(row.HeadsReached!.Value, 0, 2);
+        Assert.Equal(1, row.HeadsKept);
+    }
+
+    [Fact]
     public void TinySweepWritesCsvAndPlotsAndResumeSkipsFinishedRows()
     {
         using var dir = new TempFolder();
@@ -58,10 +72,13 @@ public sealed class ExperimentCommandTests
         Assert.Equal(string.Join(",", ResultRow.Columns), lines[0]);
         Assert.Equal(
             "task,setting,method,heads_total,heads_kept,per_layer,seed,metric,value,params,params_pruned,train_seconds," +
-            "infer_tokens_per_s_masked,infer_tokens_per_s_pruned,kept_per_module,device,preset", lines[0]);
+            "infer_tokens_per_s_masked,infer_tokens_per_s_pruned,kept_per_module,device,preset,mask_steps,t_cool,michel_step,lambda,heads_reached", lines[0]);
         var rows = ResultsFile.Read(csv);
         Assert.Equal(4, rows.Count);
         Assert.Equal(["dsp|1", "dsp|2", "michel|1", "michel|2"], rows.Select(r => $"{r.Method}|{r.HeadsKept}").Order());
+        // The protocol values each row was made with: --mask_steps 2, T_cool = round(2/3 x 2), Michel 1 of 2 heads (total/12, at least 1).
+        Assert.All(rows.Where(r => r.Method == "dsp"), r => Assert.Equal((2L, 1L, (int?)null), (r.MaskSteps!.Value, r.TCool!.Value, r.MichelStepHeads)));
+        Assert.All(rows.Where(r => r.Method == "michel"), r => Assert.Equal((1, (long?)null), (r.MichelStepHeads!.Value, r.MaskSteps)));
         foreach (var r in rows)
         {
             Assert.Equal(2, r.HeadsTotal);
