@@ -20,6 +20,8 @@ public static partial class Ops
     /// class ids <paramref name="targets"/> [...], with label smoothing eps (the target gets 1 - eps + eps/C,
     /// every class eps/C) and rows whose target is <paramref name="ignoreIndex"/> left out (e.g. padding).
     /// </summary>
+    /// <exception cref="ShapeException">targets does not hold one id per row of logits.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">smoothing is outside [0, 1], or a target (other than the ignore index) is outside [0, C).</exception>
     public static Tensor CrossEntropy(Tensor logits, IntTensor targets, int ignoreIndex = -100, float smoothing = 0f,
                                       Reduction reduction = Reduction.Mean)
     {

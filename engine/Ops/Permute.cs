@@ -18,6 +18,7 @@ public static partial class Ops
     }
 
     /// <summary>Transposes the last two axes: [..., m, n] -> [..., n, m] (a swap with a unit last axis).</summary>
+    /// <exception cref="ArgumentException">x has rank below 2.</exception>
     public static Tensor TransposeLast2(Tensor x)
     {
         RankAtLeast("transpose", x, 2);

@@ -13,7 +13,9 @@ namespace NativeDsp.Model.Training;
 /// </summary>
 public sealed class TrainingCheckpoint
 {
+    /// <summary>The "format" metadata value that marks a training checkpoint.</summary>
     public const string FormatName = "nativedsp.training-checkpoint";
+    /// <summary>The schema version this build writes and reads.</summary>
     public const int FormatVersion = 1;
     const string OptimizerPrefix = "optimizer.";
 
@@ -23,6 +25,7 @@ public sealed class TrainingCheckpoint
     /// <summary>State dicts by module name ("model", and e.g. "pruner"); names contain no '.'.</summary>
     public Dictionary<string, Dictionary<string, HostTensor>> Modules { get; init; } = [];
 
+    /// <summary>The optimizer's step count and moments.</summary>
     public OptimizerState Optimizer { get; init; } = new(0, []);
 
     /// <summary>Random streams by name ("dropout", "gumbel", ...).</summary>
@@ -31,16 +34,22 @@ public sealed class TrainingCheckpoint
     /// <summary>The learning-rate schedule's description; schedules are functions of the step, so this is all their state.</summary>
     public string Schedule { get; init; } = "";
 
+    /// <summary>Where the pass over the training data stands.</summary>
     public DataOrderState Data { get; init; }
 
     /// <summary>The best evaluation metric so far and the step it was reached at (null before any evaluation).</summary>
     public double? BestMetric { get; init; }
+    /// <summary>The step of <see cref="BestMetric"/>.</summary>
     public long BestStep { get; init; }
+    /// <summary>Early stopping's count of evaluations since the last improvement.</summary>
     public int EvaluationsWithoutImprovement { get; init; }
 
     /// <summary>Caller-defined strings (e.g. the pruning method's settings), stored as "extra.KEY".</summary>
     public Dictionary<string, string> Extra { get; init; } = [];
 
+    /// <summary>Writes the checkpoint to <paramref name="path"/> atomically (safetensors, F32).</summary>
+    /// <exception cref="ArgumentException">A module or RNG name is empty or contains '.', or a module is named "optimizer".</exception>
+    /// <exception cref="IOException">The file cannot be written; the previous file is left as it was.</exception>
     public void Save(string path)
     {
         var entries = new List<SafetensorsEntry>();
@@ -79,6 +88,7 @@ public sealed class TrainingCheckpoint
     }
 
     /// <summary>Reads a checkpoint written by <see cref="Save"/>; a missing or malformed entry is a <see cref="SafetensorsFormatException"/> naming the file.</summary>
+    /// <exception cref="SafetensorsFormatException">The file is unreadable, not a training checkpoint, of another format version, or malformed.</exception>
     public static TrainingCheckpoint Load(string path)
     {
         var file = SafetensorsFile.Read(path);

@@ -10,6 +10,7 @@ namespace NativeDsp.Model.Transformer;
 /// </summary>
 public static class ModelInit
 {
+    /// <summary>Initialises every Linear, Embedding, learned position table and LayerNorm of <paramref name="model"/> by <paramref name="scheme"/>, drawing from <paramref name="rng"/> in registration order.</summary>
     public static void Apply(Module model, InitScheme scheme, Rng rng)
     {
         var done = new HashSet<Module>(ReferenceEqualityComparer.Instance);
