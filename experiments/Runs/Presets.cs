@@ -103,7 +103,7 @@ public static class Presets
         MichelBatches = 32, VoitaTrials = 5, VoitaTrialFraction = 0.2,
         HeadsGrid = [6, 12, 18, 24, 36, 48], JointHeadsGrid = [6, 18, 36],
         Protocol = "the main NLI setting. Official: cooldown 2/3 of the mask steps, Michel 6 of 72 heads (1/12) a step, recomputed after each, " +
-                   "to exactly K. Departures, for a 3-seed sweep of <= 6 CPU hours here (RESULTS.md): the mask is learnt for 0.2 epoch (616 " +
+                   "to exactly K. Departures, for a 3-seed pipelined sweep of <= 6 hours of this 2-core machine (RESULTS.md): the mask is learnt for 0.2 epoch (616 " +
                    "steps of batch 16), as much data as the model's own fine-tuning saw (600 steps; the official code fine-tunes for 3 epochs " +
                    "and learns the mask for 1, a third of it); Michel's importance over 32 batches (512 pairs) instead of the whole training " +
                    "set (3,080 batches, ~15 min a step here); the lambda search with 5 trials of 0.2 of the mask steps; " + VoitaSearchNote,
