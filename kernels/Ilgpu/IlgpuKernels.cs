@@ -175,18 +175,98 @@ public sealed partial class IlgpuKernels : IKernels
     public DeviceBuffer<int> AllocateInt(int length) => New<int>(length);
     public DeviceBuffer<double> AllocateDouble(int length) => New<double>(length);
 
+    // A pool of device allocations in exact-length buckets, as the Host backend keeps for arrays: a training
+    // step allocates the same lengths every time, and a device allocation (cudaMalloc) synchronises the
+    // device and costs far more than a launch. Reuse is safe without waiting: every kernel and the zero
+    // fill of a reused buffer are queued on the one default stream, so the fill runs after the last kernel
+    // that read the buffer before it was returned. The pool is capped (MaxPooledBytes).
+    const long MaxPooledBytes = 1L << 30;
+    readonly Dictionary<(Type, int), Stack<MemoryBuffer>> pool = [];
+    long pooledBytes, deviceToHost, hostToDevice, allocations;
+
     IlgpuBuffer<T> New<T>(int length) where T : unmanaged
     {
+        if (length < 0) throw new ArgumentOutOfRangeException(nameof(length), length, "buffer length must be >= 0");
         Interlocked.Increment(ref live);
-        return new IlgpuBuffer<T>(this, Accelerator, length);
+        if (length == 0) return new IlgpuBuffer<T>(this, null, 0);
+        MemoryBuffer1D<T, Stride1D.Dense>? memory = null;
+        lock (pool)
+        {
+            if (pool.TryGetValue((typeof(T), length), out var stack) && stack.Count > 0)
+            {
+                memory = (MemoryBuffer1D<T, Stride1D.Dense>)stack.Pop();
+                pooledBytes -= memory.LengthInBytes;
+            }
+        }
+        if (memory is null)
+        {
+            memory = Accelerator.Allocate1D<T>(length);
+            Interlocked.Increment(ref allocations);
+        }
+        memory.MemSetToZero(); // IKernels.Allocate promises zero-filled memory; queued on the default stream
+        return new IlgpuBuffer<T>(this, memory, length);
     }
 
-    internal void Released() => Interlocked.Decrement(ref live);
+    internal void Return<T>(MemoryBuffer1D<T, Stride1D.Dense>? memory, int length) where T : unmanaged
+    {
+        Interlocked.Decrement(ref live);
+        if (memory is null) return;
+        lock (pool)
+        {
+            if (!disposed && pooledBytes + memory.LengthInBytes <= MaxPooledBytes)
+            {
+                var key = (typeof(T), length);
+                if (!pool.TryGetValue(key, out var stack)) pool[key] = stack = new Stack<MemoryBuffer>();
+                stack.Push(memory);
+                pooledBytes += memory.LengthInBytes;
+                return;
+            }
+        }
+        memory.Dispose();
+    }
+
+    /// <summary>Bytes of device memory held by the allocation pool (free buffers kept for reuse).</summary>
+    public long PooledBytes
+    {
+        get { lock (pool) return pooledBytes; }
+    }
+
+    /// <summary>Device allocations made so far (pool misses); a steady training loop stops adding to it.</summary>
+    public long DeviceAllocations => Interlocked.Read(ref allocations);
+
+    /// <summary>
+    /// Device-to-host copies so far (<see cref="DeviceBuffer{T}.CopyTo"/>, <see cref="DeviceBuffer{T}.ToArray"/>):
+    /// each one waits for every queued kernel, so a GPU training step should make one (its loss) at most.
+    /// Tests read it before and after a step.
+    /// </summary>
+    public long DeviceToHostCopies => Interlocked.Read(ref deviceToHost);
+
+    /// <summary>Host-to-device copies so far (<see cref="DeviceBuffer{T}.CopyFrom"/>): inputs, noise, masks.</summary>
+    public long HostToDeviceCopies => Interlocked.Read(ref hostToDevice);
+
+    internal void CountDeviceToHost() => Interlocked.Increment(ref deviceToHost);
+    internal void CountHostToDevice() => Interlocked.Increment(ref hostToDevice);
+
+    /// <summary>Drops every pooled buffer (their device memory is freed).</summary>
+    public void TrimPool()
+    {
+        lock (pool)
+        {
+            foreach (var stack in pool.Values)
+                foreach (var m in stack) m.Dispose();
+            pool.Clear();
+            pooledBytes = 0;
+        }
+    }
+
+    bool disposed;
 
     public void Synchronize() => Accelerator.Synchronize();
 
     public void Dispose()
     {
+        lock (pool) disposed = true;
+        TrimPool();
         Accelerator.Dispose();
         context.Dispose();
     }
