@@ -177,6 +177,21 @@ public partial interface IKernels : IDisposable
     void AdamUpdate(DeviceBuffer<float> param, DeviceBuffer<float> grad, DeviceBuffer<float> m, DeviceBuffer<float> v,
                     int n, float lr, float beta1, float beta2, float eps, float weightDecay, bool decoupled, int t);
 
+    /// <summary>
+    /// The factor of global-norm gradient clipping, computed on the device so that a training step need
+    /// not read the norm back: norm[0] = sqrt(sumSquares[0]) and scale[0] = <see cref="KernelMath.ClipScale"/>
+    /// (maxNorm / (norm + 1e-6) when norm &gt; maxNorm, 1 when not or when the norm is not finite), as
+    /// torch.nn.utils.clip_grad_norm_. The gradients are then scaled by <see cref="Binary"/> (Mul, period 1).
+    /// Deterministic on every backend.
+    /// </summary>
+    /// <param name="sumSquares">[1]: the sum of the squared gradient elements.</param>
+    /// <param name="norm">[1]: receives the global L2 norm (before clipping).</param>
+    /// <param name="scale">[1]: receives the factor; must not be <paramref name="norm"/>.</param>
+    /// <param name="maxNorm">The largest norm allowed, finite and &gt; 0.</param>
+    /// <exception cref="ArgumentException">A buffer is empty or norm is scale.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">maxNorm is not finite and &gt; 0.</exception>
+    void ClipScale(DeviceBuffer<float> sumSquares, DeviceBuffer<float> norm, DeviceBuffer<float> scale, float maxNorm);
+
     // ---------------------------------------------------------------- random
 
     /// <summary>y[i] = Philox.Uniform(seed, offset + i) in [0, 1).</summary>

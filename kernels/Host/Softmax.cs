@@ -76,20 +76,14 @@ public sealed partial class HostKernels
 
     (float[] x, float[] y) RowPair(string op, DeviceBuffer<float> x, DeviceBuffer<float> y, int rows, int cols)
     {
-        NonNegative(op, "rows, cols", rows, cols);
-        long n = (long)rows * cols;
-        return (Need(x, n, op, nameof(x), "rows, cols", rows, cols), Need(y, n, op, nameof(y), "rows, cols", rows, cols));
+        KernelContracts.SoftmaxRows(op, x, y, rows, cols);
+        return (A(x), A(y));
     }
 
     (float[] y, float[] dy, float[] dx) RowTriple(string op, DeviceBuffer<float> y, DeviceBuffer<float> dy, DeviceBuffer<float> dx, int rows, int cols)
     {
-        NonNegative(op, "rows, cols", rows, cols);
-        long n = (long)rows * cols;
-        var dxa = Need(dx, n, op, nameof(dx), "rows, cols", rows, cols);
-        var ya = Need(y, n, op, nameof(y), "rows, cols", rows, cols);
-        var dya = Need(dy, n, op, nameof(dy), "rows, cols", rows, cols);
-        Require(!ReferenceEquals(dxa, ya) && !ReferenceEquals(dxa, dya), op, "dx must not alias y or dy");
-        return (ya, dya, dxa);
+        KernelContracts.SoftmaxRowsBackward(op, y, dy, dx, rows, cols);
+        return (A(y), A(dy), A(dx));
     }
 
     /// <summary>Sum of exp(x - shift), also stored to y when <c>store</c>.</summary>

@@ -27,8 +27,9 @@ namespace NativeDsp.Kernels.Ilgpu;
 ///   or MathF; MathF.Exp/Log/Tanh/Cos compile for PTX only because every context is built through
 ///   <see cref="Configure"/> (ILGPU.Algorithms' intrinsics).</item>
 /// <item>Flags are passed as int (0/1), not bool.</item>
-/// <item>The host side checks sizes against buffer lengths (<see cref="Checks"/>) and returns before
-///   launching when there is nothing to do (ILGPU rejects empty launches).</item>
+/// <item>The host side first calls the op's contract (<see cref="KernelContracts"/>, shared with the Host
+///   backend) and returns before launching when there is nothing to do (ILGPU rejects empty launches).
+///   Nothing is read back from the device inside an op.</item>
 /// <item>Explicit groups use <see cref="GroupSize"/>/<see cref="RowGroupSize"/>, valid on CUDA and on the
 ///   small groups of the CPU accelerator.</item>
 /// </list>
@@ -161,15 +162,6 @@ public sealed partial class IlgpuKernels : IKernels
 
     static int FloorPow2(int v) => v <= 1 ? 1 : 1 << (31 - System.Numerics.BitOperations.LeadingZeroCount((uint)v));
     static int CeilPow2(int v) => v <= 1 ? 1 : (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)v);
-
-    /// <summary>
-    /// Whether ops taking device-side indices (embedding ids, cross-entropy targets) read them back and
-    /// reject out-of-range values with an exception naming the op, as the Host kernels do. The read-back
-    /// synchronises with the device (it waits for the queued kernels), so a GPU run that trusts its data
-    /// may turn it off; the kernels then still never index out of bounds (bad ids give NaN rows, bad
-    /// targets a NaN loss).
-    /// </summary>
-    public bool ValidateIndices { get; set; } = true;
 
     public DeviceBuffer<float> Allocate(int length) => New<float>(length);
     public DeviceBuffer<int> AllocateInt(int length) => New<int>(length);
