@@ -70,13 +70,14 @@ public sealed class DeviceRoundTripTests
     public void SteadyTrainingAllocatesFromThePool()
     {
         // One batch of 4 examples, so every step has the same shapes. The first step allocates the
-        // optimizer's moments and fills the pool; the next one allocates no device memory.
+        // optimizer's moments (which may take buffers that the step's scratch returned to the pool, so the
+        // second step can still miss a few); from then on a step allocates no device memory.
         using var device = new Device(Ilgpu);
         var options = new TrainerOptions { MaxSteps = Steps, BatchSize = 4 };
         var run = new NliRun(device, options, new ConstantSchedule(), examples: 4, dropout: 0f);
-        run.Trainer.Run(untilStep: 1);
-        long allocations = Ilgpu.DeviceAllocations;
         run.Trainer.Run(untilStep: 2);
+        long allocations = Ilgpu.DeviceAllocations;
+        run.Trainer.Run(untilStep: 3);
         Assert.True(allocations > 0);
         Assert.Equal(allocations, Ilgpu.DeviceAllocations);
     }
