@@ -37,7 +37,8 @@ public partial interface IKernels
     /// </code>
     /// dGate comes from the recomputed P, not from O / g, so it is exact at g_h = 0 (a pruned head still
     /// learns how much it would matter). Fully masked rows contribute nothing. dQ, dK, dV, dGate must not
-    /// alias inputs or each other.
+    /// alias inputs or each other. Deterministic on Host; on ILGPU dQ, dK and dV are, dGate is not (atomic
+    /// adds per query row).
     /// </summary>
     void AttentionBackward(DeviceBuffer<float> q, DeviceBuffer<float> k, DeviceBuffer<float> v,
                            DeviceBuffer<float>? keyMask, DeviceBuffer<float>? gate,

@@ -14,7 +14,9 @@ public partial interface IKernels
     /// <summary>
     /// The relaxed K-hot mask: r = w + g; p_1 = softmax(r / tau); for j = 2..K:
     /// r_h += log(max(1 - p_{j-1,h}, eps)), p_j = softmax(r / tau); mask = sum_j p_j
-    /// (eps = <see cref="SoftTopKLayout.Eps"/>). mask is in [0, 1] and sums to K.
+    /// (eps = <see cref="SoftTopKLayout.Eps"/>). mask is &gt;= 0 and sums to K;
+    /// it is NOT bounded by 1 (an iteration's softmax can still put mass on a head that earlier ones
+    /// nearly filled: with H = 2, K = 2 and a large gap, mask_1 = 1.5 and mask_2 = 0.5; see the README).
     /// <paramref name="noise"/> is the Gumbel noise g (e.g. from <see cref="FillGumbel"/>); null means g = 0.
     /// <paramref name="saved"/> (at least <see cref="SoftTopKLayout.SavedLength"/> doubles) receives what
     /// <see cref="SoftTopKBackward"/> needs: O(H) per iteration. Computed in float64 in a log-space-safe

@@ -15,6 +15,24 @@ namespace NativeDsp.Kernels;
 /// <item>Ops are asynchronous on a GPU; <see cref="Synchronize"/> or a buffer read-back waits for them.</item>
 /// <item>Random numbers are counter-based (<see cref="Random.Philox"/>): element i of a draw with
 ///   (seed, offset) is a pure function of (seed, offset + i), identical on every backend.</item>
+/// <item>Preconditions (sizes, buffer lengths, aliasing, parameter ranges) are checked on the host before
+///   any work, by one shared contract per op (<see cref="KernelContracts"/>, <see cref="MatMulChecks"/>,
+///   <see cref="AttentionShape"/>, <see cref="Pruning.PruningChecks"/>): every backend throws the same
+///   <see cref="ArgumentException"/> with the same message naming the op and the sizes. No op reads device
+///   data back to check it: indices (embedding ids, cross-entropy targets) are validated by the engine on
+///   the host where they are made; an out-of-range index that reaches a kernel gives NaN, never an
+///   out-of-bounds access.</item>
+/// </list>
+/// Determinism (the same inputs give the same bits, run after run):
+/// <list type="table">
+/// <listheader><term>op</term><description>deterministic on</description></listheader>
+/// <item><term>every op not listed below</term><description>Host and ILGPU (CPU accelerator, CUDA, OpenCL).
+///   Host splits large ops over threads by <c>Environment.ProcessorCount</c>, so its sums are reproducible on
+///   one machine but may differ in the last bits between machines with other core counts.</description></item>
+/// <item><term><see cref="EmbeddingBackward"/></term><description>Host only; ILGPU adds repeated ids with float
+///   atomics, in arrival order.</description></item>
+/// <item><term><see cref="AttentionBackward"/> (dGate only)</term><description>Host only; ILGPU adds one
+///   atomic per (batch, head, query row) into dGate[h]. dQ, dK, dV are deterministic on both.</description></item>
 /// </list>
 /// Partial: the fused kernels of DSP (attention, soft top-K, ...) are declared in other files.
 /// </summary>
@@ -129,7 +147,8 @@ public partial interface IKernels : IDisposable
     /// Fused log-softmax + cross-entropy with label smoothing eps over C = cols classes:
     /// loss[r] = -(1 - eps) * logp[r, t_r] - (eps / C) * sum_c logp[r, c], and 0 where t_r == ignoreIndex.
     /// lse[r] = logsumexp(logits[r,:]) is saved for the backward pass. Targets must be in [0, cols)
-    /// or equal ignoreIndex.
+    /// or equal ignoreIndex: the caller validates them on the host (the engine does); a row with another
+    /// target gets a NaN loss on every backend (and no target term backward), never an out-of-bounds read.
     /// </summary>
     void CrossEntropyForward(DeviceBuffer<float> logits, DeviceBuffer<int> targets, DeviceBuffer<float> loss,
                              DeviceBuffer<float> lse, int rows, int cols, int ignoreIndex, float smoothing);
@@ -160,10 +179,17 @@ public partial interface IKernels : IDisposable
 
     // ---------------------------------------------------------------- embeddings
 
-    /// <summary>y[i,:] = table[ids[i],:] for i in [0, count); ids must be in [0, vocab).</summary>
+    /// <summary>
+    /// y[i,:] = table[ids[i],:] for i in [0, count), vocab = table.Length / dim. Ids must be in [0, vocab):
+    /// the caller validates them on the host (the engine does, from IntTensor's host values); a row whose id
+    /// is out of range comes out NaN on every backend, never read from outside the table.
+    /// </summary>
     void EmbeddingForward(DeviceBuffer<float> table, DeviceBuffer<int> ids, DeviceBuffer<float> y, int count, int dim);
 
-    /// <summary>dtable[ids[i],:] += dy[i,:] (scatter-add; repeated ids accumulate).</summary>
+    /// <summary>
+    /// dtable[ids[i],:] += dy[i,:] (scatter-add; repeated ids accumulate). Deterministic on Host only
+    /// (ILGPU uses float atomics). An id outside [0, vocab) is skipped.
+    /// </summary>
     void EmbeddingBackward(DeviceBuffer<float> dy, DeviceBuffer<int> ids, DeviceBuffer<float> dtable, int count, int dim);
 
     // ---------------------------------------------------------------- optimizer

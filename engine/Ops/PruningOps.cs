@@ -12,8 +12,8 @@ namespace NativeDsp.Engine;
 public static partial class Ops
 {
     /// <summary>
-    /// The relaxed K-hot mask of DSP (see <see cref="IKernels.SoftTopKForward"/>): mask in [0, 1]^H summing to
-    /// <paramref name="k"/>. <paramref name="noise"/> is the step's Gumbel noise [H] (a constant), or null for
+    /// The relaxed K-hot mask of DSP (see <see cref="IKernels.SoftTopKForward"/>): mask >= 0 summing to
+    /// <paramref name="k"/> (not bounded by 1: an entry can exceed 1 at a large logit gap, see the README). <paramref name="noise"/> is the step's Gumbel noise [H] (a constant), or null for
     /// the noise-free relaxation.
     /// </summary>
     public static Tensor SoftTopK(Tensor logits, Tensor? noise, int k, double tau)

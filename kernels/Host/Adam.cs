@@ -1,5 +1,7 @@
 namespace NativeDsp.Kernels.Host;
 
+// Fused because: the update as primitives is ~10 element-wise launches and temporaries over every
+// parameter per step; fused it reads param, grad, m, v once and writes three of them.
 // Fused Adam / AdamW step: one pass over param, grad, m and v.
 public sealed partial class HostKernels
 {

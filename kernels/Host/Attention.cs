@@ -4,6 +4,9 @@ using System.Runtime.Intrinsics;
 
 namespace NativeDsp.Kernels.Host;
 
+// Fused because: composed of MatMul, softmax and masking ops it writes and reads the [B, H, Tq, Tk]
+// scores and probabilities (the largest tensors of a Transformer step); fused they stay on chip and the
+// backward recomputes them from lse (FlashAttention), saving B H Tq floats instead of B H Tq Tk.
 /// <summary>
 /// Fused gated attention on the CPU (contract: <see cref="IKernels.AttentionForward"/>).
 /// Work items are (b, h) pairs, each split into query chunks only when there are too few pairs to keep

@@ -2,6 +2,8 @@ using System.Numerics.Tensors;
 
 namespace NativeDsp.Kernels.Host;
 
+// Fused because: log-softmax + gather + smoothing as primitives materialises [rows, C] log-probabilities
+// (C = the vocabulary in MT, the largest tensor of a step); fused it saves only lse per row.
 // Log-softmax fused with label-smoothed cross-entropy; the backward pass recomputes softmax from lse.
 // Targets are trusted (the engine validates them on the host where they are made); a target outside
 // [0, cols) that is not ignoreIndex gives a NaN loss for its row and no target term backward, as on ILGPU.

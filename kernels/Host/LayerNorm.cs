@@ -3,6 +3,8 @@ using System.Numerics.Tensors;
 
 namespace NativeDsp.Kernels.Host;
 
+// Fused because: as primitives (mean, subtract, square, mean, rsqrt, scale, shift) it is ~7 passes over
+// [rows, cols] and ~5 saved tensors; fused it is one pass forward and saves only mean and rstd per row.
 // Layer norm over the last axis (biased variance), forward and fused backward.
 public sealed partial class HostKernels
 {

@@ -4,6 +4,9 @@ using NativeDsp.Kernels.Pruning;
 
 namespace NativeDsp.Kernels.Host;
 
+// Fused because: composed of primitives, K softmax iterations over H heads would be ~6K launches of
+// H-element ops per step, and the plain composition cancels (1 - p) to 0 at small tau; one kernel runs all
+// K iterations in float64 in the stable form and saves O(H K) for an analytic backward.
 // Gumbel-soft-top-K, forward and analytic backward, single-threaded (H is small: a few hundred heads, a
 // few thousand at most) and allocation-free: the `saved` buffer carries the workspace.
 //

@@ -3,6 +3,8 @@ using ILGPU.Runtime;
 
 namespace NativeDsp.Kernels.Ilgpu;
 
+// Fused because: the update as primitives is ~10 element-wise launches and temporaries over every
+// parameter per step; fused it reads param, grad, m, v once and writes three of them.
 // Adam / AdamW, one thread per parameter; the bias corrections are computed once on the host.
 public sealed partial class IlgpuKernels
 {

@@ -3,6 +3,9 @@ using ILGPU.Runtime;
 
 namespace NativeDsp.Kernels.Ilgpu;
 
+// Fused because: composed of MatMul, softmax and masking ops it writes and reads the [B, H, Tq, Tk]
+// scores and probabilities (the largest tensors of a Transformer step); fused they stay on chip and the
+// backward recomputes them from lse (FlashAttention), saving B H Tq floats instead of B H Tq Tk.
 /// <summary>
 /// Fused gated attention on ILGPU (contract: <see cref="IKernels.AttentionForward"/>). Three explicitly
 /// grouped kernels of <see cref="AttentionTile"/> threads, all streaming keys (or queries) through shared

@@ -3,6 +3,8 @@ using ILGPU.Runtime;
 
 namespace NativeDsp.Kernels.Ilgpu;
 
+// Fused because: log-softmax + gather + smoothing as primitives materialises [rows, C] log-probabilities
+// (C = the vocabulary in MT, the largest tensor of a step); fused it saves only lse per row.
 // Log-softmax + label-smoothed cross-entropy, fused. Forward: one group per row (max, then sum of exp
 // and sum of logits in one pass). Backward needs no reduction given the saved lse: one thread per logit.
 // Targets are device data and are never read back here: the engine validates them on the host where they

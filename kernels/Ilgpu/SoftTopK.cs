@@ -4,6 +4,9 @@ using NativeDsp.Kernels.Pruning;
 
 namespace NativeDsp.Kernels.Ilgpu;
 
+// Fused because: composed of primitives, K softmax iterations over H heads would be ~6K launches of
+// H-element ops per step, and the plain composition cancels (1 - p) to 0 at small tau; one kernel runs all
+// K iterations in float64 in the stable form and saves O(H K) for an analytic backward.
 // Gumbel-soft-top-K on one thread group: thread t owns heads t, t + G, t + 2G, ... for the whole run, so
 // the only cross-thread traffic is the group reductions (argmax, sums) in shared memory; K iterations
 // run inside one launch. The math, including why it is written this way (no cancellation in 1 - p_max,
