@@ -115,6 +115,7 @@ public static class KernelMath
     /// <summary>Derivative of tanh in terms of its input.</summary>
     public static float TanhGrad(float x) => Sech2(x);
 
+    /// <summary>max(x, 0).</summary>
     public static float Relu(float x) => x > 0f ? x : 0f;
 
     /// <summary>The ReLU subgradient, 0 at x = 0 (as PyTorch).</summary>

@@ -6,11 +6,15 @@ namespace NativeDsp.Kernels.Pruning;
 /// </summary>
 public static class PruningChecks
 {
+    /// <summary>heads must be &gt;= 1.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">heads &lt; 1.</exception>
     public static void Heads(string op, int heads)
     {
         if (heads < 1) throw new ArgumentOutOfRangeException(nameof(heads), heads, $"{op}: heads must be >= 1, got {heads}");
     }
 
+    /// <summary>heads &gt;= 1 and k in [1, heads].</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Either is out of range.</exception>
     public static void TopK(string op, int heads, int k)
     {
         Heads(op, heads);
@@ -18,12 +22,17 @@ public static class PruningChecks
             throw new ArgumentOutOfRangeException(nameof(k), k, $"{op}: k must be in [1, heads = {heads}], got {k}");
     }
 
+    /// <summary>The temperature must be finite and &gt; 0.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">It is not.</exception>
     public static void Tau(string op, double tau)
     {
         if (!(tau > 0) || double.IsInfinity(tau))
             throw new ArgumentOutOfRangeException(nameof(tau), tau, $"{op}: tau must be a finite number > 0, got {tau}");
     }
 
+    /// <summary>The buffer must hold at least <paramref name="needed"/> elements.</summary>
+    /// <exception cref="ArgumentNullException">It is null.</exception>
+    /// <exception cref="ArgumentException">It is too short.</exception>
     public static void Length<T>(string op, string name, DeviceBuffer<T> buffer, long needed) where T : unmanaged
     {
         ArgumentNullException.ThrowIfNull(buffer, name);
@@ -42,6 +51,8 @@ public static class PruningChecks
         Length(op, "saved", saved, needed);
     }
 
+    /// <summary>Valid Hard Concrete parameters: beta finite and &gt; 0, low &lt; 0, high &gt; 1.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">They are not.</exception>
     public static void HardConcrete(string op, HardConcreteGate gate)
     {
         if (!(gate.Beta > 0) || double.IsInfinity(gate.Beta))

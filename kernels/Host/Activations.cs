@@ -7,6 +7,7 @@ namespace NativeDsp.Kernels.Host;
 // (never another activation's), and a value without one is rejected by the contract.
 public sealed partial class HostKernels
 {
+    /// <inheritdoc/>
     public void ActivationForward(Activation f, DeviceBuffer<float> x, DeviceBuffer<float> y, int n)
     {
         KernelContracts.ActivationForward(f, x, y, n);
@@ -32,6 +33,7 @@ public sealed partial class HostKernels
         });
     }
 
+    /// <inheritdoc/>
     public void ActivationBackward(Activation f, DeviceBuffer<float> x, DeviceBuffer<float> dy, DeviceBuffer<float> dx, int n)
     {
         KernelContracts.ActivationBackward(f, x, dy, dx, n);

@@ -5,6 +5,7 @@ namespace NativeDsp.Kernels.Host;
 // Fused Adam / AdamW step: one pass over param, grad, m and v.
 public sealed partial class HostKernels
 {
+    /// <inheritdoc/>
     public void AdamUpdate(DeviceBuffer<float> param, DeviceBuffer<float> grad, DeviceBuffer<float> m, DeviceBuffer<float> v,
                            int n, float lr, float beta1, float beta2, float eps, float weightDecay, bool decoupled, int t)
     {

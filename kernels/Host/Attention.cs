@@ -22,6 +22,7 @@ public sealed partial class HostKernels
 
     readonly AttentionWorkspacePool attentionPool = new();
 
+    /// <inheritdoc/>
     public void AttentionForward(DeviceBuffer<float> q, DeviceBuffer<float> k, DeviceBuffer<float> v,
                                  DeviceBuffer<float>? keyMask, DeviceBuffer<float>? gate,
                                  DeviceBuffer<float> o, DeviceBuffer<float> lse, AttentionShape s)
@@ -36,6 +37,7 @@ public sealed partial class HostKernels
         attentionPool.Return(unused); // the forward pass has no gate partials, but the array goes back to the pool
     }
 
+    /// <inheritdoc/>
     public void AttentionBackward(DeviceBuffer<float> q, DeviceBuffer<float> k, DeviceBuffer<float> v,
                                   DeviceBuffer<float>? keyMask, DeviceBuffer<float>? gate,
                                   DeviceBuffer<float> o, DeviceBuffer<float> lse, DeviceBuffer<float> dO,

@@ -3,6 +3,7 @@ namespace NativeDsp.Kernels.Host;
 // The gradient-clipping factor: one scalar, computed by KernelMath as on ILGPU.
 public sealed partial class HostKernels
 {
+    /// <inheritdoc/>
     public void ClipScale(DeviceBuffer<float> sumSquares, DeviceBuffer<float> norm, DeviceBuffer<float> scale, float maxNorm)
     {
         KernelContracts.ClipScale(sumSquares, norm, scale, maxNorm);

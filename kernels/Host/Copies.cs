@@ -5,6 +5,7 @@ namespace NativeDsp.Kernels.Host;
 // Fill, copies, strided block copies and the [B,T,H,D] <-> [B,H,T,D] permute.
 public sealed partial class HostKernels
 {
+    /// <inheritdoc/>
     public void Fill(DeviceBuffer<float> y, float value, int offset, int count)
     {
         KernelContracts.Fill(y, offset, count);
@@ -12,6 +13,7 @@ public sealed partial class HostKernels
         ya.AsSpan(offset, count).Fill(value);
     }
 
+    /// <inheritdoc/>
     public void Copy(DeviceBuffer<float> src, int srcOffset, DeviceBuffer<float> dst, int dstOffset, int count, bool accumulate)
     {
         KernelContracts.Copy(src, srcOffset, dst, dstOffset, count);
@@ -25,6 +27,7 @@ public sealed partial class HostKernels
         });
     }
 
+    /// <inheritdoc/>
     public void Copy2D(DeviceBuffer<float> src, int srcOffset, int srcStride, DeviceBuffer<float> dst, int dstOffset, int dstStride,
                        int rows, int cols, bool accumulate)
     {
@@ -42,6 +45,7 @@ public sealed partial class HostKernels
         });
     }
 
+    /// <inheritdoc/>
     public void SwapAxes12(DeviceBuffer<float> x, DeviceBuffer<float> y, int d0, int d1, int d2, int d3, bool accumulate)
     {
         if (KernelContracts.SwapAxes12(x, y, d0, d1, d2, d3) == 0) return;

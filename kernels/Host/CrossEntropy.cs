@@ -9,6 +9,7 @@ namespace NativeDsp.Kernels.Host;
 // [0, cols) that is not ignoreIndex gives a NaN loss for its row and no target term backward, as on ILGPU.
 public sealed partial class HostKernels
 {
+    /// <inheritdoc/>
     public void CrossEntropyForward(DeviceBuffer<float> logits, DeviceBuffer<int> targets, DeviceBuffer<float> loss,
                                     DeviceBuffer<float> lse, int rows, int cols, int ignoreIndex, float smoothing)
     {
@@ -33,6 +34,7 @@ public sealed partial class HostKernels
         });
     }
 
+    /// <inheritdoc/>
     public void CrossEntropyBackward(DeviceBuffer<float> logits, DeviceBuffer<int> targets, DeviceBuffer<float> lse,
                                      DeviceBuffer<float> dloss, DeviceBuffer<float> dlogits,
                                      int rows, int cols, int ignoreIndex, float smoothing)

@@ -5,6 +5,7 @@ namespace NativeDsp.Kernels.Host;
 // Inverted dropout with a counter-based mask: element i keeps when Philox.Uniform(seed, offset + i) >= p.
 public sealed partial class HostKernels
 {
+    /// <inheritdoc/>
     public void Dropout(DeviceBuffer<float> x, DeviceBuffer<float> y, int n, float p, ulong seed, ulong offset, bool accumulate)
     {
         KernelContracts.Dropout(x, y, n, p);

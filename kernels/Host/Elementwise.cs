@@ -5,6 +5,7 @@ namespace NativeDsp.Kernels.Host;
 // Broadcast binary ops, scale-and-shift and axpy, on TensorPrimitives (which picks the widest vectors).
 public sealed partial class HostKernels
 {
+    /// <inheritdoc/>
     public void Binary(BinaryOp op, DeviceBuffer<float> a, DeviceBuffer<float> b, DeviceBuffer<float> y, int n, int period, int inner)
     {
         KernelContracts.Binary(op, a, b, y, n, period, inner);
@@ -68,6 +69,7 @@ public sealed partial class HostKernels
         }
     }
 
+    /// <inheritdoc/>
     public void ScaleShift(DeviceBuffer<float> x, DeviceBuffer<float> y, int n, float alpha, float beta)
     {
         KernelContracts.ScaleShift(x, y, n);
@@ -89,6 +91,7 @@ public sealed partial class HostKernels
         }
     }
 
+    /// <inheritdoc/>
     public void Axpy(float alpha, DeviceBuffer<float> x, DeviceBuffer<float> y, int n)
     {
         KernelContracts.Axpy(x, y, n);

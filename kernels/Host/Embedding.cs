@@ -7,6 +7,7 @@ namespace NativeDsp.Kernels.Host;
 // ILGPU, never an access outside the table.
 public sealed partial class HostKernels
 {
+    /// <inheritdoc/>
     public void EmbeddingForward(DeviceBuffer<float> table, DeviceBuffer<int> ids, DeviceBuffer<float> y, int count, int dim)
     {
         KernelContracts.EmbeddingForward(table, ids, y, count, dim);
@@ -22,6 +23,7 @@ public sealed partial class HostKernels
         });
     }
 
+    /// <inheritdoc/>
     public void EmbeddingBackward(DeviceBuffer<float> dy, DeviceBuffer<int> ids, DeviceBuffer<float> dtable, int count, int dim)
     {
         KernelContracts.EmbeddingBackward(dy, ids, dtable, count, dim);

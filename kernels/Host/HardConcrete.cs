@@ -6,6 +6,7 @@ namespace NativeDsp.Kernels.Host;
 // Pruning/HardConcreteGate.cs so that the ILGPU kernels compute the same thing.
 public sealed partial class HostKernels
 {
+    /// <inheritdoc/>
     public void HardConcreteNoise(DeviceBuffer<float> noise, int heads, ulong seed, ulong offset)
     {
         PruningChecks.HardConcreteNoise(noise, heads);
@@ -13,6 +14,7 @@ public sealed partial class HostKernels
         for (int i = 0; i < heads; i++) y[i] = (float)HardConcreteMath.LogisticNoise(seed, offset + (ulong)i);
     }
 
+    /// <inheritdoc/>
     public void HardConcreteForward(DeviceBuffer<float> logAlpha, DeviceBuffer<float>? noise, DeviceBuffer<float> gate,
                                     int heads, HardConcreteGate parameters)
     {
@@ -23,6 +25,7 @@ public sealed partial class HostKernels
             y[i] = (float)HardConcreteMath.Gate(la[i], l is null ? 0.0 : l[i], beta, low, high);
     }
 
+    /// <inheritdoc/>
     public void HardConcreteBackward(DeviceBuffer<float> logAlpha, DeviceBuffer<float>? noise, DeviceBuffer<float> dgate,
                                      DeviceBuffer<float> dlogAlpha, int heads, HardConcreteGate parameters)
     {
@@ -33,6 +36,7 @@ public sealed partial class HostKernels
             dx[i] += (float)(dy[i] * HardConcreteMath.GateGradient(la[i], l is null ? 0.0 : l[i], beta, low, high));
     }
 
+    /// <inheritdoc/>
     public void HardConcreteEvalGate(DeviceBuffer<float> logAlpha, DeviceBuffer<float> gate, int heads, HardConcreteGate parameters)
     {
         PruningChecks.HardConcreteEvalGate(logAlpha, gate, heads, parameters);
@@ -40,6 +44,7 @@ public sealed partial class HostKernels
         for (int i = 0; i < heads; i++) y[i] = (float)HardConcreteMath.EvalGate(la[i], parameters.Low, parameters.High);
     }
 
+    /// <inheritdoc/>
     public void HardConcretePenaltyForward(DeviceBuffer<float> logAlpha, DeviceBuffer<float> penalty, int heads, HardConcreteGate parameters)
     {
         PruningChecks.HardConcretePenaltyForward(logAlpha, penalty, heads, parameters);
@@ -49,6 +54,7 @@ public sealed partial class HostKernels
         A(penalty)[0] = (float)sum;
     }
 
+    /// <inheritdoc/>
     public void HardConcretePenaltyBackward(DeviceBuffer<float> logAlpha, DeviceBuffer<float> dpenalty, DeviceBuffer<float> dlogAlpha,
                                             int heads, HardConcreteGate parameters)
     {

@@ -8,6 +8,7 @@ namespace NativeDsp.Kernels.Host;
 // Layer norm over the last axis (biased variance), forward and fused backward.
 public sealed partial class HostKernels
 {
+    /// <inheritdoc/>
     public void LayerNormForward(DeviceBuffer<float> x, DeviceBuffer<float> gamma, DeviceBuffer<float> beta,
                                  DeviceBuffer<float> y, DeviceBuffer<float> mean, DeviceBuffer<float> rstd,
                                  int rows, int cols, float eps)
@@ -32,6 +33,7 @@ public sealed partial class HostKernels
         });
     }
 
+    /// <inheritdoc/>
     public void LayerNormBackward(DeviceBuffer<float> dy, DeviceBuffer<float> x, DeviceBuffer<float> gamma,
                                   DeviceBuffer<float> mean, DeviceBuffer<float> rstd,
                                   DeviceBuffer<float> dx, DeviceBuffer<float> dgamma, DeviceBuffer<float> dbeta,

@@ -6,6 +6,7 @@ namespace NativeDsp.Kernels.Host;
 // Row sums and the adjoint of a broadcast (bias and broadcast-factor gradients).
 public sealed partial class HostKernels
 {
+    /// <inheritdoc/>
     public void ReduceRows(DeviceBuffer<float> x, DeviceBuffer<float> y, int rows, int cols, float scale)
     {
         KernelContracts.ReduceRows(x, y, rows, cols);
@@ -16,6 +17,7 @@ public sealed partial class HostKernels
         });
     }
 
+    /// <inheritdoc/>
     public void ReduceBroadcast(DeviceBuffer<float> x, DeviceBuffer<float>? x2, DeviceBuffer<float> db, int n, int period, int inner, bool accumulate)
     {
         KernelContracts.ReduceBroadcast(x, x2, db, n, period, inner);

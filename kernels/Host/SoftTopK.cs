@@ -41,6 +41,7 @@ namespace NativeDsp.Kernels.Host;
 //   i != m:  da_i = dr_m p_m ratio_i,    i == m:  da_m = p_m dmask_m (1 - p_m) - dr_m p_m.
 public sealed partial class HostKernels
 {
+    /// <inheritdoc/>
     public void SoftTopKForward(DeviceBuffer<float> logits, DeviceBuffer<float>? noise, DeviceBuffer<float> mask,
                                 DeviceBuffer<double> saved, int heads, int k, double tau)
     {
@@ -113,8 +114,8 @@ public sealed partial class HostKernels
     /// <summary>
     /// S (= 1 - p_m to rounding, as Z = 1) came out below RatioBand with the flushed terms missing: recompute
     /// it exactly from the shifted scores d in <paramref name="next"/> (d_m = 0). If the clamp is open
-    /// (S > eps), write the ratio row and x_{j+1}[m] and return true; otherwise return false with the exact S
-    /// (<= eps), and the caller's ordinary pass applies the clamp.
+    /// (S &gt; eps), write the ratio row and x_{j+1}[m] and return true; otherwise return false with the exact S
+    /// (&lt;= eps), and the caller's ordinary pass applies the clamp.
     /// </summary>
     static bool RatioBand(Span<double> row, Span<double> next, int m, double second, double invTau, out double rest)
     {
@@ -135,6 +136,7 @@ public sealed partial class HostKernels
         return true;
     }
 
+    /// <inheritdoc/>
     public void SoftTopKBackward(DeviceBuffer<double> saved, DeviceBuffer<float> dmask, DeviceBuffer<float> dlogits,
                                  int heads, int k, double tau)
     {

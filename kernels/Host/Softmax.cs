@@ -5,6 +5,7 @@ namespace NativeDsp.Kernels.Host;
 // Row softmax and log-softmax over the last axis, max-subtracted so that exp never overflows.
 public sealed partial class HostKernels
 {
+    /// <inheritdoc/>
     public void SoftmaxForward(DeviceBuffer<float> x, DeviceBuffer<float> y, int rows, int cols)
     {
         var (xa, ya) = RowPair(nameof(SoftmaxForward), x, y, rows, cols);
@@ -22,6 +23,7 @@ public sealed partial class HostKernels
         });
     }
 
+    /// <inheritdoc/>
     public void SoftmaxBackward(DeviceBuffer<float> y, DeviceBuffer<float> dy, DeviceBuffer<float> dx, int rows, int cols)
     {
         var (ya, dya, dxa) = RowTriple(nameof(SoftmaxBackward), y, dy, dx, rows, cols);
@@ -37,6 +39,7 @@ public sealed partial class HostKernels
         });
     }
 
+    /// <inheritdoc/>
     public void LogSoftmaxForward(DeviceBuffer<float> x, DeviceBuffer<float> y, int rows, int cols)
     {
         var (xa, ya) = RowPair(nameof(LogSoftmaxForward), x, y, rows, cols);
@@ -52,6 +55,7 @@ public sealed partial class HostKernels
         });
     }
 
+    /// <inheritdoc/>
     public void LogSoftmaxBackward(DeviceBuffer<float> y, DeviceBuffer<float> dy, DeviceBuffer<float> dx, int rows, int cols)
     {
         var (ya, dya, dxa) = RowTriple(nameof(LogSoftmaxBackward), y, dy, dx, rows, cols);

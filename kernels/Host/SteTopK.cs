@@ -8,6 +8,7 @@ namespace NativeDsp.Kernels.Host;
 // so that one ascending sort gives "largest first, lower index first among equal logits" with no comparer.
 public sealed partial class HostKernels
 {
+    /// <inheritdoc/>
     public void SteTopKForward(DeviceBuffer<float> logits, DeviceBuffer<float> mask, int heads, int k)
     {
         const string op = nameof(SteTopKForward);
@@ -35,6 +36,7 @@ public sealed partial class HostKernels
         }
     }
 
+    /// <inheritdoc/>
     public void SteTopKBackward(DeviceBuffer<float> dmask, DeviceBuffer<float> dlogits, int heads)
     {
         PruningChecks.SteTopKBackward(dmask, dlogits, heads);

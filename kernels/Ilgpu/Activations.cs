@@ -9,6 +9,7 @@ public sealed partial class IlgpuKernels
     Action<Index1D, ArrayView<float>, ArrayView<float>, int>? activationForward;
     Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>? activationBackward;
 
+    /// <inheritdoc/>
     public void ActivationForward(Activation f, DeviceBuffer<float> x, DeviceBuffer<float> y, int n)
     {
         KernelContracts.ActivationForward(f, x, y, n);
@@ -17,6 +18,7 @@ public sealed partial class IlgpuKernels
         activationForward(n, V(x), V(y), (int)f);
     }
 
+    /// <inheritdoc/>
     public void ActivationBackward(Activation f, DeviceBuffer<float> x, DeviceBuffer<float> dy, DeviceBuffer<float> dx, int n)
     {
         KernelContracts.ActivationBackward(f, x, dy, dx, n);

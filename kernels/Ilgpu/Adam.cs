@@ -10,6 +10,7 @@ public sealed partial class IlgpuKernels
 {
     Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, AdamArgs>? adamUpdate;
 
+    /// <inheritdoc/>
     public void AdamUpdate(DeviceBuffer<float> param, DeviceBuffer<float> grad, DeviceBuffer<float> m, DeviceBuffer<float> v,
                            int n, float lr, float beta1, float beta2, float eps, float weightDecay, bool decoupled, int t)
     {

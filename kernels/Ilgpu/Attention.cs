@@ -58,6 +58,7 @@ public sealed partial class IlgpuKernels
 
     static ArrayView<float> OptionalView(DeviceBuffer<float>? b) => b is null ? ArrayView<float>.Empty : V(b);
 
+    /// <inheritdoc/>
     public void AttentionForward(DeviceBuffer<float> q, DeviceBuffer<float> k, DeviceBuffer<float> v,
                                  DeviceBuffer<float>? keyMask, DeviceBuffer<float>? gate,
                                  DeviceBuffer<float> o, DeviceBuffer<float> lse, AttentionShape s)
@@ -71,6 +72,7 @@ public sealed partial class IlgpuKernels
                          V(o), V(lse), args);
     }
 
+    /// <inheritdoc/>
     public void AttentionBackward(DeviceBuffer<float> q, DeviceBuffer<float> k, DeviceBuffer<float> v,
                                   DeviceBuffer<float>? keyMask, DeviceBuffer<float>? gate,
                                   DeviceBuffer<float> o, DeviceBuffer<float> lse, DeviceBuffer<float> dO,

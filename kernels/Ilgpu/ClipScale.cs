@@ -9,6 +9,7 @@ public sealed partial class IlgpuKernels
 {
     Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, float>? clipScale;
 
+    /// <inheritdoc/>
     public void ClipScale(DeviceBuffer<float> sumSquares, DeviceBuffer<float> norm, DeviceBuffer<float> scale, float maxNorm)
     {
         KernelContracts.ClipScale(sumSquares, norm, scale, maxNorm);

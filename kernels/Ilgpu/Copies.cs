@@ -11,6 +11,7 @@ public sealed partial class IlgpuKernels
     Action<Index1D, ArrayView<float>, ArrayView<float>, Copy2DArgs>? copy2D;
     Action<Index1D, ArrayView<float>, ArrayView<float>, SwapAxesArgs>? swapAxes12;
 
+    /// <inheritdoc/>
     public void Fill(DeviceBuffer<float> y, float value, int offset, int count)
     {
         KernelContracts.Fill(y, offset, count);
@@ -19,6 +20,7 @@ public sealed partial class IlgpuKernels
         fill(count, V(y).SubView(offset, count), value);
     }
 
+    /// <inheritdoc/>
     public void Copy(DeviceBuffer<float> src, int srcOffset, DeviceBuffer<float> dst, int dstOffset, int count, bool accumulate)
     {
         KernelContracts.Copy(src, srcOffset, dst, dstOffset, count);
@@ -27,6 +29,7 @@ public sealed partial class IlgpuKernels
         copy(count, V(src).SubView(srcOffset, count), V(dst).SubView(dstOffset, count), accumulate ? 1 : 0);
     }
 
+    /// <inheritdoc/>
     public void Copy2D(DeviceBuffer<float> src, int srcOffset, int srcStride,
                        DeviceBuffer<float> dst, int dstOffset, int dstStride,
                        int rows, int cols, bool accumulate)
@@ -41,6 +44,7 @@ public sealed partial class IlgpuKernels
         });
     }
 
+    /// <inheritdoc/>
     public void SwapAxes12(DeviceBuffer<float> x, DeviceBuffer<float> y, int d0, int d1, int d2, int d3, bool accumulate)
     {
         int count = KernelContracts.SwapAxes12(x, y, d0, d1, d2, d3);

@@ -15,6 +15,7 @@ public sealed partial class IlgpuKernels
     Action<KernelConfig, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, CrossEntropyArgs>? crossEntropyForward;
     Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, CrossEntropyArgs>? crossEntropyBackward;
 
+    /// <inheritdoc/>
     public void CrossEntropyForward(DeviceBuffer<float> logits, DeviceBuffer<int> targets, DeviceBuffer<float> loss,
                                     DeviceBuffer<float> lse, int rows, int cols, int ignoreIndex, float smoothing)
     {
@@ -25,6 +26,7 @@ public sealed partial class IlgpuKernels
         crossEntropyForward(new KernelConfig(rows, RowGroupSize(cols)), V(logits), V(targets), V(loss), V(lse), args);
     }
 
+    /// <inheritdoc/>
     public void CrossEntropyBackward(DeviceBuffer<float> logits, DeviceBuffer<int> targets, DeviceBuffer<float> lse,
                                      DeviceBuffer<float> dloss, DeviceBuffer<float> dlogits,
                                      int rows, int cols, int ignoreIndex, float smoothing)

@@ -9,6 +9,7 @@ public sealed partial class IlgpuKernels
 {
     Action<Index1D, ArrayView<float>, ArrayView<float>, DropoutArgs>? dropout;
 
+    /// <inheritdoc/>
     public void Dropout(DeviceBuffer<float> x, DeviceBuffer<float> y, int n, float p, ulong seed, ulong offset, bool accumulate)
     {
         KernelContracts.Dropout(x, y, n, p);

@@ -10,6 +10,7 @@ public sealed partial class IlgpuKernels
     Action<Index1D, ArrayView<float>, ArrayView<float>, float, float>? scaleShift;
     Action<Index1D, float, ArrayView<float>, ArrayView<float>>? axpy;
 
+    /// <inheritdoc/>
     public void Binary(BinaryOp op, DeviceBuffer<float> a, DeviceBuffer<float> b, DeviceBuffer<float> y, int n, int period, int inner)
     {
         KernelContracts.Binary(op, a, b, y, n, period, inner);
@@ -18,6 +19,7 @@ public sealed partial class IlgpuKernels
         binary(n, V(a), V(b), V(y), new BinaryArgs { Op = (int)op, Period = period, Inner = inner });
     }
 
+    /// <inheritdoc/>
     public void ScaleShift(DeviceBuffer<float> x, DeviceBuffer<float> y, int n, float alpha, float beta)
     {
         KernelContracts.ScaleShift(x, y, n);
@@ -26,6 +28,7 @@ public sealed partial class IlgpuKernels
         scaleShift(n, V(x), V(y), alpha, beta);
     }
 
+    /// <inheritdoc/>
     public void Axpy(float alpha, DeviceBuffer<float> x, DeviceBuffer<float> y, int n)
     {
         KernelContracts.Axpy(x, y, n);

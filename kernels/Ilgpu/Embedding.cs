@@ -13,6 +13,7 @@ public sealed partial class IlgpuKernels
     Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, int>? embeddingForward;
     Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, int>? embeddingBackward;
 
+    /// <inheritdoc/>
     public void EmbeddingForward(DeviceBuffer<float> table, DeviceBuffer<int> ids, DeviceBuffer<float> y, int count, int dim)
     {
         int n = KernelContracts.EmbeddingForward(table, ids, y, count, dim);
@@ -21,6 +22,7 @@ public sealed partial class IlgpuKernels
         embeddingForward(n, V(table), V(ids), V(y), dim);
     }
 
+    /// <inheritdoc/>
     public void EmbeddingBackward(DeviceBuffer<float> dy, DeviceBuffer<int> ids, DeviceBuffer<float> dtable, int count, int dim)
     {
         int n = KernelContracts.EmbeddingBackward(dy, ids, dtable, count, dim);

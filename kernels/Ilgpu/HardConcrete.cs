@@ -24,6 +24,7 @@ public sealed partial class IlgpuKernels
     static HardConcreteArgs Args(HardConcreteGate p, int heads, bool hasNoise) =>
         new() { Beta = p.Beta, Low = p.Low, High = p.High, Heads = heads, HasNoise = hasNoise ? 1 : 0 };
 
+    /// <inheritdoc/>
     public void HardConcreteNoise(DeviceBuffer<float> noise, int heads, ulong seed, ulong offset)
     {
         PruningChecks.HardConcreteNoise(noise, heads);
@@ -31,6 +32,7 @@ public sealed partial class IlgpuKernels
         hardConcreteNoise(heads, V(noise), seed, offset);
     }
 
+    /// <inheritdoc/>
     public void HardConcreteForward(DeviceBuffer<float> logAlpha, DeviceBuffer<float>? noise, DeviceBuffer<float> gate,
                                     int heads, HardConcreteGate parameters)
     {
@@ -39,6 +41,7 @@ public sealed partial class IlgpuKernels
         hardConcreteForward(heads, V(logAlpha), V(noise ?? logAlpha), V(gate), Args(parameters, heads, noise is not null));
     }
 
+    /// <inheritdoc/>
     public void HardConcreteBackward(DeviceBuffer<float> logAlpha, DeviceBuffer<float>? noise, DeviceBuffer<float> dgate,
                                      DeviceBuffer<float> dlogAlpha, int heads, HardConcreteGate parameters)
     {
@@ -47,6 +50,7 @@ public sealed partial class IlgpuKernels
         hardConcreteBackward(heads, V(logAlpha), V(noise ?? logAlpha), V(dgate), V(dlogAlpha), Args(parameters, heads, noise is not null));
     }
 
+    /// <inheritdoc/>
     public void HardConcreteEvalGate(DeviceBuffer<float> logAlpha, DeviceBuffer<float> gate, int heads, HardConcreteGate parameters)
     {
         PruningChecks.HardConcreteEvalGate(logAlpha, gate, heads, parameters);
@@ -54,6 +58,7 @@ public sealed partial class IlgpuKernels
         hardConcreteEval(heads, V(logAlpha), V(gate), Args(parameters, heads, false));
     }
 
+    /// <inheritdoc/>
     public void HardConcretePenaltyForward(DeviceBuffer<float> logAlpha, DeviceBuffer<float> penalty, int heads, HardConcreteGate parameters)
     {
         PruningChecks.HardConcretePenaltyForward(logAlpha, penalty, heads, parameters);
@@ -61,6 +66,7 @@ public sealed partial class IlgpuKernels
         hardConcretePenalty(new KernelConfig(1, TopKGroupSize(heads)), V(logAlpha), V(penalty), Args(parameters, heads, false));
     }
 
+    /// <inheritdoc/>
     public void HardConcretePenaltyBackward(DeviceBuffer<float> logAlpha, DeviceBuffer<float> dpenalty, DeviceBuffer<float> dlogAlpha,
                                             int heads, HardConcreteGate parameters)
     {

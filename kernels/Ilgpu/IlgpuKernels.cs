@@ -39,9 +39,13 @@ public sealed partial class IlgpuKernels : IKernels
     readonly Context context;
     long live;
 
+    /// <summary>The ILGPU accelerator the kernels run on (CUDA, OpenCL or the CPU accelerator).</summary>
     public Accelerator Accelerator { get; }
+    /// <inheritdoc/>
     public BackendKind Kind { get; }
+    /// <inheritdoc/>
     public string Description { get; }
+    /// <inheritdoc/>
     public long LiveBuffers => Interlocked.Read(ref live);
 
     IlgpuKernels(Context context, Accelerator accelerator, BackendKind kind)
@@ -163,8 +167,11 @@ public sealed partial class IlgpuKernels : IKernels
     static int FloorPow2(int v) => v <= 1 ? 1 : 1 << (31 - System.Numerics.BitOperations.LeadingZeroCount((uint)v));
     static int CeilPow2(int v) => v <= 1 ? 1 : (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)v);
 
+    /// <inheritdoc/>
     public DeviceBuffer<float> Allocate(int length) => New<float>(length);
+    /// <inheritdoc/>
     public DeviceBuffer<int> AllocateInt(int length) => New<int>(length);
+    /// <inheritdoc/>
     public DeviceBuffer<double> AllocateDouble(int length) => New<double>(length);
 
     // A pool of device allocations in exact-length buckets, as the Host backend keeps for arrays: a training
@@ -253,8 +260,10 @@ public sealed partial class IlgpuKernels : IKernels
 
     bool disposed;
 
+    /// <inheritdoc/>
     public void Synchronize() => Accelerator.Synchronize();
 
+    /// <inheritdoc/>
     public void Dispose()
     {
         lock (pool) disposed = true;

@@ -14,6 +14,7 @@ public sealed partial class IlgpuKernels
     Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, LayerNormArgs>? layerNormBackwardInput;
     Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, LayerNormArgs>? layerNormBackwardParams;
 
+    /// <inheritdoc/>
     public void LayerNormForward(DeviceBuffer<float> x, DeviceBuffer<float> gamma, DeviceBuffer<float> beta,
                                  DeviceBuffer<float> y, DeviceBuffer<float> mean, DeviceBuffer<float> rstd,
                                  int rows, int cols, float eps)
@@ -25,6 +26,7 @@ public sealed partial class IlgpuKernels
         layerNormForward(new KernelConfig(rows, RowGroupSize(cols)), V(x), V(gamma), V(beta), V(y), V(mean), V(rstd), args);
     }
 
+    /// <inheritdoc/>
     public void LayerNormBackward(DeviceBuffer<float> dy, DeviceBuffer<float> x, DeviceBuffer<float> gamma,
                                   DeviceBuffer<float> mean, DeviceBuffer<float> rstd,
                                   DeviceBuffer<float> dx, DeviceBuffer<float> dgamma, DeviceBuffer<float> dbeta,

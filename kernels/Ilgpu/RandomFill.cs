@@ -12,6 +12,7 @@ public sealed partial class IlgpuKernels
     Action<Index1D, ArrayView<float>, NormalArgs>? fillNormal;
     Action<Index1D, ArrayView<float>, ulong, ulong>? fillGumbel;
 
+    /// <inheritdoc/>
     public void FillUniform(DeviceBuffer<float> y, int n, ulong seed, ulong offset)
     {
         KernelContracts.RandomFill(nameof(FillUniform), y, n);
@@ -20,6 +21,7 @@ public sealed partial class IlgpuKernels
         fillUniform(n, V(y), seed, offset);
     }
 
+    /// <inheritdoc/>
     public void FillNormal(DeviceBuffer<float> y, int n, float mean, float std, ulong seed, ulong offset)
     {
         KernelContracts.RandomFill(nameof(FillNormal), y, n);
@@ -28,6 +30,7 @@ public sealed partial class IlgpuKernels
         fillNormal(n, V(y), new NormalArgs { Mean = mean, Std = std, Seed = seed, Offset = offset });
     }
 
+    /// <inheritdoc/>
     public void FillGumbel(DeviceBuffer<float> y, int n, ulong seed, ulong offset)
     {
         KernelContracts.RandomFill(nameof(FillGumbel), y, n);

@@ -11,6 +11,7 @@ public sealed partial class IlgpuKernels
     Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ReduceBroadcastArgs>? reduceColumns;
     Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ReduceBroadcastArgs>? reduceBroadcastGroups;
 
+    /// <inheritdoc/>
     public void ReduceRows(DeviceBuffer<float> x, DeviceBuffer<float> y, int rows, int cols, float scale)
     {
         KernelContracts.ReduceRows(x, y, rows, cols);
@@ -19,6 +20,7 @@ public sealed partial class IlgpuKernels
         reduceRows(new KernelConfig(rows, RowGroupSize(cols)), V(x), V(y), cols, scale);
     }
 
+    /// <inheritdoc/>
     public void ReduceBroadcast(DeviceBuffer<float> x, DeviceBuffer<float>? x2, DeviceBuffer<float> db,
                                 int n, int period, int inner, bool accumulate)
     {

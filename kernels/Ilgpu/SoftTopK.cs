@@ -17,6 +17,7 @@ public sealed partial class IlgpuKernels
     Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<double>, SoftTopKArgs>? softTopKForward;
     Action<KernelConfig, ArrayView<double>, ArrayView<float>, ArrayView<float>, SoftTopKArgs>? softTopKBackward;
 
+    /// <inheritdoc/>
     public void SoftTopKForward(DeviceBuffer<float> logits, DeviceBuffer<float>? noise, DeviceBuffer<float> mask,
                                 DeviceBuffer<double> saved, int heads, int k, double tau)
     {
@@ -26,6 +27,7 @@ public sealed partial class IlgpuKernels
         softTopKForward(new KernelConfig(1, TopKGroupSize(heads)), V(logits), noise is null ? V(logits) : V(noise), V(mask), V(saved), args);
     }
 
+    /// <inheritdoc/>
     public void SoftTopKBackward(DeviceBuffer<double> saved, DeviceBuffer<float> dmask, DeviceBuffer<float> dlogits,
                                  int heads, int k, double tau)
     {

@@ -13,6 +13,7 @@ public sealed partial class IlgpuKernels
     Action<KernelConfig, ArrayView<float>, ArrayView<float>, int>? logSoftmaxForward;
     Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>? logSoftmaxBackward;
 
+    /// <inheritdoc/>
     public void SoftmaxForward(DeviceBuffer<float> x, DeviceBuffer<float> y, int rows, int cols)
     {
         KernelContracts.SoftmaxRows(nameof(SoftmaxForward), x, y, rows, cols);
@@ -21,6 +22,7 @@ public sealed partial class IlgpuKernels
         softmaxForward(new KernelConfig(rows, RowGroupSize(cols)), V(x), V(y), cols);
     }
 
+    /// <inheritdoc/>
     public void SoftmaxBackward(DeviceBuffer<float> y, DeviceBuffer<float> dy, DeviceBuffer<float> dx, int rows, int cols)
     {
         KernelContracts.SoftmaxRowsBackward(nameof(SoftmaxBackward), y, dy, dx, rows, cols);
@@ -29,6 +31,7 @@ public sealed partial class IlgpuKernels
         softmaxBackward(new KernelConfig(rows, RowGroupSize(cols)), V(y), V(dy), V(dx), cols);
     }
 
+    /// <inheritdoc/>
     public void LogSoftmaxForward(DeviceBuffer<float> x, DeviceBuffer<float> y, int rows, int cols)
     {
         KernelContracts.SoftmaxRows(nameof(LogSoftmaxForward), x, y, rows, cols);
@@ -37,6 +40,7 @@ public sealed partial class IlgpuKernels
         logSoftmaxForward(new KernelConfig(rows, RowGroupSize(cols)), V(x), V(y), cols);
     }
 
+    /// <inheritdoc/>
     public void LogSoftmaxBackward(DeviceBuffer<float> y, DeviceBuffer<float> dy, DeviceBuffer<float> dx, int rows, int cols)
     {
         KernelContracts.SoftmaxRowsBackward(nameof(LogSoftmaxBackward), y, dy, dx, rows, cols);

@@ -12,6 +12,7 @@ public sealed partial class IlgpuKernels
     Action<Index1D, ArrayView<float>, ArrayView<float>, int, int>? steTopKForward;
     Action<Index1D, ArrayView<float>, ArrayView<float>>? steTopKBackward;
 
+    /// <inheritdoc/>
     public void SteTopKForward(DeviceBuffer<float> logits, DeviceBuffer<float> mask, int heads, int k)
     {
         PruningChecks.SteTopKForward(logits, mask, heads, k);
@@ -19,6 +20,7 @@ public sealed partial class IlgpuKernels
         steTopKForward(heads, V(logits), V(mask), heads, k);
     }
 
+    /// <inheritdoc/>
     public void SteTopKBackward(DeviceBuffer<float> dmask, DeviceBuffer<float> dlogits, int heads)
     {
         PruningChecks.SteTopKBackward(dmask, dlogits, heads);
