@@ -24,9 +24,13 @@ public sealed class IntTensor : IDisposable, ITapeOwned
         this.ownsBuffer = ownsBuffer;
     }
 
+    /// <summary>The device holding the data.</summary>
     public Device Device { get; }
+    /// <summary>The dimensions, row-major.</summary>
     public Shape Shape { get; }
+    /// <summary>The number of elements.</summary>
     public int Count => Shape.Count;
+    /// <summary>True after <see cref="Dispose"/>.</summary>
     public bool IsDisposed { get; private set; }
     bool ITapeOwned.IsKept => false;
 
@@ -45,6 +49,8 @@ public sealed class IntTensor : IDisposable, ITapeOwned
         ? throw new ObjectDisposedException(nameof(IntTensor), $"an int tensor of shape {Shape} was used after it was disposed")
         : buffer;
 
+    /// <summary>A caller-owned int tensor holding a copy of <paramref name="data"/> with the given dimensions.</summary>
+    /// <exception cref="ArgumentException"><paramref name="data"/>'s length is not the shape's element count, or a dimension is negative.</exception>
     public static IntTensor FromArray(Device device, ReadOnlySpan<int> data, params int[] dims)
     {
         var shape = new Shape(dims);
@@ -68,8 +74,10 @@ public sealed class IntTensor : IDisposable, ITapeOwned
     /// <exception cref="ObjectDisposedException">The tensor was disposed.</exception>
     public int[] ToArray() => HostValues.ToArray();
 
+    /// <summary>"IntTensor[d0, d1, ...]".</summary>
     public override string ToString() => $"IntTensor{Shape}";
 
+    /// <summary>Frees the buffer if this tensor owns it (views do not); idempotent.</summary>
     public void Dispose()
     {
         if (IsDisposed) return;
