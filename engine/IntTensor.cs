@@ -5,18 +5,22 @@ namespace NativeDsp.Engine;
 /// <summary>
 /// Integer data on the device: token ids and class labels. No gradient, no ops of its own; it feeds
 /// <see cref="Ops.Embedding"/> and <see cref="Ops.CrossEntropy"/>. Caller-owned unless handed to the
-/// tape with <see cref="Tape.Own{T}"/>.
+/// tape with <see cref="Tape.Own{T}"/>. Immutable once made: it keeps the host values it was made from
+/// (<see cref="HostValues"/>), so the ops that index with it validate the ids and targets on the host
+/// without reading the device back (a read-back would synchronise a GPU in every training step).
 /// </summary>
 public sealed class IntTensor : IDisposable, ITapeOwned
 {
     readonly DeviceBuffer<int> buffer;
+    readonly int[] values;
     readonly bool ownsBuffer;
 
-    IntTensor(Device device, Shape shape, DeviceBuffer<int> buffer, bool ownsBuffer)
+    IntTensor(Device device, Shape shape, DeviceBuffer<int> buffer, int[] values, bool ownsBuffer)
     {
         Device = device;
         Shape = shape;
         this.buffer = buffer;
+        this.values = values;
         this.ownsBuffer = ownsBuffer;
     }
 
@@ -30,7 +34,16 @@ public sealed class IntTensor : IDisposable, ITapeOwned
     public bool IsDisposed { get; private set; }
     bool ITapeOwned.IsKept => false;
 
-    /// <summary>The storage, for ops calling kernels.</summary>
+    /// <summary>
+    /// The values on the host, as uploaded by <see cref="FromArray"/> (row-major, <see cref="Count"/> of them).
+    /// Ops validate indices against these, never against a read-back of <see cref="Buffer"/>.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The tensor was disposed.</exception>
+    public ReadOnlySpan<int> HostValues => IsDisposed
+        ? throw new ObjectDisposedException(nameof(IntTensor), $"an int tensor of shape {Shape} was used after it was disposed")
+        : values;
+
+    /// <summary>The device buffer; kernels must not write to it (the tensor is immutable, see <see cref="HostValues"/>).</summary>
     /// <exception cref="ObjectDisposedException">The tensor was disposed.</exception>
     public DeviceBuffer<int> Buffer => IsDisposed
         ? throw new ObjectDisposedException(nameof(IntTensor), $"an int tensor of shape {Shape} was used after it was disposed")
@@ -44,7 +57,7 @@ public sealed class IntTensor : IDisposable, ITapeOwned
         if (data.Length != shape.Count) throw new ArgumentException($"IntTensor.FromArray: {data.Length} values for shape {shape} ({shape.Count} elements)");
         var b = device.Kernels.AllocateInt(shape.Count);
         b.CopyFrom(data);
-        return new IntTensor(device, shape, b, ownsBuffer: true);
+        return new IntTensor(device, shape, b, data.ToArray(), ownsBuffer: true);
     }
 
     /// <summary>
@@ -54,16 +67,12 @@ public sealed class IntTensor : IDisposable, ITapeOwned
     public IntTensor Reshape(params int[] dims)
     {
         var shape = Shape.Reshaped(dims);
-        return new IntTensor(Device, shape, Buffer, ownsBuffer: false);
+        return new IntTensor(Device, shape, Buffer, values, ownsBuffer: false);
     }
 
-    /// <summary>The values copied to the host (waits for pending kernels).</summary>
-    public int[] ToArray()
-    {
-        var result = new int[Count];
-        Buffer.CopyTo(result);
-        return result;
-    }
+    /// <summary>A copy of the values (from <see cref="HostValues"/>: no device read).</summary>
+    /// <exception cref="ObjectDisposedException">The tensor was disposed.</exception>
+    public int[] ToArray() => HostValues.ToArray();
 
     /// <summary>"IntTensor[d0, d1, ...]".</summary>
     public override string ToString() => $"IntTensor{Shape}";

@@ -19,17 +19,24 @@ public readonly record struct AttentionShape(int Batch, int Heads, int QueryLeng
     /// <summary>KeyLength - QueryLength: the causal offset (query i sees keys j &lt;= i + offset).</summary>
     public int CausalOffset => KeyLength - QueryLength;
 
+    /// <summary>Elements of Q, O and dO: Batch x Heads x QueryLength x HeadDim.</summary>
     public int QueryElements => Batch * Heads * QueryLength * HeadDim;
+
+    /// <summary>Elements of K and V (and dK, dV): Batch x Heads x KeyLength x HeadDim.</summary>
     public int KeyElements => Batch * Heads * KeyLength * HeadDim;
+
+    /// <summary>Query rows, Batch x Heads x QueryLength: the length of lse.</summary>
     public int RowCount => Batch * Heads * QueryLength;
 
     /// <summary>Number of keys query <paramref name="i"/> may see before the key padding mask (may be &lt;= 0).</summary>
     public int VisibleKeys(int i) => Causal ? Math.Min(KeyLength, i + CausalOffset + 1) : KeyLength;
 
+    /// <summary>The sizes for messages, e.g. "B=2 H=4 Tq=5 Tk=5 D=8 scale=0.35 causal=False".</summary>
     public override string ToString() =>
         $"B={Batch} H={Heads} Tq={QueryLength} Tk={KeyLength} D={HeadDim} scale={Scale} causal={Causal}";
 
     /// <summary>Throws a clear error naming <paramref name="op"/> when the sizes are impossible.</summary>
+    /// <exception cref="ArgumentException">A negative size, HeadDim &lt; 1, a non-finite scale, or a tensor over 2^31 elements.</exception>
     public void CheckSizes(string op)
     {
         if (Batch < 0 || Heads < 0 || QueryLength < 0 || KeyLength < 0 || HeadDim < 1)
@@ -41,6 +48,8 @@ public readonly record struct AttentionShape(int Batch, int Heads, int QueryLeng
     }
 
     /// <summary>Throws unless <paramref name="buffer"/> holds at least <paramref name="needed"/> elements.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="buffer"/> is null.</exception>
+    /// <exception cref="ArgumentException">The buffer is too short.</exception>
     public void CheckBuffer<T>(string op, string name, DeviceBuffer<T>? buffer, long needed) where T : unmanaged
     {
         if (buffer is null) throw new ArgumentNullException(name, $"{op}: {name} is required ({this})");

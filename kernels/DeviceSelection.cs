@@ -13,7 +13,10 @@ public sealed record SelectedKernels(IKernels Kernels, string Reason);
 /// </summary>
 public static class DeviceSelection
 {
+    /// <summary>The environment variable read when no <c>--device</c> is given.</summary>
     public const string EnvironmentVariable = "NATIVEDSP_DEVICE";
+
+    /// <summary>The accepted device names, as written on the command line.</summary>
     public static readonly string[] Choices = ["auto", "cuda", "opencl", "host", "ilgpu-cpu"];
 
     /// <summary>Selects from <paramref name="requested"/> (the <c>--device</c> value), else the environment variable, else auto.</summary>

@@ -20,6 +20,8 @@ public partial interface IKernels
     /// (FlashAttention style), so the saved state is B*H*Tq floats instead of B*H*Tq*Tk.
     /// o must not alias an input.
     /// </summary>
+    /// <exception cref="ArgumentException">The arguments break the op's contract, <see cref="AttentionShape.CheckForward"/> (sizes, buffer lengths, aliasing, parameter ranges; <see cref="ArgumentOutOfRangeException"/> for a value out of range). Same type and message on every backend.</exception>
+    /// <exception cref="NotSupportedException">ILGPU only: HeadDim above 128 (the kernel's static shared-memory tiles).</exception>
     void AttentionForward(DeviceBuffer<float> q, DeviceBuffer<float> k, DeviceBuffer<float> v,
                           DeviceBuffer<float>? keyMask, DeviceBuffer<float>? gate,
                           DeviceBuffer<float> o, DeviceBuffer<float> lse, AttentionShape s);
@@ -37,8 +39,11 @@ public partial interface IKernels
     /// </code>
     /// dGate comes from the recomputed P, not from O / g, so it is exact at g_h = 0 (a pruned head still
     /// learns how much it would matter). Fully masked rows contribute nothing. dQ, dK, dV, dGate must not
-    /// alias inputs or each other.
+    /// alias inputs or each other. Deterministic on Host; on ILGPU dQ, dK and dV are, dGate is not (atomic
+    /// adds per query row).
     /// </summary>
+    /// <exception cref="ArgumentException">The arguments break the op's contract, <see cref="AttentionShape.CheckBackward"/> (sizes, buffer lengths, aliasing, parameter ranges; <see cref="ArgumentOutOfRangeException"/> for a value out of range). Same type and message on every backend.</exception>
+    /// <exception cref="NotSupportedException">ILGPU only: HeadDim above 128 (the kernel's static shared-memory tiles).</exception>
     void AttentionBackward(DeviceBuffer<float> q, DeviceBuffer<float> k, DeviceBuffer<float> v,
                            DeviceBuffer<float>? keyMask, DeviceBuffer<float>? gate,
                            DeviceBuffer<float> o, DeviceBuffer<float> lse, DeviceBuffer<float> dO,

@@ -14,16 +14,29 @@ public enum BackendKind
 }
 
 /// <summary>Element-wise binary operation of <see cref="IKernels.Binary"/>.</summary>
-public enum BinaryOp { Add, Sub, Mul, Div }
+public enum BinaryOp
+{
+    /// <summary>a + b.</summary>
+    Add,
+    /// <summary>a - b.</summary>
+    Sub,
+    /// <summary>a * b.</summary>
+    Mul,
+    /// <summary>a / b (IEEE: a / 0 is +-inf or NaN).</summary>
+    Div,
+}
 
 /// <summary>Point-wise activation of <see cref="IKernels.ActivationForward"/>.</summary>
 public enum Activation
 {
+    /// <summary>max(x, 0); derivative 0 at x = 0 (as PyTorch).</summary>
     Relu,
     /// <summary>Exact GELU, x * Phi(x) with the error function (BERT, MiniLM).</summary>
     Gelu,
     /// <summary>GELU's tanh approximation (GPT-2).</summary>
     GeluTanh,
+    /// <summary>tanh(x).</summary>
     Tanh,
+    /// <summary>The logistic function 1 / (1 + exp(-x)).</summary>
     Sigmoid,
 }

@@ -115,10 +115,29 @@ public static class KernelMath
     /// <summary>Derivative of tanh in terms of its input.</summary>
     public static float TanhGrad(float x) => Sech2(x);
 
+    /// <summary>max(x, 0).</summary>
     public static float Relu(float x) => x > 0f ? x : 0f;
 
     /// <summary>The ReLU subgradient, 0 at x = 0 (as PyTorch).</summary>
     public static float ReluGrad(float x) => x > 0f ? 1f : 0f;
+
+    /// <summary>
+    /// The factor of global-norm gradient clipping (torch.nn.utils.clip_grad_norm_): with
+    /// norm = sqrt(<paramref name="sumSquares"/>), maxNorm / (norm + 1e-6) when norm &gt; maxNorm, else 1;
+    /// also 1 for a non-finite norm (nothing is scaled, so the caller can stop on the norm).
+    /// </summary>
+    /// <param name="sumSquares">Sum of the squared gradient elements (&gt;= 0, or NaN/inf).</param>
+    /// <param name="maxNorm">The largest global L2 norm allowed (&gt; 0).</param>
+    public static float ClipScale(float sumSquares, float maxNorm)
+    {
+        float norm = MathF.Sqrt(sumSquares);
+        return norm > maxNorm && norm <= float.MaxValue ? maxNorm / (norm + 1e-6f) : 1f;
+    }
+
+    // ---------------------------------------------------------------- the activation table
+    // One row per Activation in each of the two switches below: its value and its derivative. The Host
+    // and ILGPU kernels both run these formulas (Host also has vector paths for the common ones), and
+    // ActivationTable rejects a value without a row here before any kernel runs.
 
     /// <summary>f(x) for an <see cref="Activation"/>; unknown values give NaN (kernels cannot throw).</summary>
     public static float Activate(Activation f, float x) => f switch

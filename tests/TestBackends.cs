@@ -10,22 +10,44 @@ namespace NativeDsp.Tests;
 
 /// <summary>
 /// The backends every kernel test runs on: Host (C# SIMD) and ILGPU on its CPU accelerator (the same
-/// kernel code that runs on CUDA/OpenCL). Created once per test run.
+/// kernel code that runs on CUDA/OpenCL), plus, opt-in, ILGPU on a real CUDA device: with
+/// <see cref="CudaVariable"/>=1 the matrix gets a "cuda" entry and every kernel test over
+/// <see cref="All"/> runs there too. Without the variable the entry is not listed (nothing pretends to have
+/// run on a GPU); with it and no usable CUDA device, the "cuda" cases fail with the reason, never pass.
+/// Created once per test run.
 /// </summary>
 public static class TestBackends
 {
+    /// <summary>Set to 1 to add the "cuda" entry to the kernel test matrix.</summary>
+    public const string CudaVariable = "NATIVEDSP_TEST_CUDA";
+
     static readonly Lazy<HostKernels> host = new(() => new HostKernels());
     static readonly Lazy<IlgpuKernels> ilgpuCpu = new(IlgpuKernels.CreateCpu);
+    static readonly Lazy<IlgpuKernels> cuda = new(() => IlgpuKernels.TryCreateCuda(out string reason)
+        ?? throw new InvalidOperationException($"{CudaVariable}=1 asks for the CUDA kernel tests, but: {reason}"));
 
     public static HostKernels Host => host.Value;
+
+    /// <summary>Whether the opt-in CUDA entry is in the matrix (<see cref="CudaVariable"/> is 1).</summary>
+    public static bool CudaRequested => Environment.GetEnvironmentVariable(CudaVariable) == "1";
 
     public static IKernels Get(string name) => name switch
     {
         "host" => host.Value,
         "ilgpu-cpu" => ilgpuCpu.Value,
+        "cuda" when CudaRequested => cuda.Value,
+        "cuda" => throw new InvalidOperationException($"the cuda test backend is opt-in: set {CudaVariable}=1"),
         _ => throw new ArgumentException($"unknown test backend {name}"),
     };
 
     /// <summary>For <c>[Theory, MemberData(nameof(TestBackends.All), MemberType = typeof(TestBackends))]</c>.</summary>
-    public static TheoryData<string> All => new() { "host", "ilgpu-cpu" };
+    public static TheoryData<string> All
+    {
+        get
+        {
+            var data = new TheoryData<string> { "host", "ilgpu-cpu" };
+            if (CudaRequested) data.Add("cuda");
+            return data;
+        }
+    }
 }

@@ -15,7 +15,15 @@ public static partial class Ops
     /// <summary>The logistic sigmoid 1 / (1 + e^-x) element-wise; x's shape.</summary>
     public static Tensor Sigmoid(Tensor x) => Activate(x, Activation.Sigmoid);
 
-    /// <summary>y = f(x) element-wise; the backward reads the saved input x.</summary>
+    // Composite activations: one line each on the primitives above, the gradient from the tape (no kernel,
+    // no KernelMath row). A primitive (a row in KernelMath's table) pays only where the composite's extra
+    // launches and saved tensors matter.
+
+    /// <summary>SiLU (swish), x * sigmoid(x) (Elfwing et al. 2018; Ramachandran et al. 2017): a composite op.</summary>
+    public static Tensor Silu(Tensor x) => x * Sigmoid(x);
+
+    /// <summary>y = f(x) element-wise for a primitive activation; the backward reads the saved input x.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="f"/> has no row in the kernels' activation table (<see cref="ActivationTable"/>).</exception>
     public static Tensor Activate(Tensor x, Activation f)
     {
         var y = NewOutput(x, x.Shape);

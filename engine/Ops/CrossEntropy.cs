@@ -32,10 +32,10 @@ public static partial class Ops
             throw new ShapeException(op, logits.Shape, targets.Shape, $"one target per row: {targets.Count} targets for {rows} rows of {cols} classes");
         if (!(smoothing >= 0f && smoothing <= 1f)) throw new ArgumentOutOfRangeException(nameof(smoothing), $"{op}: label smoothing must be in [0, 1], got {smoothing}");
 
-        // The targets are read back once: to check them (a bad class id would read out of bounds in a
-        // kernel) and to count the rows that the mean runs over.
+        // The targets are checked on the host, from the values they were made of (no device read): the one
+        // place they are validated (the kernels trust them); the same pass counts the rows of the mean.
         int valid = 0;
-        foreach (int t in targets.ToArray())
+        foreach (int t in targets.HostValues)
         {
             if (t == ignoreIndex) continue;
             if (t < 0 || t >= cols) throw new ArgumentOutOfRangeException(nameof(targets), $"{op}: target {t} is outside [0, {cols}) for logits {logits.Shape} (ignore index {ignoreIndex})");

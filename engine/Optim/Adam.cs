@@ -75,9 +75,16 @@ public class Adam : IDisposable
         foreach (var p in AllParameters) p.ZeroGrad();
     }
 
-    /// <summary>Clips the global gradient norm of all parameters (see <see cref="GradClip.ClipGlobalNorm"/>); returns the norm before clipping.</summary>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxNorm"/> is not positive.</exception>
+    /// <summary>Clips the global gradient norm of all parameters and reads the norm back (see <see cref="GradClip.ClipGlobalNorm"/>).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxNorm"/> is not finite and &gt; 0.</exception>
     public float ClipGradNorm(float maxNorm) => GradClip.ClipGlobalNorm(AllParameters, maxNorm);
+
+    /// <summary>
+    /// Clips the global gradient norm of all parameters on the device; returns the norm as a caller-owned
+    /// [1] tensor, not read back (see <see cref="GradClip.ClipGlobalNormOnDevice"/>).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxNorm"/> is not finite and &gt; 0.</exception>
+    public Tensor ClipGradNormOnDevice(float maxNorm) => GradClip.ClipGlobalNormOnDevice(AllParameters, maxNorm);
 
     (DeviceBuffer<float> M, DeviceBuffer<float> V) Moments(Parameter p)
     {

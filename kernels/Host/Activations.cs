@@ -2,16 +2,16 @@ using System.Numerics.Tensors;
 
 namespace NativeDsp.Kernels.Host;
 
-// Point-wise activations and their derivatives; formulas as in KernelMath (shared with ILGPU).
+// Point-wise activations and their derivatives; formulas as in KernelMath (shared with ILGPU). The listed
+// activations have vectorised paths; any other value of ActivationTable runs KernelMath's scalar formula
+// (never another activation's), and a value without one is rejected by the contract.
 public sealed partial class HostKernels
 {
+    /// <inheritdoc/>
     public void ActivationForward(Activation f, DeviceBuffer<float> x, DeviceBuffer<float> y, int n)
     {
-        string op = $"{nameof(ActivationForward)}({f})";
-        NonNegative(op, "n", n);
-        var xa = Need(x, n, op, nameof(x), "n", n);
-        var ya = Need(y, n, op, nameof(y), "n", n);
-        Require(Enum.IsDefined(f), op, $"unknown activation {(int)f}");
+        KernelContracts.ActivationForward(f, x, y, n);
+        var (xa, ya) = (A(x), A(y));
         HostParallel.For(n, 8, (start, end) =>
         {
             var xs = xa.AsSpan(start, end - start);
@@ -22,22 +22,22 @@ public sealed partial class HostKernels
                 // TensorPrimitives' tanh keeps full relative accuracy near 0, which 1 - 2/(e^2x + 1) does not.
                 case Activation.Tanh: TensorPrimitives.Tanh(xs, ys); break;
                 case Activation.Sigmoid: TensorPrimitives.Sigmoid(xs, ys); break;
-                default:
+                case Activation.Gelu or Activation.GeluTanh:
                     var loop = new ActivationForwardLoop(f, xa, ya);
                     VectorLoop.Run(ref loop, start, end);
+                    break;
+                default:
+                    for (int i = start; i < end; i++) ya[i] = KernelMath.Activate(f, xa[i]);
                     break;
             }
         });
     }
 
+    /// <inheritdoc/>
     public void ActivationBackward(Activation f, DeviceBuffer<float> x, DeviceBuffer<float> dy, DeviceBuffer<float> dx, int n)
     {
-        string op = $"{nameof(ActivationBackward)}({f})";
-        NonNegative(op, "n", n);
-        var xa = Need(x, n, op, nameof(x), "n", n);
-        var dya = Need(dy, n, op, nameof(dy), "n", n);
-        var dxa = Need(dx, n, op, nameof(dx), "n", n);
-        Require(Enum.IsDefined(f), op, $"unknown activation {(int)f}");
+        KernelContracts.ActivationBackward(f, x, dy, dx, n);
+        var (xa, dya, dxa) = (A(x), A(dy), A(dx));
         HostParallel.For(n, 8, (start, end) =>
         {
             var loop = new ActivationBackwardLoop(f, xa, dya, dxa);
@@ -60,7 +60,7 @@ public sealed partial class HostKernels
                     TV.Store(half * v * (one + VectorMath.Erf(v * invSqrt2)), y, i);
                 }
             }
-            else
+            else // GeluTanh (the caller sends nothing else here)
             {
                 TV c = TV.Broadcast(KernelMath.Sqrt2OverPi), cubic = TV.Broadcast(KernelMath.GeluTanhCubic);
                 for (; i + TV.Count <= end; i += TV.Count)
@@ -125,6 +125,10 @@ public sealed partial class HostKernels
                         var s = VectorMath.Sigmoid(TV.Load(x, i));
                         TV.Store(TV.Fma(s * (one - s), TV.Load(dy, i), TV.Load(dx, i)), dx, i);
                     }
+                    break;
+                default:
+                    // No vector path: KernelMath's scalar derivative, the one ILGPU runs.
+                    for (; i < end; i++) dx[i] += KernelMath.ActivateGrad(f, x[i]) * dy[i];
                     break;
             }
             return 0f;

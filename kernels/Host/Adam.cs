@@ -1,19 +1,16 @@
 namespace NativeDsp.Kernels.Host;
 
+// Fused because: the update as primitives is ~10 element-wise launches and temporaries over every
+// parameter per step; fused it reads param, grad, m, v once and writes three of them.
 // Fused Adam / AdamW step: one pass over param, grad, m and v.
 public sealed partial class HostKernels
 {
+    /// <inheritdoc/>
     public void AdamUpdate(DeviceBuffer<float> param, DeviceBuffer<float> grad, DeviceBuffer<float> m, DeviceBuffer<float> v,
                            int n, float lr, float beta1, float beta2, float eps, float weightDecay, bool decoupled, int t)
     {
-        const string op = nameof(AdamUpdate);
-        NonNegative(op, "n", n);
-        Require(t >= 1, op, $"step t = {t} must be >= 1 (1-based)");
-        Require(beta1 >= 0f && beta1 < 1f && beta2 >= 0f && beta2 < 1f, op, $"betas ({beta1}, {beta2}) must be in [0, 1)");
-        var pa = Need(param, n, op, nameof(param), "n", n);
-        var ga = Need(grad, n, op, nameof(grad), "n", n);
-        var ma = Need(m, n, op, nameof(m), "n", n);
-        var va = Need(v, n, op, nameof(v), "n", n);
+        KernelContracts.AdamUpdate(param, grad, m, v, n, beta1, beta2, t);
+        var (pa, ga, ma, va) = (A(param), A(grad), A(m), A(v));
         // Bias corrections in double: beta^t for large t underflows gracefully and 1 - beta^t keeps its digits.
         float bc1 = (float)(1.0 - Math.Pow(beta1, t));
         float bc2 = (float)(1.0 - Math.Pow(beta2, t));

@@ -4,6 +4,9 @@ using System.Runtime.Intrinsics;
 
 namespace NativeDsp.Kernels.Host;
 
+// Fused because: composed of MatMul, softmax and masking ops it writes and reads the [B, H, Tq, Tk]
+// scores and probabilities (the largest tensors of a Transformer step); fused they stay on chip and the
+// backward recomputes them from lse (FlashAttention), saving B H Tq floats instead of B H Tq Tk.
 /// <summary>
 /// Fused gated attention on the CPU (contract: <see cref="IKernels.AttentionForward"/>).
 /// Work items are (b, h) pairs, each split into query chunks only when there are too few pairs to keep
@@ -19,6 +22,7 @@ public sealed partial class HostKernels
 
     readonly AttentionWorkspacePool attentionPool = new();
 
+    /// <inheritdoc/>
     public void AttentionForward(DeviceBuffer<float> q, DeviceBuffer<float> k, DeviceBuffer<float> v,
                                  DeviceBuffer<float>? keyMask, DeviceBuffer<float>? gate,
                                  DeviceBuffer<float> o, DeviceBuffer<float> lse, AttentionShape s)
@@ -33,6 +37,7 @@ public sealed partial class HostKernels
         attentionPool.Return(unused); // the forward pass has no gate partials, but the array goes back to the pool
     }
 
+    /// <inheritdoc/>
     public void AttentionBackward(DeviceBuffer<float> q, DeviceBuffer<float> k, DeviceBuffer<float> v,
                                   DeviceBuffer<float>? keyMask, DeviceBuffer<float>? gate,
                                   DeviceBuffer<float> o, DeviceBuffer<float> lse, DeviceBuffer<float> dO,

@@ -2,16 +2,19 @@ using System.Numerics.Tensors;
 
 namespace NativeDsp.Kernels.Host;
 
+// Fused because: log-softmax + gather + smoothing as primitives materialises [rows, C] log-probabilities
+// (C = the vocabulary in MT, the largest tensor of a step); fused it saves only lse per row.
 // Log-softmax fused with label-smoothed cross-entropy; the backward pass recomputes softmax from lse.
+// Targets are trusted (the engine validates them on the host where they are made); a target outside
+// [0, cols) that is not ignoreIndex gives a NaN loss for its row and no target term backward, as on ILGPU.
 public sealed partial class HostKernels
 {
+    /// <inheritdoc/>
     public void CrossEntropyForward(DeviceBuffer<float> logits, DeviceBuffer<int> targets, DeviceBuffer<float> loss,
                                     DeviceBuffer<float> lse, int rows, int cols, int ignoreIndex, float smoothing)
     {
-        const string op = nameof(CrossEntropyForward);
-        var (xa, ta) = CrossEntropyInputs(op, logits, targets, rows, cols, ignoreIndex, smoothing);
-        var la = Need(loss, rows, op, nameof(loss), "rows", rows);
-        var lsea = Need(lse, rows, op, nameof(lse), "rows", rows);
+        KernelContracts.CrossEntropyForward(logits, targets, loss, lse, rows, cols, smoothing);
+        var (xa, ta, la, lsea) = (A(logits), A(targets), A(loss), A(lse));
         float eps = smoothing;
         HostParallel.For(rows, cols, (start, end) =>
         {
@@ -22,6 +25,7 @@ public sealed partial class HostKernels
                 lsea[r] = rowLse;
                 int t = ta[r];
                 if (t == ignoreIndex) { la[r] = 0f; continue; }
+                if ((uint)t >= (uint)cols) { la[r] = float.NaN; continue; }
                 // -(1-eps) logp_t - (eps/C) sum_c logp_c, with sum_c logp_c = sum_c x_c - C lse.
                 float nll = rowLse - xa[at + t];
                 float smooth = eps == 0f ? 0f : rowLse - TensorPrimitives.Sum(xa.AsSpan(at, cols)) / cols;
@@ -30,16 +34,13 @@ public sealed partial class HostKernels
         });
     }
 
+    /// <inheritdoc/>
     public void CrossEntropyBackward(DeviceBuffer<float> logits, DeviceBuffer<int> targets, DeviceBuffer<float> lse,
                                      DeviceBuffer<float> dloss, DeviceBuffer<float> dlogits,
                                      int rows, int cols, int ignoreIndex, float smoothing)
     {
-        const string op = nameof(CrossEntropyBackward);
-        var (xa, ta) = CrossEntropyInputs(op, logits, targets, rows, cols, ignoreIndex, smoothing);
-        var lsea = Need(lse, rows, op, nameof(lse), "rows", rows);
-        var dla = Need(dloss, rows, op, nameof(dloss), "rows", rows);
-        var dxa = Need(dlogits, (long)rows * cols, op, nameof(dlogits), "rows, cols", rows, cols);
-        Require(!ReferenceEquals(dxa, xa), op, "dlogits must not alias logits");
+        KernelContracts.CrossEntropyBackward(logits, targets, lse, dloss, dlogits, rows, cols, smoothing);
+        var (xa, ta, lsea, dla, dxa) = (A(logits), A(targets), A(lse), A(dloss), A(dlogits));
         float eps = smoothing;
         HostParallel.For(rows, cols, (start, end) =>
         {
@@ -51,28 +52,9 @@ public sealed partial class HostKernels
                 float g = dla[r];
                 var loop = new CrossEntropyBackwardLoop(xa, dxa, lsea[r], g, -g * eps / cols);
                 VectorLoop.Run(ref loop, at, at + cols);
-                dxa[at + t] -= g * (1f - eps);
+                if ((uint)t < (uint)cols) dxa[at + t] -= g * (1f - eps);
             }
         });
-    }
-
-    (float[] logits, int[] targets) CrossEntropyInputs(string op, DeviceBuffer<float> logits, DeviceBuffer<int> targets,
-                                                       int rows, int cols, int ignoreIndex, float smoothing)
-    {
-        NonNegative(op, "rows, cols", rows, cols);
-        Require(rows == 0 || cols >= 1, op, $"{rows} rows of {cols} classes");
-        Require(smoothing >= 0f && smoothing <= 1f, op, $"label smoothing {smoothing} must be in [0, 1]");
-        var xa = Need(logits, (long)rows * cols, op, nameof(logits), "rows, cols", rows, cols);
-        var ta = Need(targets, rows, op, nameof(targets), "rows", rows);
-        // One pass over the targets (rows ints) is cheap next to the rows x cols logits.
-        for (int r = 0; r < rows; r++)
-        {
-            int t = ta[r];
-            if (t != ignoreIndex && (uint)t >= (uint)cols)
-                throw new ArgumentOutOfRangeException(nameof(targets),
-                    $"{op}: target {t} of row {r} is outside [0, {cols}) and is not ignoreIndex {ignoreIndex}");
-        }
-        return (xa, ta);
     }
 
     /// <summary>dx += g * exp(x - lse) + shift, where shift = -g * eps / C.</summary>

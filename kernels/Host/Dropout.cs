@@ -5,13 +5,11 @@ namespace NativeDsp.Kernels.Host;
 // Inverted dropout with a counter-based mask: element i keeps when Philox.Uniform(seed, offset + i) >= p.
 public sealed partial class HostKernels
 {
+    /// <inheritdoc/>
     public void Dropout(DeviceBuffer<float> x, DeviceBuffer<float> y, int n, float p, ulong seed, ulong offset, bool accumulate)
     {
-        const string op = nameof(Dropout);
-        NonNegative(op, "n", n);
-        Require(p >= 0f && p <= 1f, op, $"drop probability {p} must be in [0, 1]");
-        var xa = Need(x, n, op, nameof(x), "n", n);
-        var ya = Need(y, n, op, nameof(y), "n", n);
+        KernelContracts.Dropout(x, y, n, p);
+        var (xa, ya) = (A(x), A(y));
         if (p == 0f) { if (!ReferenceEquals(xa, ya) || accumulate) Copy(x, 0, y, 0, n, accumulate); return; }
         // The same expression as the ILGPU kernel, so that both give the same bits: x / (1 - p).
         float keepProbability = 1f - p;

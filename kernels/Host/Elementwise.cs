@@ -5,15 +5,11 @@ namespace NativeDsp.Kernels.Host;
 // Broadcast binary ops, scale-and-shift and axpy, on TensorPrimitives (which picks the widest vectors).
 public sealed partial class HostKernels
 {
+    /// <inheritdoc/>
     public void Binary(BinaryOp op, DeviceBuffer<float> a, DeviceBuffer<float> b, DeviceBuffer<float> y, int n, int period, int inner)
     {
-        string name = $"{nameof(Binary)}({op})";
-        NonNegative(name, "n, period, inner", n, period, inner);
-        Require(period >= 1 && inner >= 1, name, $"period ({period}) and inner ({inner}) must be >= 1");
-        var aa = Need(a, n, name, nameof(a), "n", n);
-        var ba = Need(b, period, name, nameof(b), "period", period);
-        var ya = Need(y, n, name, nameof(y), "n", n);
-        Require(!ReferenceEquals(ba, ya) || (inner == 1 && period >= n), name, "y may alias b only when the op is purely element-wise (inner = 1, period >= n)");
+        KernelContracts.Binary(op, a, b, y, n, period, inner);
+        var (aa, ba, ya) = (A(a), A(b), A(y));
         if (n == 0) return;
 
         if (period == 1)
@@ -73,11 +69,11 @@ public sealed partial class HostKernels
         }
     }
 
+    /// <inheritdoc/>
     public void ScaleShift(DeviceBuffer<float> x, DeviceBuffer<float> y, int n, float alpha, float beta)
     {
-        NonNegative(nameof(ScaleShift), "n", n);
-        var xa = Need(x, n, nameof(ScaleShift), nameof(x), "n", n);
-        var ya = Need(y, n, nameof(ScaleShift), nameof(y), "n", n);
+        KernelContracts.ScaleShift(x, y, n);
+        var (xa, ya) = (A(x), A(y));
         HostParallel.For(n, 1, (start, end) =>
         {
             var loop = new ScaleShiftLoop(xa, ya, alpha, beta);
@@ -95,11 +91,11 @@ public sealed partial class HostKernels
         }
     }
 
+    /// <inheritdoc/>
     public void Axpy(float alpha, DeviceBuffer<float> x, DeviceBuffer<float> y, int n)
     {
-        NonNegative(nameof(Axpy), "n", n);
-        var xa = Need(x, n, nameof(Axpy), nameof(x), "n", n);
-        var ya = Need(y, n, nameof(Axpy), nameof(y), "n", n);
+        KernelContracts.Axpy(x, y, n);
+        var (xa, ya) = (A(x), A(y));
         HostParallel.For(n, 1, (start, end) =>
         {
             var yr = ya.AsSpan(start, end - start);

@@ -97,7 +97,7 @@ internal readonly struct V1(float v) : IFloatVector<V1>
 }
 
 /// <summary>
-/// A fused loop body over elements [i, end): processes whole vectors of <typeparamref name="TV"/> from i,
+/// A fused loop body over elements [i, end): processes whole vectors of the vector type <c>TV</c> from i,
 /// advances i past them and returns its partial reduction (0 when the kernel reduces nothing).
 /// </summary>
 internal interface IVectorLoop

@@ -30,13 +30,21 @@ public static class GemmBlockSizes
     /// <summary>Whether the blocked GEMM runs at all (it needs 256- or 512-bit vectors with FMA).</summary>
     public static readonly bool Blocked = Vector512.IsHardwareAccelerated || (Vector256.IsHardwareAccelerated && Fma.IsSupported);
 
+    /// <summary>Rows of C per micro-kernel tile.</summary>
     public static readonly int MR = Wide ? GemmMicroKernel512.MR : GemmMicroKernel256.MR;
+    /// <summary>Columns of C per micro-kernel tile.</summary>
     public static readonly int NR = Wide ? GemmMicroKernel512.NR : GemmMicroKernel256.NR;
+    /// <summary>Depth of a packed panel (elements of k).</summary>
     public static readonly int KC = Wide ? 512 : 256;
+    /// <summary>Rows of A packed per block.</summary>
     public static readonly int MC = MR * (Wide ? 16 : 24);
+    /// <summary>Columns of B packed per block.</summary>
     public static readonly int NC = 2048;
 
+    /// <summary>Below m n k of this many multiply-adds the small (unpacked) path runs.</summary>
     public const long SmallWork = 16 * 16 * 16;
+    /// <summary>Fewest rows of C for the blocked path.</summary>
     public static readonly int MinRows = MR / 2;
+    /// <summary>Fewest columns of C for the blocked path.</summary>
     public static readonly int MinCols = 4;
 }

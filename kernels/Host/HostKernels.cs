@@ -12,15 +12,21 @@ public sealed partial class HostKernels : IKernels
 {
     long live;
 
+    /// <inheritdoc/>
     public BackendKind Kind => BackendKind.Host;
 
+    /// <inheritdoc/>
     public string Description =>
         $"host: {(Vector512.IsHardwareAccelerated ? "AVX-512" : Vector256.IsHardwareAccelerated ? "AVX2" : "scalar")}, {Environment.ProcessorCount} threads";
 
+    /// <inheritdoc/>
     public long LiveBuffers => Interlocked.Read(ref live);
 
+    /// <inheritdoc/>
     public DeviceBuffer<float> Allocate(int length) => Rent<float>(length);
+    /// <inheritdoc/>
     public DeviceBuffer<int> AllocateInt(int length) => Rent<int>(length);
+    /// <inheritdoc/>
     public DeviceBuffer<double> AllocateDouble(int length) => Rent<double>(length);
 
     // A pool of arrays in exact-length buckets. Every op output is a fresh zero-filled buffer and a training
@@ -90,8 +96,10 @@ public sealed partial class HostKernels : IKernels
         }
     }
 
+    /// <inheritdoc/>
     public void Synchronize() { }
 
+    /// <inheritdoc/>
     public void Dispose() { }
 
     /// <summary>The array behind a buffer of this backend; a clear error for another backend's buffer.</summary>

@@ -32,7 +32,7 @@ internal static class HostParallel
         Parallel.For(0, chunks, c => body(Start(c, chunks, count), Start(c + 1, chunks, count)));
     }
 
-    /// <summary>Like <see cref="For"/> with the range index, for ops that keep per-range partial sums.</summary>
+    /// <summary>Like <see cref="For(int, long, Action{int, int})"/> with the range index, for ops that keep per-range partial sums.</summary>
     public static void For(int chunks, int count, Action<int, int, int> body)
     {
         if (chunks == 1) { body(0, 0, count); return; }

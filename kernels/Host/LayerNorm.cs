@@ -3,24 +3,18 @@ using System.Numerics.Tensors;
 
 namespace NativeDsp.Kernels.Host;
 
+// Fused because: as primitives (mean, subtract, square, mean, rsqrt, scale, shift) it is ~7 passes over
+// [rows, cols] and ~5 saved tensors; fused it is one pass forward and saves only mean and rstd per row.
 // Layer norm over the last axis (biased variance), forward and fused backward.
 public sealed partial class HostKernels
 {
+    /// <inheritdoc/>
     public void LayerNormForward(DeviceBuffer<float> x, DeviceBuffer<float> gamma, DeviceBuffer<float> beta,
                                  DeviceBuffer<float> y, DeviceBuffer<float> mean, DeviceBuffer<float> rstd,
                                  int rows, int cols, float eps)
     {
-        const string op = nameof(LayerNormForward);
-        NonNegative(op, "rows, cols", rows, cols);
-        Require(rows == 0 || cols >= 1, op, $"{rows} rows of {cols} columns");
-        Require(eps >= 0f, op, $"eps {eps} must be >= 0");
-        long n = (long)rows * cols;
-        var xa = Need(x, n, op, nameof(x), "rows, cols", rows, cols);
-        var ga = Need(gamma, cols, op, nameof(gamma), "cols", cols);
-        var ba = Need(beta, cols, op, nameof(beta), "cols", cols);
-        var ya = Need(y, n, op, nameof(y), "rows, cols", rows, cols);
-        var ma = Need(mean, rows, op, nameof(mean), "rows", rows);
-        var ra = Need(rstd, rows, op, nameof(rstd), "rows", rows);
+        KernelContracts.LayerNormForward(x, gamma, beta, y, mean, rstd, rows, cols, eps);
+        var (xa, ga, ba, ya, ma, ra) = (A(x), A(gamma), A(beta), A(y), A(mean), A(rstd));
         HostParallel.For(rows, cols, (start, end) =>
         {
             for (int r = start; r < end; r++)
@@ -39,24 +33,16 @@ public sealed partial class HostKernels
         });
     }
 
+    /// <inheritdoc/>
     public void LayerNormBackward(DeviceBuffer<float> dy, DeviceBuffer<float> x, DeviceBuffer<float> gamma,
                                   DeviceBuffer<float> mean, DeviceBuffer<float> rstd,
                                   DeviceBuffer<float> dx, DeviceBuffer<float> dgamma, DeviceBuffer<float> dbeta,
                                   int rows, int cols)
     {
-        const string op = nameof(LayerNormBackward);
-        NonNegative(op, "rows, cols", rows, cols);
+        KernelContracts.LayerNormBackward(dy, x, gamma, mean, rstd, dx, dgamma, dbeta, rows, cols);
         long n = (long)rows * cols;
-        var dya = Need(dy, n, op, nameof(dy), "rows, cols", rows, cols);
-        var xa = Need(x, n, op, nameof(x), "rows, cols", rows, cols);
-        var ga = Need(gamma, cols, op, nameof(gamma), "cols", cols);
-        var ma = Need(mean, rows, op, nameof(mean), "rows", rows);
-        var ra = Need(rstd, rows, op, nameof(rstd), "rows", rows);
-        var dxa = Need(dx, n, op, nameof(dx), "rows, cols", rows, cols);
-        var dga = Need(dgamma, cols, op, nameof(dgamma), "cols", cols);
-        var dba = Need(dbeta, cols, op, nameof(dbeta), "cols", cols);
-        Require(!ReferenceEquals(dxa, dya) && !ReferenceEquals(dxa, xa), op, "dx must not alias dy or x");
-        Require(!ReferenceEquals(dga, dba), op, "dgamma and dbeta must be different buffers");
+        var (dya, xa, ga, ma, ra) = (A(dy), A(x), A(gamma), A(mean), A(rstd));
+        var (dxa, dga, dba) = (A(dx), A(dgamma), A(dbeta));
         if (n == 0) return;
 
         // dgamma and dbeta sum over rows: each parallel range sums into its own partial rows, added at the end.

@@ -9,6 +9,7 @@ namespace NativeDsp.Kernels.Host;
 /// </summary>
 public static class NaiveMatMul
 {
+    /// <summary>C = alpha op(A) op(B) + beta C over plain arrays, the arguments of <see cref="IKernels.MatMul"/> (already validated).</summary>
     public static void Run(float[] a, float[] b, float[] c, int batch, int m, int n, int k,
                            bool transA, bool transB, long strideA, long strideB, long strideC,
                            float alpha, float beta)

@@ -5,6 +5,7 @@ namespace NativeDsp.Kernels.Host;
 // Counter-based random fills: element i is a function of (seed, offset + i) only, as on every backend.
 public sealed partial class HostKernels
 {
+    /// <inheritdoc/>
     public void FillUniform(DeviceBuffer<float> y, int n, ulong seed, ulong offset)
     {
         var ya = RandomTarget(nameof(FillUniform), y, n);
@@ -14,6 +15,7 @@ public sealed partial class HostKernels
         });
     }
 
+    /// <inheritdoc/>
     public void FillNormal(DeviceBuffer<float> y, int n, float mean, float std, ulong seed, ulong offset)
     {
         var ya = RandomTarget(nameof(FillNormal), y, n);
@@ -23,6 +25,7 @@ public sealed partial class HostKernels
         });
     }
 
+    /// <inheritdoc/>
     public void FillGumbel(DeviceBuffer<float> y, int n, ulong seed, ulong offset)
     {
         var ya = RandomTarget(nameof(FillGumbel), y, n);
@@ -34,7 +37,7 @@ public sealed partial class HostKernels
 
     float[] RandomTarget(string op, DeviceBuffer<float> y, int n)
     {
-        NonNegative(op, "n", n);
-        return Need(y, n, op, nameof(y), "n", n);
+        KernelContracts.RandomFill(op, y, n);
+        return A(y);
     }
 }

@@ -6,28 +6,22 @@ namespace NativeDsp.Kernels.Host;
 // Row sums and the adjoint of a broadcast (bias and broadcast-factor gradients).
 public sealed partial class HostKernels
 {
+    /// <inheritdoc/>
     public void ReduceRows(DeviceBuffer<float> x, DeviceBuffer<float> y, int rows, int cols, float scale)
     {
-        const string op = nameof(ReduceRows);
-        NonNegative(op, "rows, cols", rows, cols);
-        var xa = Need(x, (long)rows * cols, op, nameof(x), "rows, cols", rows, cols);
-        var ya = Need(y, rows, op, nameof(y), "rows", rows);
-        Require(!ReferenceEquals(xa, ya), op, "y must not alias x");
+        KernelContracts.ReduceRows(x, y, rows, cols);
+        var (xa, ya) = (A(x), A(y));
         HostParallel.For(rows, cols, (start, end) =>
         {
             for (int r = start; r < end; r++) ya[r] = scale * TensorPrimitives.Sum(xa.AsSpan(r * cols, cols));
         });
     }
 
+    /// <inheritdoc/>
     public void ReduceBroadcast(DeviceBuffer<float> x, DeviceBuffer<float>? x2, DeviceBuffer<float> db, int n, int period, int inner, bool accumulate)
     {
-        const string op = nameof(ReduceBroadcast);
-        NonNegative(op, "n, period, inner", n, period, inner);
-        Require(period >= 1 && inner >= 1, op, $"period ({period}) and inner ({inner}) must be >= 1");
-        var xa = Need(x, n, op, nameof(x), "n", n);
-        var x2a = x2 is null ? null : Need(x2, n, op, nameof(x2), "n", n);
-        var da = Need(db, period, op, nameof(db), "period", period);
-        Require(!ReferenceEquals(da, xa) && !ReferenceEquals(da, x2a), op, "db must not alias x or x2");
+        KernelContracts.ReduceBroadcast(x, x2, db, n, period, inner);
+        var (xa, x2a, da) = (A(x), x2 is null ? null : A(x2), A(db));
         var dbSpan = da.AsSpan(0, period);
         if (!accumulate) dbSpan.Clear();
         if (n == 0) return;

@@ -4,6 +4,9 @@ using NativeDsp.Kernels.Pruning;
 
 namespace NativeDsp.Kernels.Host;
 
+// Fused because: composed of primitives, K softmax iterations over H heads would be ~6K launches of
+// H-element ops per step, and the plain composition cancels (1 - p) to 0 at small tau; one kernel runs all
+// K iterations in float64 in the stable form and saves O(H K) for an analytic backward.
 // Gumbel-soft-top-K, forward and analytic backward, single-threaded (H is small: a few hundred heads, a
 // few thousand at most) and allocation-free: the `saved` buffer carries the workspace.
 //
@@ -38,6 +41,7 @@ namespace NativeDsp.Kernels.Host;
 //   i != m:  da_i = dr_m p_m ratio_i,    i == m:  da_m = p_m dmask_m (1 - p_m) - dr_m p_m.
 public sealed partial class HostKernels
 {
+    /// <inheritdoc/>
     public void SoftTopKForward(DeviceBuffer<float> logits, DeviceBuffer<float>? noise, DeviceBuffer<float> mask,
                                 DeviceBuffer<double> saved, int heads, int k, double tau)
     {
@@ -110,8 +114,8 @@ public sealed partial class HostKernels
     /// <summary>
     /// S (= 1 - p_m to rounding, as Z = 1) came out below RatioBand with the flushed terms missing: recompute
     /// it exactly from the shifted scores d in <paramref name="next"/> (d_m = 0). If the clamp is open
-    /// (S > eps), write the ratio row and x_{j+1}[m] and return true; otherwise return false with the exact S
-    /// (<= eps), and the caller's ordinary pass applies the clamp.
+    /// (S &gt; eps), write the ratio row and x_{j+1}[m] and return true; otherwise return false with the exact S
+    /// (&lt;= eps), and the caller's ordinary pass applies the clamp.
     /// </summary>
     static bool RatioBand(Span<double> row, Span<double> next, int m, double second, double invTau, out double rest)
     {
@@ -132,6 +136,7 @@ public sealed partial class HostKernels
         return true;
     }
 
+    /// <inheritdoc/>
     public void SoftTopKBackward(DeviceBuffer<double> saved, DeviceBuffer<float> dmask, DeviceBuffer<float> dlogits,
                                  int heads, int k, double tau)
     {

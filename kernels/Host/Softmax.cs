@@ -5,6 +5,7 @@ namespace NativeDsp.Kernels.Host;
 // Row softmax and log-softmax over the last axis, max-subtracted so that exp never overflows.
 public sealed partial class HostKernels
 {
+    /// <inheritdoc/>
     public void SoftmaxForward(DeviceBuffer<float> x, DeviceBuffer<float> y, int rows, int cols)
     {
         var (xa, ya) = RowPair(nameof(SoftmaxForward), x, y, rows, cols);
@@ -22,6 +23,7 @@ public sealed partial class HostKernels
         });
     }
 
+    /// <inheritdoc/>
     public void SoftmaxBackward(DeviceBuffer<float> y, DeviceBuffer<float> dy, DeviceBuffer<float> dx, int rows, int cols)
     {
         var (ya, dya, dxa) = RowTriple(nameof(SoftmaxBackward), y, dy, dx, rows, cols);
@@ -37,6 +39,7 @@ public sealed partial class HostKernels
         });
     }
 
+    /// <inheritdoc/>
     public void LogSoftmaxForward(DeviceBuffer<float> x, DeviceBuffer<float> y, int rows, int cols)
     {
         var (xa, ya) = RowPair(nameof(LogSoftmaxForward), x, y, rows, cols);
@@ -52,6 +55,7 @@ public sealed partial class HostKernels
         });
     }
 
+    /// <inheritdoc/>
     public void LogSoftmaxBackward(DeviceBuffer<float> y, DeviceBuffer<float> dy, DeviceBuffer<float> dx, int rows, int cols)
     {
         var (ya, dya, dxa) = RowTriple(nameof(LogSoftmaxBackward), y, dy, dx, rows, cols);
@@ -76,20 +80,14 @@ public sealed partial class HostKernels
 
     (float[] x, float[] y) RowPair(string op, DeviceBuffer<float> x, DeviceBuffer<float> y, int rows, int cols)
     {
-        NonNegative(op, "rows, cols", rows, cols);
-        long n = (long)rows * cols;
-        return (Need(x, n, op, nameof(x), "rows, cols", rows, cols), Need(y, n, op, nameof(y), "rows, cols", rows, cols));
+        KernelContracts.SoftmaxRows(op, x, y, rows, cols);
+        return (A(x), A(y));
     }
 
     (float[] y, float[] dy, float[] dx) RowTriple(string op, DeviceBuffer<float> y, DeviceBuffer<float> dy, DeviceBuffer<float> dx, int rows, int cols)
     {
-        NonNegative(op, "rows, cols", rows, cols);
-        long n = (long)rows * cols;
-        var dxa = Need(dx, n, op, nameof(dx), "rows, cols", rows, cols);
-        var ya = Need(y, n, op, nameof(y), "rows, cols", rows, cols);
-        var dya = Need(dy, n, op, nameof(dy), "rows, cols", rows, cols);
-        Require(!ReferenceEquals(dxa, ya) && !ReferenceEquals(dxa, dya), op, "dx must not alias y or dy");
-        return (ya, dya, dxa);
+        KernelContracts.SoftmaxRowsBackward(op, y, dy, dx, rows, cols);
+        return (A(y), A(dy), A(dx));
     }
 
     /// <summary>Sum of exp(x - shift), also stored to y when <c>store</c>.</summary>

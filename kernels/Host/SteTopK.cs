@@ -8,12 +8,11 @@ namespace NativeDsp.Kernels.Host;
 // so that one ascending sort gives "largest first, lower index first among equal logits" with no comparer.
 public sealed partial class HostKernels
 {
+    /// <inheritdoc/>
     public void SteTopKForward(DeviceBuffer<float> logits, DeviceBuffer<float> mask, int heads, int k)
     {
         const string op = nameof(SteTopKForward);
-        PruningChecks.TopK(op, heads, k);
-        PruningChecks.Length(op, "logits", logits, heads);
-        PruningChecks.Length(op, "mask", mask, heads);
+        PruningChecks.SteTopKForward(logits, mask, heads, k);
         var w = A(logits);
         var y = A(mask);
 
@@ -37,12 +36,10 @@ public sealed partial class HostKernels
         }
     }
 
+    /// <inheritdoc/>
     public void SteTopKBackward(DeviceBuffer<float> dmask, DeviceBuffer<float> dlogits, int heads)
     {
-        const string op = nameof(SteTopKBackward);
-        PruningChecks.Heads(op, heads);
-        PruningChecks.Length(op, "dmask", dmask, heads);
-        PruningChecks.Length(op, "dlogits", dlogits, heads);
+        PruningChecks.SteTopKBackward(dmask, dlogits, heads);
         System.Numerics.Tensors.TensorPrimitives.Add(A(dlogits).AsSpan(0, heads), A(dmask).AsSpan(0, heads), A(dlogits).AsSpan(0, heads));
     }
 

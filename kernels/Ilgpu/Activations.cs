@@ -9,26 +9,19 @@ public sealed partial class IlgpuKernels
     Action<Index1D, ArrayView<float>, ArrayView<float>, int>? activationForward;
     Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>? activationBackward;
 
+    /// <inheritdoc/>
     public void ActivationForward(Activation f, DeviceBuffer<float> x, DeviceBuffer<float> y, int n)
     {
-        const string op = nameof(ActivationForward);
-        if (!Enum.IsDefined(f)) throw new ArgumentOutOfRangeException(nameof(f), f, $"{op}: unknown activation");
-        Checks.NonNegative(op, nameof(n), n);
-        Checks.Length(op, "x", x, n);
-        Checks.Length(op, "y", y, n);
+        KernelContracts.ActivationForward(f, x, y, n);
         if (n == 0) return;
         activationForward ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int>(ActivationForwardKernel);
         activationForward(n, V(x), V(y), (int)f);
     }
 
+    /// <inheritdoc/>
     public void ActivationBackward(Activation f, DeviceBuffer<float> x, DeviceBuffer<float> dy, DeviceBuffer<float> dx, int n)
     {
-        const string op = nameof(ActivationBackward);
-        if (!Enum.IsDefined(f)) throw new ArgumentOutOfRangeException(nameof(f), f, $"{op}: unknown activation");
-        Checks.NonNegative(op, nameof(n), n);
-        Checks.Length(op, "x", x, n);
-        Checks.Length(op, "dy", dy, n);
-        Checks.Length(op, "dx", dx, n);
+        KernelContracts.ActivationBackward(f, x, dy, dx, n);
         if (n == 0) return;
         activationBackward ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(ActivationBackwardKernel);
         activationBackward(n, V(x), V(dy), V(dx), (int)f);

@@ -3,23 +3,18 @@ using ILGPU.Runtime;
 
 namespace NativeDsp.Kernels.Ilgpu;
 
+// Fused because: the update as primitives is ~10 element-wise launches and temporaries over every
+// parameter per step; fused it reads param, grad, m, v once and writes three of them.
 // Adam / AdamW, one thread per parameter; the bias corrections are computed once on the host.
 public sealed partial class IlgpuKernels
 {
     Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, AdamArgs>? adamUpdate;
 
+    /// <inheritdoc/>
     public void AdamUpdate(DeviceBuffer<float> param, DeviceBuffer<float> grad, DeviceBuffer<float> m, DeviceBuffer<float> v,
                            int n, float lr, float beta1, float beta2, float eps, float weightDecay, bool decoupled, int t)
     {
-        const string op = nameof(AdamUpdate);
-        Checks.NonNegative(op, nameof(n), n);
-        Checks.Positive(op, nameof(t), t);
-        if (!(beta1 >= 0f && beta1 < 1f)) throw new ArgumentOutOfRangeException(nameof(beta1), beta1, $"{op}: beta1 must be in [0, 1)");
-        if (!(beta2 >= 0f && beta2 < 1f)) throw new ArgumentOutOfRangeException(nameof(beta2), beta2, $"{op}: beta2 must be in [0, 1)");
-        Checks.Length(op, "param", param, n);
-        Checks.Length(op, "grad", grad, n);
-        Checks.Length(op, "m", m, n);
-        Checks.Length(op, "v", v, n);
+        KernelContracts.AdamUpdate(param, grad, m, v, n, beta1, beta2, t);
         if (n == 0) return;
         adamUpdate ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, AdamArgs>(AdamUpdateKernel);
         adamUpdate(n, V(param), V(grad), V(m), V(v), new AdamArgs

@@ -3,6 +3,9 @@ using ILGPU.Runtime;
 
 namespace NativeDsp.Kernels.Ilgpu;
 
+// Fused because: composed of MatMul, softmax and masking ops it writes and reads the [B, H, Tq, Tk]
+// scores and probabilities (the largest tensors of a Transformer step); fused they stay on chip and the
+// backward recomputes them from lse (FlashAttention), saving B H Tq floats instead of B H Tq Tk.
 /// <summary>
 /// Fused gated attention on ILGPU (contract: <see cref="IKernels.AttentionForward"/>). Three explicitly
 /// grouped kernels of <see cref="AttentionTile"/> threads, all streaming keys (or queries) through shared
@@ -55,6 +58,7 @@ public sealed partial class IlgpuKernels
 
     static ArrayView<float> OptionalView(DeviceBuffer<float>? b) => b is null ? ArrayView<float>.Empty : V(b);
 
+    /// <inheritdoc/>
     public void AttentionForward(DeviceBuffer<float> q, DeviceBuffer<float> k, DeviceBuffer<float> v,
                                  DeviceBuffer<float>? keyMask, DeviceBuffer<float>? gate,
                                  DeviceBuffer<float> o, DeviceBuffer<float> lse, AttentionShape s)
@@ -68,6 +72,7 @@ public sealed partial class IlgpuKernels
                          V(o), V(lse), args);
     }
 
+    /// <inheritdoc/>
     public void AttentionBackward(DeviceBuffer<float> q, DeviceBuffer<float> k, DeviceBuffer<float> v,
                                   DeviceBuffer<float>? keyMask, DeviceBuffer<float>? gate,
                                   DeviceBuffer<float> o, DeviceBuffer<float> lse, DeviceBuffer<float> dO,

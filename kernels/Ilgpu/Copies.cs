@@ -11,39 +11,31 @@ public sealed partial class IlgpuKernels
     Action<Index1D, ArrayView<float>, ArrayView<float>, Copy2DArgs>? copy2D;
     Action<Index1D, ArrayView<float>, ArrayView<float>, SwapAxesArgs>? swapAxes12;
 
+    /// <inheritdoc/>
     public void Fill(DeviceBuffer<float> y, float value, int offset, int count)
     {
-        Checks.Range(nameof(Fill), "y", y, offset, count);
+        KernelContracts.Fill(y, offset, count);
         if (count == 0) return;
         fill ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, float>(FillKernel);
         fill(count, V(y).SubView(offset, count), value);
     }
 
+    /// <inheritdoc/>
     public void Copy(DeviceBuffer<float> src, int srcOffset, DeviceBuffer<float> dst, int dstOffset, int count, bool accumulate)
     {
-        Checks.Range(nameof(Copy), "src", src, srcOffset, count);
-        Checks.Range(nameof(Copy), "dst", dst, dstOffset, count);
-        if (ReferenceEquals(src, dst) && srcOffset < dstOffset + count && dstOffset < srcOffset + count)
-            throw new ArgumentException($"{nameof(Copy)}: source [{srcOffset}, {srcOffset + count}) and destination [{dstOffset}, {dstOffset + count}) overlap in one buffer");
+        KernelContracts.Copy(src, srcOffset, dst, dstOffset, count);
         if (count == 0) return;
         copy ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int>(CopyKernel);
         copy(count, V(src).SubView(srcOffset, count), V(dst).SubView(dstOffset, count), accumulate ? 1 : 0);
     }
 
+    /// <inheritdoc/>
     public void Copy2D(DeviceBuffer<float> src, int srcOffset, int srcStride,
                        DeviceBuffer<float> dst, int dstOffset, int dstStride,
                        int rows, int cols, bool accumulate)
     {
-        const string op = nameof(Copy2D);
-        Checks.NonNegative(op, nameof(rows), rows);
-        Checks.NonNegative(op, nameof(cols), cols);
-        int count = Checks.Product(op, rows, cols);
+        int count = KernelContracts.Copy2D(src, srcOffset, srcStride, dst, dstOffset, dstStride, rows, cols);
         if (count == 0) return;
-        if (rows > 1 && (srcStride < cols || dstStride < cols))
-            throw new ArgumentException($"{op}: strides (src {srcStride}, dst {dstStride}) must be >= cols {cols} so that rows do not overlap");
-        Checks.Distinct(op, src, dst, "source and destination are the same buffer");
-        Checks.Range(op, "src", src, srcOffset, (long)(rows - 1) * srcStride + cols);
-        Checks.Range(op, "dst", dst, dstOffset, (long)(rows - 1) * dstStride + cols);
         copy2D ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, Copy2DArgs>(Copy2DKernel);
         copy2D(count, V(src), V(dst), new Copy2DArgs
         {
@@ -52,18 +44,11 @@ public sealed partial class IlgpuKernels
         });
     }
 
+    /// <inheritdoc/>
     public void SwapAxes12(DeviceBuffer<float> x, DeviceBuffer<float> y, int d0, int d1, int d2, int d3, bool accumulate)
     {
-        const string op = nameof(SwapAxes12);
-        Checks.NonNegative(op, nameof(d0), d0);
-        Checks.NonNegative(op, nameof(d1), d1);
-        Checks.NonNegative(op, nameof(d2), d2);
-        Checks.NonNegative(op, nameof(d3), d3);
-        int count = Checks.Product(op, Checks.Product(op, d0, d1), Checks.Product(op, d2, d3));
-        Checks.Length(op, "x", x, count);
-        Checks.Length(op, "y", y, count);
+        int count = KernelContracts.SwapAxes12(x, y, d0, d1, d2, d3);
         if (count == 0) return;
-        Checks.Distinct(op, x, y, "x and y are the same buffer");
         swapAxes12 ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, SwapAxesArgs>(SwapAxes12Kernel);
         swapAxes12(count, V(x), V(y), new SwapAxesArgs { D1 = d1, D2 = d2, D3 = d3, Accumulate = accumulate ? 1 : 0 });
     }

@@ -3,58 +3,39 @@ using ILGPU.Runtime;
 
 namespace NativeDsp.Kernels.Ilgpu;
 
+// Fused because: log-softmax + gather + smoothing as primitives materialises [rows, C] log-probabilities
+// (C = the vocabulary in MT, the largest tensor of a step); fused it saves only lse per row.
 // Log-softmax + label-smoothed cross-entropy, fused. Forward: one group per row (max, then sum of exp
 // and sum of logits in one pass). Backward needs no reduction given the saved lse: one thread per logit.
-// Targets are device data: with ValidateIndices they are read back and checked; without, a target
-// outside [0, cols) that is not ignoreIndex gives a NaN loss for its row (and no out-of-bounds read).
+// Targets are device data and are never read back here: the engine validates them on the host where they
+// are made. A target outside [0, cols) that is not ignoreIndex gives a NaN loss for its row (and no
+// out-of-bounds read), as on Host.
 public sealed partial class IlgpuKernels
 {
     Action<KernelConfig, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, CrossEntropyArgs>? crossEntropyForward;
     Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, CrossEntropyArgs>? crossEntropyBackward;
 
+    /// <inheritdoc/>
     public void CrossEntropyForward(DeviceBuffer<float> logits, DeviceBuffer<int> targets, DeviceBuffer<float> loss,
                                     DeviceBuffer<float> lse, int rows, int cols, int ignoreIndex, float smoothing)
     {
-        const string op = nameof(CrossEntropyForward);
-        var args = CheckCrossEntropy(op, logits, targets, rows, cols, ignoreIndex, smoothing);
-        Checks.Length(op, "loss", loss, rows);
-        Checks.Length(op, "lse", lse, rows);
+        KernelContracts.CrossEntropyForward(logits, targets, loss, lse, rows, cols, smoothing);
+        var args = new CrossEntropyArgs { Cols = cols, IgnoreIndex = ignoreIndex, Smoothing = smoothing };
         if (rows == 0) return;
         crossEntropyForward ??= Accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, CrossEntropyArgs>(CrossEntropyForwardKernel);
         crossEntropyForward(new KernelConfig(rows, RowGroupSize(cols)), V(logits), V(targets), V(loss), V(lse), args);
     }
 
+    /// <inheritdoc/>
     public void CrossEntropyBackward(DeviceBuffer<float> logits, DeviceBuffer<int> targets, DeviceBuffer<float> lse,
                                      DeviceBuffer<float> dloss, DeviceBuffer<float> dlogits,
                                      int rows, int cols, int ignoreIndex, float smoothing)
     {
-        const string op = nameof(CrossEntropyBackward);
-        var args = CheckCrossEntropy(op, logits, targets, rows, cols, ignoreIndex, smoothing);
-        Checks.Length(op, "lse", lse, rows);
-        Checks.Length(op, "dloss", dloss, rows);
-        Checks.Length(op, "dlogits", dlogits, (long)rows * cols);
-        Checks.Distinct(op, dlogits, logits, "dlogits must not alias logits");
+        KernelContracts.CrossEntropyBackward(logits, targets, lse, dloss, dlogits, rows, cols, smoothing);
+        var args = new CrossEntropyArgs { Cols = cols, IgnoreIndex = ignoreIndex, Smoothing = smoothing };
         if (rows == 0) return;
         crossEntropyBackward ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, CrossEntropyArgs>(CrossEntropyBackwardKernel);
         crossEntropyBackward(rows * cols, V(logits), V(targets), V(lse), V(dloss), V(dlogits), args);
-    }
-
-    CrossEntropyArgs CheckCrossEntropy(string op, DeviceBuffer<float> logits, DeviceBuffer<int> targets,
-                                              int rows, int cols, int ignoreIndex, float smoothing)
-    {
-        Checks.NonNegative(op, nameof(rows), rows);
-        Checks.NonNegative(op, nameof(cols), cols);
-        if (rows > 0 && cols == 0) throw new ArgumentException($"{op}: {rows} rows of 0 classes");
-        if (!(smoothing >= 0f && smoothing <= 1f)) throw new ArgumentOutOfRangeException(nameof(smoothing), smoothing, $"{op}: label smoothing must be in [0, 1], got {smoothing}");
-        Checks.Length(op, "logits", logits, Checks.Product(op, rows, cols));
-        Checks.Length(op, "targets", targets, rows);
-        if (ValidateIndices)
-        {
-            var (row, target) = Checks.FirstOutOfRange(targets, rows, cols, ignoreIndex);
-            if (row >= 0)
-                throw new ArgumentOutOfRangeException(nameof(targets), $"{op}: target {target} of row {row} is outside [0, {cols}) and is not ignoreIndex {ignoreIndex}");
-        }
-        return new CrossEntropyArgs { Cols = cols, IgnoreIndex = ignoreIndex, Smoothing = smoothing };
     }
 
     internal struct CrossEntropyArgs

@@ -9,13 +9,10 @@ public sealed partial class IlgpuKernels
 {
     Action<Index1D, ArrayView<float>, ArrayView<float>, DropoutArgs>? dropout;
 
+    /// <inheritdoc/>
     public void Dropout(DeviceBuffer<float> x, DeviceBuffer<float> y, int n, float p, ulong seed, ulong offset, bool accumulate)
     {
-        const string op = nameof(Dropout);
-        Checks.NonNegative(op, nameof(n), n);
-        if (!(p >= 0f && p <= 1f)) throw new ArgumentOutOfRangeException(nameof(p), p, $"{op}: drop probability must be in [0, 1], got {p}");
-        Checks.Length(op, "x", x, n);
-        Checks.Length(op, "y", y, n);
+        KernelContracts.Dropout(x, y, n, p);
         if (n == 0) return;
         if (p == 0f)
         {

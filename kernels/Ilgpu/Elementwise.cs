@@ -10,38 +10,28 @@ public sealed partial class IlgpuKernels
     Action<Index1D, ArrayView<float>, ArrayView<float>, float, float>? scaleShift;
     Action<Index1D, float, ArrayView<float>, ArrayView<float>>? axpy;
 
+    /// <inheritdoc/>
     public void Binary(BinaryOp op, DeviceBuffer<float> a, DeviceBuffer<float> b, DeviceBuffer<float> y, int n, int period, int inner)
     {
-        const string name = nameof(Binary);
-        if (!Enum.IsDefined(op)) throw new ArgumentOutOfRangeException(nameof(op), op, $"{name}: unknown BinaryOp");
-        Checks.NonNegative(name, nameof(n), n);
-        Checks.Positive(name, nameof(period), period);
-        Checks.Positive(name, nameof(inner), inner);
-        Checks.Length(name, "a", a, n);
-        Checks.Length(name, "b", b, period);
-        Checks.Length(name, "y", y, n);
-        if (ReferenceEquals(b, y) && !(inner == 1 && period >= n))
-            throw new ArgumentException($"{name}: y may alias b only when the op is purely element-wise (inner = 1, period >= n)");
+        KernelContracts.Binary(op, a, b, y, n, period, inner);
         if (n == 0) return;
         binary ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, BinaryArgs>(BinaryKernel);
         binary(n, V(a), V(b), V(y), new BinaryArgs { Op = (int)op, Period = period, Inner = inner });
     }
 
+    /// <inheritdoc/>
     public void ScaleShift(DeviceBuffer<float> x, DeviceBuffer<float> y, int n, float alpha, float beta)
     {
-        Checks.NonNegative(nameof(ScaleShift), nameof(n), n);
-        Checks.Length(nameof(ScaleShift), "x", x, n);
-        Checks.Length(nameof(ScaleShift), "y", y, n);
+        KernelContracts.ScaleShift(x, y, n);
         if (n == 0) return;
         scaleShift ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, float, float>(ScaleShiftKernel);
         scaleShift(n, V(x), V(y), alpha, beta);
     }
 
+    /// <inheritdoc/>
     public void Axpy(float alpha, DeviceBuffer<float> x, DeviceBuffer<float> y, int n)
     {
-        Checks.NonNegative(nameof(Axpy), nameof(n), n);
-        Checks.Length(nameof(Axpy), "x", x, n);
-        Checks.Length(nameof(Axpy), "y", y, n);
+        KernelContracts.Axpy(x, y, n);
         if (n == 0) return;
         axpy ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, float, ArrayView<float>, ArrayView<float>>(AxpyKernel);
         axpy(n, alpha, V(x), V(y));

@@ -4,51 +4,31 @@ using ILGPU.Runtime;
 namespace NativeDsp.Kernels.Ilgpu;
 
 // Embedding gather and scatter-add. The vocabulary is the number of whole rows of dim in the table.
-// Ids are device data: with ValidateIndices they are read back and checked (a clear error, at the price
-// of a synchronisation); without, the kernels still guard: an id outside [0, vocab) gives a NaN row
-// forward (visible in the loss at once) and is skipped backward, never an out-of-bounds access.
+// Ids are device data and are never read back here (that would synchronise the device in every step):
+// the engine validates them on the host where they are made. The kernels still guard: an id outside
+// [0, vocab) gives a NaN row forward (visible in the loss at once) and is skipped backward, never an
+// out-of-bounds access; the Host kernels do the same.
 public sealed partial class IlgpuKernels
 {
     Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, int>? embeddingForward;
     Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, int>? embeddingBackward;
 
+    /// <inheritdoc/>
     public void EmbeddingForward(DeviceBuffer<float> table, DeviceBuffer<int> ids, DeviceBuffer<float> y, int count, int dim)
     {
-        const string op = nameof(EmbeddingForward);
-        Checks.NonNegative(op, nameof(count), count);
-        Checks.Positive(op, nameof(dim), dim);
-        int n = Checks.Product(op, count, dim);
-        Checks.Length(op, "ids", ids, count);
-        Checks.Length(op, "y", y, n);
-        Checks.Distinct(op, table, y, "y must not alias the table");
-        CheckIds(op, table, ids, count, dim);
+        int n = KernelContracts.EmbeddingForward(table, ids, y, count, dim);
         if (n == 0) return;
         embeddingForward ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, int>(EmbeddingForwardKernel);
         embeddingForward(n, V(table), V(ids), V(y), dim);
     }
 
+    /// <inheritdoc/>
     public void EmbeddingBackward(DeviceBuffer<float> dy, DeviceBuffer<int> ids, DeviceBuffer<float> dtable, int count, int dim)
     {
-        const string op = nameof(EmbeddingBackward);
-        Checks.NonNegative(op, nameof(count), count);
-        Checks.Positive(op, nameof(dim), dim);
-        int n = Checks.Product(op, count, dim);
-        Checks.Length(op, "ids", ids, count);
-        Checks.Length(op, "dy", dy, n);
-        Checks.Distinct(op, dtable, dy, "dy must not alias dtable");
-        CheckIds(op, dtable, ids, count, dim);
+        int n = KernelContracts.EmbeddingBackward(dy, ids, dtable, count, dim);
         if (n == 0) return;
         embeddingBackward ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, int>(EmbeddingBackwardKernel);
         embeddingBackward(n, V(dy), V(ids), V(dtable), dim);
-    }
-
-    void CheckIds(string op, DeviceBuffer<float> table, DeviceBuffer<int> ids, int count, int dim)
-    {
-        if (!ValidateIndices) return;
-        int vocab = table.Length / dim;
-        var (position, id) = Checks.FirstOutOfRange(ids, count, vocab);
-        if (position >= 0)
-            throw new ArgumentOutOfRangeException(nameof(ids), $"{op}: id {id} at position {position} is outside the vocabulary [0, {vocab}) (table of {table.Length} elements, dim {dim})");
     }
 
     [IlgpuKernel]

@@ -24,61 +24,53 @@ public sealed partial class IlgpuKernels
     static HardConcreteArgs Args(HardConcreteGate p, int heads, bool hasNoise) =>
         new() { Beta = p.Beta, Low = p.Low, High = p.High, Heads = heads, HasNoise = hasNoise ? 1 : 0 };
 
+    /// <inheritdoc/>
     public void HardConcreteNoise(DeviceBuffer<float> noise, int heads, ulong seed, ulong offset)
     {
-        const string op = nameof(HardConcreteNoise);
-        PruningChecks.Heads(op, heads);
-        PruningChecks.Length(op, "noise", noise, heads);
+        PruningChecks.HardConcreteNoise(noise, heads);
         hardConcreteNoise ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ulong, ulong>(HardConcreteNoiseKernel);
         hardConcreteNoise(heads, V(noise), seed, offset);
     }
 
+    /// <inheritdoc/>
     public void HardConcreteForward(DeviceBuffer<float> logAlpha, DeviceBuffer<float>? noise, DeviceBuffer<float> gate,
                                     int heads, HardConcreteGate parameters)
     {
-        const string op = nameof(HardConcreteForward);
-        PruningChecks.HardConcreteInputs(op, logAlpha, noise, heads, parameters);
-        PruningChecks.Length(op, "gate", gate, heads);
+        PruningChecks.HardConcreteForward(logAlpha, noise, gate, heads, parameters);
         hardConcreteForward ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, HardConcreteArgs>(HardConcreteForwardKernel);
         hardConcreteForward(heads, V(logAlpha), V(noise ?? logAlpha), V(gate), Args(parameters, heads, noise is not null));
     }
 
+    /// <inheritdoc/>
     public void HardConcreteBackward(DeviceBuffer<float> logAlpha, DeviceBuffer<float>? noise, DeviceBuffer<float> dgate,
                                      DeviceBuffer<float> dlogAlpha, int heads, HardConcreteGate parameters)
     {
-        const string op = nameof(HardConcreteBackward);
-        PruningChecks.HardConcreteInputs(op, logAlpha, noise, heads, parameters);
-        PruningChecks.Length(op, "dgate", dgate, heads);
-        PruningChecks.Length(op, "dlogAlpha", dlogAlpha, heads);
+        PruningChecks.HardConcreteBackward(logAlpha, noise, dgate, dlogAlpha, heads, parameters);
         hardConcreteBackward ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, HardConcreteArgs>(HardConcreteBackwardKernel);
         hardConcreteBackward(heads, V(logAlpha), V(noise ?? logAlpha), V(dgate), V(dlogAlpha), Args(parameters, heads, noise is not null));
     }
 
+    /// <inheritdoc/>
     public void HardConcreteEvalGate(DeviceBuffer<float> logAlpha, DeviceBuffer<float> gate, int heads, HardConcreteGate parameters)
     {
-        const string op = nameof(HardConcreteEvalGate);
-        PruningChecks.HardConcreteInputs(op, logAlpha, null, heads, parameters);
-        PruningChecks.Length(op, "gate", gate, heads);
+        PruningChecks.HardConcreteEvalGate(logAlpha, gate, heads, parameters);
         hardConcreteEval ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, HardConcreteArgs>(HardConcreteEvalKernel);
         hardConcreteEval(heads, V(logAlpha), V(gate), Args(parameters, heads, false));
     }
 
+    /// <inheritdoc/>
     public void HardConcretePenaltyForward(DeviceBuffer<float> logAlpha, DeviceBuffer<float> penalty, int heads, HardConcreteGate parameters)
     {
-        const string op = nameof(HardConcretePenaltyForward);
-        PruningChecks.HardConcreteInputs(op, logAlpha, null, heads, parameters);
-        PruningChecks.Length(op, "penalty", penalty, 1);
+        PruningChecks.HardConcretePenaltyForward(logAlpha, penalty, heads, parameters);
         hardConcretePenalty ??= Accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, HardConcreteArgs>(HardConcretePenaltyKernel);
         hardConcretePenalty(new KernelConfig(1, TopKGroupSize(heads)), V(logAlpha), V(penalty), Args(parameters, heads, false));
     }
 
+    /// <inheritdoc/>
     public void HardConcretePenaltyBackward(DeviceBuffer<float> logAlpha, DeviceBuffer<float> dpenalty, DeviceBuffer<float> dlogAlpha,
                                             int heads, HardConcreteGate parameters)
     {
-        const string op = nameof(HardConcretePenaltyBackward);
-        PruningChecks.HardConcreteInputs(op, logAlpha, null, heads, parameters);
-        PruningChecks.Length(op, "dpenalty", dpenalty, 1);
-        PruningChecks.Length(op, "dlogAlpha", dlogAlpha, heads);
+        PruningChecks.HardConcretePenaltyBackward(logAlpha, dpenalty, dlogAlpha, heads, parameters);
         hardConcretePenaltyBackward ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, HardConcreteArgs>(HardConcretePenaltyBackwardKernel);
         hardConcretePenaltyBackward(heads, V(logAlpha), V(dpenalty), V(dlogAlpha), Args(parameters, heads, false));
     }

@@ -27,8 +27,9 @@ namespace NativeDsp.Kernels.Ilgpu;
 ///   or MathF; MathF.Exp/Log/Tanh/Cos compile for PTX only because every context is built through
 ///   <see cref="Configure"/> (ILGPU.Algorithms' intrinsics).</item>
 /// <item>Flags are passed as int (0/1), not bool.</item>
-/// <item>The host side checks sizes against buffer lengths (<see cref="Checks"/>) and returns before
-///   launching when there is nothing to do (ILGPU rejects empty launches).</item>
+/// <item>The host side first calls the op's contract (<see cref="KernelContracts"/>, shared with the Host
+///   backend) and returns before launching when there is nothing to do (ILGPU rejects empty launches).
+///   Nothing is read back from the device inside an op.</item>
 /// <item>Explicit groups use <see cref="GroupSize"/>/<see cref="RowGroupSize"/>, valid on CUDA and on the
 ///   small groups of the CPU accelerator.</item>
 /// </list>
@@ -38,9 +39,13 @@ public sealed partial class IlgpuKernels : IKernels
     readonly Context context;
     long live;
 
+    /// <summary>The ILGPU accelerator the kernels run on (CUDA, OpenCL or the CPU accelerator).</summary>
     public Accelerator Accelerator { get; }
+    /// <inheritdoc/>
     public BackendKind Kind { get; }
+    /// <inheritdoc/>
     public string Description { get; }
+    /// <inheritdoc/>
     public long LiveBuffers => Interlocked.Read(ref live);
 
     IlgpuKernels(Context context, Accelerator accelerator, BackendKind kind)
@@ -162,31 +167,107 @@ public sealed partial class IlgpuKernels : IKernels
     static int FloorPow2(int v) => v <= 1 ? 1 : 1 << (31 - System.Numerics.BitOperations.LeadingZeroCount((uint)v));
     static int CeilPow2(int v) => v <= 1 ? 1 : (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)v);
 
-    /// <summary>
-    /// Whether ops taking device-side indices (embedding ids, cross-entropy targets) read them back and
-    /// reject out-of-range values with an exception naming the op, as the Host kernels do. The read-back
-    /// synchronises with the device (it waits for the queued kernels), so a GPU run that trusts its data
-    /// may turn it off; the kernels then still never index out of bounds (bad ids give NaN rows, bad
-    /// targets a NaN loss).
-    /// </summary>
-    public bool ValidateIndices { get; set; } = true;
-
+    /// <inheritdoc/>
     public DeviceBuffer<float> Allocate(int length) => New<float>(length);
+    /// <inheritdoc/>
     public DeviceBuffer<int> AllocateInt(int length) => New<int>(length);
+    /// <inheritdoc/>
     public DeviceBuffer<double> AllocateDouble(int length) => New<double>(length);
+
+    // A pool of device allocations in exact-length buckets, as the Host backend keeps for arrays: a training
+    // step allocates the same lengths every time, and a device allocation (cudaMalloc) synchronises the
+    // device and costs far more than a launch. Reuse is safe without waiting: every kernel and the zero
+    // fill of a reused buffer are queued on the one default stream, so the fill runs after the last kernel
+    // that read the buffer before it was returned. The pool is capped (MaxPooledBytes).
+    const long MaxPooledBytes = 1L << 30;
+    readonly Dictionary<(Type, int), Stack<MemoryBuffer>> pool = [];
+    long pooledBytes, deviceToHost, hostToDevice, allocations;
 
     IlgpuBuffer<T> New<T>(int length) where T : unmanaged
     {
+        if (length < 0) throw new ArgumentOutOfRangeException(nameof(length), length, "buffer length must be >= 0");
         Interlocked.Increment(ref live);
-        return new IlgpuBuffer<T>(this, Accelerator, length);
+        if (length == 0) return new IlgpuBuffer<T>(this, null, 0);
+        MemoryBuffer1D<T, Stride1D.Dense>? memory = null;
+        lock (pool)
+        {
+            if (pool.TryGetValue((typeof(T), length), out var stack) && stack.Count > 0)
+            {
+                memory = (MemoryBuffer1D<T, Stride1D.Dense>)stack.Pop();
+                pooledBytes -= memory.LengthInBytes;
+            }
+        }
+        if (memory is null)
+        {
+            memory = Accelerator.Allocate1D<T>(length);
+            Interlocked.Increment(ref allocations);
+        }
+        memory.MemSetToZero(); // IKernels.Allocate promises zero-filled memory; queued on the default stream
+        return new IlgpuBuffer<T>(this, memory, length);
     }
 
-    internal void Released() => Interlocked.Decrement(ref live);
+    internal void Return<T>(MemoryBuffer1D<T, Stride1D.Dense>? memory, int length) where T : unmanaged
+    {
+        Interlocked.Decrement(ref live);
+        if (memory is null) return;
+        lock (pool)
+        {
+            if (!disposed && pooledBytes + memory.LengthInBytes <= MaxPooledBytes)
+            {
+                var key = (typeof(T), length);
+                if (!pool.TryGetValue(key, out var stack)) pool[key] = stack = new Stack<MemoryBuffer>();
+                stack.Push(memory);
+                pooledBytes += memory.LengthInBytes;
+                return;
+            }
+        }
+        memory.Dispose();
+    }
 
+    /// <summary>Bytes of device memory held by the allocation pool (free buffers kept for reuse).</summary>
+    public long PooledBytes
+    {
+        get { lock (pool) return pooledBytes; }
+    }
+
+    /// <summary>Device allocations made so far (pool misses); a steady training loop stops adding to it.</summary>
+    public long DeviceAllocations => Interlocked.Read(ref allocations);
+
+    /// <summary>
+    /// Device-to-host copies so far (<see cref="DeviceBuffer{T}.CopyTo"/>, <see cref="DeviceBuffer{T}.ToArray"/>):
+    /// each one waits for every queued kernel, so a GPU training step should make one (its loss) at most.
+    /// Tests read it before and after a step.
+    /// </summary>
+    public long DeviceToHostCopies => Interlocked.Read(ref deviceToHost);
+
+    /// <summary>Host-to-device copies so far (<see cref="DeviceBuffer{T}.CopyFrom"/>): inputs, noise, masks.</summary>
+    public long HostToDeviceCopies => Interlocked.Read(ref hostToDevice);
+
+    internal void CountDeviceToHost() => Interlocked.Increment(ref deviceToHost);
+    internal void CountHostToDevice() => Interlocked.Increment(ref hostToDevice);
+
+    /// <summary>Drops every pooled buffer (their device memory is freed).</summary>
+    public void TrimPool()
+    {
+        lock (pool)
+        {
+            foreach (var stack in pool.Values)
+                foreach (var m in stack) m.Dispose();
+            pool.Clear();
+            pooledBytes = 0;
+        }
+    }
+
+    bool disposed;
+
+    /// <inheritdoc/>
     public void Synchronize() => Accelerator.Synchronize();
 
+    /// <inheritdoc/>
     public void Dispose()
     {
+        lock (pool) disposed = true;
+        TrimPool();
         Accelerator.Dispose();
         context.Dispose();
     }

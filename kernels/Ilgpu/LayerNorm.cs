@@ -3,6 +3,8 @@ using ILGPU.Runtime;
 
 namespace NativeDsp.Kernels.Ilgpu;
 
+// Fused because: as primitives (mean, subtract, square, mean, rsqrt, scale, shift) it is ~7 passes over
+// [rows, cols] and ~5 saved tensors; fused it is one pass forward and saves only mean and rstd per row.
 // Layer norm over the last axis. Forward and the dx part of backward: one group per row. dgamma and
 // dbeta are column sums over rows, done by a second kernel that reads rows coalesced (like a bias
 // gradient) instead of atomics, so they are deterministic.
@@ -12,33 +14,26 @@ public sealed partial class IlgpuKernels
     Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, LayerNormArgs>? layerNormBackwardInput;
     Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, LayerNormArgs>? layerNormBackwardParams;
 
+    /// <inheritdoc/>
     public void LayerNormForward(DeviceBuffer<float> x, DeviceBuffer<float> gamma, DeviceBuffer<float> beta,
                                  DeviceBuffer<float> y, DeviceBuffer<float> mean, DeviceBuffer<float> rstd,
                                  int rows, int cols, float eps)
     {
-        const string op = nameof(LayerNormForward);
-        var args = CheckLayerNorm(op, rows, cols, eps, x, gamma, mean, rstd);
-        Checks.Length(op, "beta", beta, cols);
-        Checks.Length(op, "y", y, (long)rows * cols);
+        KernelContracts.LayerNormForward(x, gamma, beta, y, mean, rstd, rows, cols, eps);
+        var args = new LayerNormArgs { Rows = rows, Cols = cols, Eps = eps };
         if (rows == 0) return;
         layerNormForward ??= Accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, LayerNormArgs>(LayerNormForwardKernel);
         layerNormForward(new KernelConfig(rows, RowGroupSize(cols)), V(x), V(gamma), V(beta), V(y), V(mean), V(rstd), args);
     }
 
+    /// <inheritdoc/>
     public void LayerNormBackward(DeviceBuffer<float> dy, DeviceBuffer<float> x, DeviceBuffer<float> gamma,
                                   DeviceBuffer<float> mean, DeviceBuffer<float> rstd,
                                   DeviceBuffer<float> dx, DeviceBuffer<float> dgamma, DeviceBuffer<float> dbeta,
                                   int rows, int cols)
     {
-        const string op = nameof(LayerNormBackward);
-        var args = CheckLayerNorm(op, rows, cols, 0f, x, gamma, mean, rstd);
-        Checks.Length(op, "dy", dy, (long)rows * cols);
-        Checks.Length(op, "dx", dx, (long)rows * cols);
-        Checks.Length(op, "dgamma", dgamma, cols);
-        Checks.Length(op, "dbeta", dbeta, cols);
-        Checks.Distinct(op, dx, dy, "dx must not alias dy or x");
-        Checks.Distinct(op, dx, x, "dx must not alias dy or x");
-        Checks.Distinct(op, dgamma, dbeta, "dgamma and dbeta must be different buffers");
+        KernelContracts.LayerNormBackward(dy, x, gamma, mean, rstd, dx, dgamma, dbeta, rows, cols);
+        var args = new LayerNormArgs { Rows = rows, Cols = cols, Eps = 0f };
         if (rows == 0) return;
         layerNormBackwardInput ??= Accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, LayerNormArgs>(LayerNormBackwardInputKernel);
         layerNormBackwardInput(new KernelConfig(rows, RowGroupSize(cols)), V(dy), V(x), V(gamma), V(mean), V(rstd), V(dx), args);
@@ -46,20 +41,6 @@ public sealed partial class IlgpuKernels
         int width = ColumnGroupWidth;
         var groups = new Index2D((cols + width - 1) / width, 1);
         layerNormBackwardParams(new KernelConfig(groups, new Index2D(width, GroupSize / width)), V(dy), V(x), V(mean), V(rstd), V(dgamma), V(dbeta), args);
-    }
-
-    static LayerNormArgs CheckLayerNorm(string op, int rows, int cols, float eps, DeviceBuffer<float> x, DeviceBuffer<float> gamma,
-                                        DeviceBuffer<float> mean, DeviceBuffer<float> rstd)
-    {
-        Checks.NonNegative(op, nameof(rows), rows);
-        Checks.NonNegative(op, nameof(cols), cols);
-        if (rows > 0 && cols == 0) throw new ArgumentException($"{op}: {rows} rows of 0 columns");
-        if (!(eps >= 0f)) throw new ArgumentOutOfRangeException(nameof(eps), eps, $"{op}: eps must be >= 0");
-        Checks.Length(op, "x", x, Checks.Product(op, rows, cols));
-        Checks.Length(op, "gamma", gamma, cols);
-        Checks.Length(op, "mean", mean, rows);
-        Checks.Length(op, "rstd", rstd, rows);
-        return new LayerNormArgs { Rows = rows, Cols = cols, Eps = eps };
     }
 
     internal struct LayerNormArgs

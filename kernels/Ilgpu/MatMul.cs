@@ -17,6 +17,7 @@ public sealed partial class IlgpuKernels
 
     Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, MatMulArgs>? matMul;
 
+    /// <inheritdoc/>
     public void MatMul(DeviceBuffer<float> a, DeviceBuffer<float> b, DeviceBuffer<float> c, int batch, int m, int n, int k,
                        bool transA, bool transB, long strideA, long strideB, long strideC, float alpha = 1f, float beta = 0f)
     {

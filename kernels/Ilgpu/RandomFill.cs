@@ -12,28 +12,28 @@ public sealed partial class IlgpuKernels
     Action<Index1D, ArrayView<float>, NormalArgs>? fillNormal;
     Action<Index1D, ArrayView<float>, ulong, ulong>? fillGumbel;
 
+    /// <inheritdoc/>
     public void FillUniform(DeviceBuffer<float> y, int n, ulong seed, ulong offset)
     {
-        Checks.NonNegative(nameof(FillUniform), nameof(n), n);
-        Checks.Length(nameof(FillUniform), "y", y, n);
+        KernelContracts.RandomFill(nameof(FillUniform), y, n);
         if (n == 0) return;
         fillUniform ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ulong, ulong>(FillUniformKernel);
         fillUniform(n, V(y), seed, offset);
     }
 
+    /// <inheritdoc/>
     public void FillNormal(DeviceBuffer<float> y, int n, float mean, float std, ulong seed, ulong offset)
     {
-        Checks.NonNegative(nameof(FillNormal), nameof(n), n);
-        Checks.Length(nameof(FillNormal), "y", y, n);
+        KernelContracts.RandomFill(nameof(FillNormal), y, n);
         if (n == 0) return;
         fillNormal ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, NormalArgs>(FillNormalKernel);
         fillNormal(n, V(y), new NormalArgs { Mean = mean, Std = std, Seed = seed, Offset = offset });
     }
 
+    /// <inheritdoc/>
     public void FillGumbel(DeviceBuffer<float> y, int n, ulong seed, ulong offset)
     {
-        Checks.NonNegative(nameof(FillGumbel), nameof(n), n);
-        Checks.Length(nameof(FillGumbel), "y", y, n);
+        KernelContracts.RandomFill(nameof(FillGumbel), y, n);
         if (n == 0) return;
         fillGumbel ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ulong, ulong>(FillGumbelKernel);
         fillGumbel(n, V(y), seed, offset);

@@ -11,31 +11,20 @@ public sealed partial class IlgpuKernels
     Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ReduceBroadcastArgs>? reduceColumns;
     Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ReduceBroadcastArgs>? reduceBroadcastGroups;
 
+    /// <inheritdoc/>
     public void ReduceRows(DeviceBuffer<float> x, DeviceBuffer<float> y, int rows, int cols, float scale)
     {
-        const string op = nameof(ReduceRows);
-        Checks.NonNegative(op, nameof(rows), rows);
-        Checks.NonNegative(op, nameof(cols), cols);
-        Checks.Length(op, "x", x, Checks.Product(op, rows, cols));
-        Checks.Length(op, "y", y, rows);
-        Checks.Distinct(op, x, y, "y must not alias x");
+        KernelContracts.ReduceRows(x, y, rows, cols);
         if (rows == 0) return;
         reduceRows ??= Accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int, float>(ReduceRowsKernel);
         reduceRows(new KernelConfig(rows, RowGroupSize(cols)), V(x), V(y), cols, scale);
     }
 
+    /// <inheritdoc/>
     public void ReduceBroadcast(DeviceBuffer<float> x, DeviceBuffer<float>? x2, DeviceBuffer<float> db,
                                 int n, int period, int inner, bool accumulate)
     {
-        const string op = nameof(ReduceBroadcast);
-        Checks.NonNegative(op, nameof(n), n);
-        Checks.Positive(op, nameof(period), period);
-        Checks.Positive(op, nameof(inner), inner);
-        Checks.Length(op, "x", x, n);
-        if (x2 is not null) Checks.Length(op, "x2", x2, n);
-        Checks.Length(op, "db", db, period);
-        Checks.Distinct(op, x, db, "db must not alias x or x2");
-        Checks.Distinct(op, x2, db, "db must not alias x or x2");
+        KernelContracts.ReduceBroadcast(x, x2, db, n, period, inner);
         long span = (long)period * inner;
         var args = new ReduceBroadcastArgs
         {

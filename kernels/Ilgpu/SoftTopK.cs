@@ -4,6 +4,9 @@ using NativeDsp.Kernels.Pruning;
 
 namespace NativeDsp.Kernels.Ilgpu;
 
+// Fused because: composed of primitives, K softmax iterations over H heads would be ~6K launches of
+// H-element ops per step, and the plain composition cancels (1 - p) to 0 at small tau; one kernel runs all
+// K iterations in float64 in the stable form and saves O(H K) for an analytic backward.
 // Gumbel-soft-top-K on one thread group: thread t owns heads t, t + G, t + 2G, ... for the whole run, so
 // the only cross-thread traffic is the group reductions (argmax, sums) in shared memory; K iterations
 // run inside one launch. The math, including why it is written this way (no cancellation in 1 - p_max,
@@ -14,6 +17,7 @@ public sealed partial class IlgpuKernels
     Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<double>, SoftTopKArgs>? softTopKForward;
     Action<KernelConfig, ArrayView<double>, ArrayView<float>, ArrayView<float>, SoftTopKArgs>? softTopKBackward;
 
+    /// <inheritdoc/>
     public void SoftTopKForward(DeviceBuffer<float> logits, DeviceBuffer<float>? noise, DeviceBuffer<float> mask,
                                 DeviceBuffer<double> saved, int heads, int k, double tau)
     {
@@ -23,6 +27,7 @@ public sealed partial class IlgpuKernels
         softTopKForward(new KernelConfig(1, TopKGroupSize(heads)), V(logits), noise is null ? V(logits) : V(noise), V(mask), V(saved), args);
     }
 
+    /// <inheritdoc/>
     public void SoftTopKBackward(DeviceBuffer<double> saved, DeviceBuffer<float> dmask, DeviceBuffer<float> dlogits,
                                  int heads, int k, double tau)
     {

@@ -13,50 +13,40 @@ public sealed partial class IlgpuKernels
     Action<KernelConfig, ArrayView<float>, ArrayView<float>, int>? logSoftmaxForward;
     Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>? logSoftmaxBackward;
 
+    /// <inheritdoc/>
     public void SoftmaxForward(DeviceBuffer<float> x, DeviceBuffer<float> y, int rows, int cols)
     {
-        if (!CheckRows(nameof(SoftmaxForward), rows, cols, ("x", x), ("y", y))) return;
+        KernelContracts.SoftmaxRows(nameof(SoftmaxForward), x, y, rows, cols);
+        if (rows == 0 || cols == 0) return;
         softmaxForward ??= Accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int>(SoftmaxForwardKernel);
         softmaxForward(new KernelConfig(rows, RowGroupSize(cols)), V(x), V(y), cols);
     }
 
+    /// <inheritdoc/>
     public void SoftmaxBackward(DeviceBuffer<float> y, DeviceBuffer<float> dy, DeviceBuffer<float> dx, int rows, int cols)
     {
-        if (!CheckRowsBackward(nameof(SoftmaxBackward), rows, cols, y, dy, dx)) return;
+        KernelContracts.SoftmaxRowsBackward(nameof(SoftmaxBackward), y, dy, dx, rows, cols);
+        if (rows == 0 || cols == 0) return;
         softmaxBackward ??= Accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(SoftmaxBackwardKernel);
         softmaxBackward(new KernelConfig(rows, RowGroupSize(cols)), V(y), V(dy), V(dx), cols);
     }
 
+    /// <inheritdoc/>
     public void LogSoftmaxForward(DeviceBuffer<float> x, DeviceBuffer<float> y, int rows, int cols)
     {
-        if (!CheckRows(nameof(LogSoftmaxForward), rows, cols, ("x", x), ("y", y))) return;
+        KernelContracts.SoftmaxRows(nameof(LogSoftmaxForward), x, y, rows, cols);
+        if (rows == 0 || cols == 0) return;
         logSoftmaxForward ??= Accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, int>(LogSoftmaxForwardKernel);
         logSoftmaxForward(new KernelConfig(rows, RowGroupSize(cols)), V(x), V(y), cols);
     }
 
+    /// <inheritdoc/>
     public void LogSoftmaxBackward(DeviceBuffer<float> y, DeviceBuffer<float> dy, DeviceBuffer<float> dx, int rows, int cols)
     {
-        if (!CheckRowsBackward(nameof(LogSoftmaxBackward), rows, cols, y, dy, dx)) return;
+        KernelContracts.SoftmaxRowsBackward(nameof(LogSoftmaxBackward), y, dy, dx, rows, cols);
+        if (rows == 0 || cols == 0) return;
         logSoftmaxBackward ??= Accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(LogSoftmaxBackwardKernel);
         logSoftmaxBackward(new KernelConfig(rows, RowGroupSize(cols)), V(y), V(dy), V(dx), cols);
-    }
-
-    /// <summary>Checks a rows x cols op on buffers that each hold rows * cols elements; false when there is nothing to do.</summary>
-    static bool CheckRows(string op, int rows, int cols, params ReadOnlySpan<(string Name, DeviceBuffer<float> Buffer)> buffers)
-    {
-        Checks.NonNegative(op, nameof(rows), rows);
-        Checks.NonNegative(op, nameof(cols), cols);
-        int n = Checks.Product(op, rows, cols);
-        foreach (var (name, buffer) in buffers) Checks.Length(op, name, buffer, n);
-        return n > 0;
-    }
-
-    static bool CheckRowsBackward(string op, int rows, int cols, DeviceBuffer<float> y, DeviceBuffer<float> dy, DeviceBuffer<float> dx)
-    {
-        bool any = CheckRows(op, rows, cols, ("y", y), ("dy", dy), ("dx", dx));
-        Checks.Distinct(op, dx, y, "dx must not alias y or dy");
-        Checks.Distinct(op, dx, dy, "dx must not alias y or dy");
-        return any;
     }
 
     [IlgpuKernel]

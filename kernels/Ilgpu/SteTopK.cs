@@ -12,22 +12,18 @@ public sealed partial class IlgpuKernels
     Action<Index1D, ArrayView<float>, ArrayView<float>, int, int>? steTopKForward;
     Action<Index1D, ArrayView<float>, ArrayView<float>>? steTopKBackward;
 
+    /// <inheritdoc/>
     public void SteTopKForward(DeviceBuffer<float> logits, DeviceBuffer<float> mask, int heads, int k)
     {
-        const string op = nameof(SteTopKForward);
-        PruningChecks.TopK(op, heads, k);
-        PruningChecks.Length(op, "logits", logits, heads);
-        PruningChecks.Length(op, "mask", mask, heads);
+        PruningChecks.SteTopKForward(logits, mask, heads, k);
         steTopKForward ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int>(SteTopKForwardKernel);
         steTopKForward(heads, V(logits), V(mask), heads, k);
     }
 
+    /// <inheritdoc/>
     public void SteTopKBackward(DeviceBuffer<float> dmask, DeviceBuffer<float> dlogits, int heads)
     {
-        const string op = nameof(SteTopKBackward);
-        PruningChecks.Heads(op, heads);
-        PruningChecks.Length(op, "dmask", dmask, heads);
-        PruningChecks.Length(op, "dlogits", dlogits, heads);
+        PruningChecks.SteTopKBackward(dmask, dlogits, heads);
         steTopKBackward ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>>(SteTopKBackwardKernel);
         steTopKBackward(heads, V(dmask), V(dlogits));
     }

@@ -53,14 +53,27 @@ public static class SoftTopKLayout
     /// </summary>
     public const double RatioBand = 1e-280;
 
+    /// <summary>The saved argmax m of an iteration as a double; negative (-(m + 1)) when its row holds ratios (see <see cref="RatioBand"/>).</summary>
     public static double EncodeArgmax(int m, bool rowHoldsRatios) => rowHoldsRatios ? -(m + 1.0) : m;
+
+    /// <summary>The head index m back from <see cref="EncodeArgmax"/>.</summary>
     public static int DecodeArgmax(double saved) => saved < 0 ? (int)(-saved) - 1 : (int)saved;
+
+    /// <summary>Whether the iteration's row saved p_i / (1 - p_max) instead of p_i (see <see cref="RatioBand"/>).</summary>
     public static bool RowHoldsRatios(double savedArgmax) => savedArgmax < 0;
 
+    /// <summary>Doubles the saved buffer needs: K rows of H probabilities, 2 per iteration (argmax, 1 - p_max), 3 H of workspace.</summary>
     public static long SavedLength(int heads, int k) => (long)k * heads + 2L * k + 3L * heads;
 
+    /// <summary>Start of iteration j's H probabilities (0-based j).</summary>
     public static int ProbabilitiesOffset(int heads, int j) => j * heads;
+
+    /// <summary>Where iteration j's encoded argmax is saved.</summary>
     public static int ArgmaxOffset(int heads, int k, int j) => k * heads + 2 * j;
+
+    /// <summary>Where iteration j's 1 - p_max (exact, not cancelled) is saved.</summary>
     public static int OneMinusPmaxOffset(int heads, int k, int j) => k * heads + 2 * j + 1;
+
+    /// <summary>Start of the 3 H doubles of workspace (overwritten by the backward pass).</summary>
     public static int WorkspaceOffset(int heads, int k) => k * heads + 2 * k;
 }

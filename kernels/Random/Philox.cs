@@ -3,7 +3,14 @@ namespace NativeDsp.Kernels.Random;
 /// <summary>Four 32-bit words of one Philox block.</summary>
 public struct PhiloxBlock
 {
-    public uint X, Y, Z, W;
+    /// <summary>Word 0 of the block.</summary>
+    public uint X;
+    /// <summary>Word 1 of the block.</summary>
+    public uint Y;
+    /// <summary>Word 2 of the block.</summary>
+    public uint Z;
+    /// <summary>Word 3 of the block.</summary>
+    public uint W;
 }
 
 /// <summary>

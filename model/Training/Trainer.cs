@@ -167,15 +167,20 @@ public sealed class Trainer<T>
         {
             var batchLoss = loss(batch, context);
             if (batchLoss.Loss.Count != 1) throw new InvalidOperationException($"trainer: the loss function returned a tensor of shape {batchLoss.Loss.Shape}, not a scalar");
-            lossValue = batchLoss.Loss.Item();
-            if (!float.IsFinite(lossValue)) throw new TrainingDivergedException(step, "loss", lossValue, lastCheckpointWritten);
             Optimizer.ZeroGrad();
             batchLoss.Loss.Backward();
+            // The step's one device-to-host copy: the loss, with the gradient norm when clipping (computed
+            // and applied on the device). Both are checked before the update is applied.
             if (Options.ClipNorm > 0f)
             {
-                norm = Optimizer.ClipGradNorm(Options.ClipNorm);
-                if (!float.IsFinite(norm)) throw new TrainingDivergedException(step, "gradient norm", norm, lastCheckpointWritten);
+                using var deviceNorm = Optimizer.ClipGradNormOnDevice(Options.ClipNorm);
+                float[] values;
+                using (NoGrad.Scope()) values = Ops.Concat(0, Ops.Reshape(batchLoss.Loss, 1), deviceNorm).ToArray();
+                (lossValue, norm) = (values[0], values[1]);
             }
+            else lossValue = batchLoss.Loss.Item();
+            if (!float.IsFinite(lossValue)) throw new TrainingDivergedException(step, "loss", lossValue, lastCheckpointWritten);
+            if (Options.ClipNorm > 0f && !float.IsFinite(norm)) throw new TrainingDivergedException(step, "gradient norm", norm, lastCheckpointWritten);
             Optimizer.Step((float)factor);
             tokens = batchLoss.Tokens;
         }

@@ -15,7 +15,7 @@ public sealed class BackendEngineTests
     {
         var data = new TheoryData<string, string>();
         foreach (var backend in new[] { "host", "ilgpu-cpu" })
-            foreach (var op in new[] { "mlp", "matmul-shared", "broadcast-mul", "layernorm", "softmax", "embedding", "permute", "slice-concat", "dropout", "sum" })
+            foreach (var op in new[] { "mlp", "matmul-shared", "broadcast-mul", "layernorm", "softmax", "embedding", "permute", "slice-concat", "dropout", "sum", "silu" })
                 data.Add(backend, op);
         return data;
     }
@@ -65,6 +65,9 @@ public sealed class BackendEngineTests
                     break;
                 case "dropout":
                     GradCheck.Check(device, x => Ops.Dropout(x[0], 0.5f, seed: 3, offset: 0), L(2, 8));
+                    break;
+                case "silu": // a composite activation: its gradient comes from the tape (x * sigmoid(x))
+                    GradCheck.Check(device, x => Ops.Sum(Ops.Silu(x[0])), L(2, 3));
                     break;
                 case "sum":
                     GradCheck.Check(device, x => Ops.Sum(Ops.MeanLast(x[0]) - Ops.Tanh(x[1])), L(2, 3), L(2));

@@ -102,15 +102,25 @@ public class CrossEntropyTests
     }
 
     [Theory, MemberData(nameof(TestBackends.All), MemberType = typeof(TestBackends))]
-    public void TargetOutOfRangeIsRejected(string backend)
+    public void TargetOutOfRangeGivesNaNNotAnOutOfBoundsAccess(string backend)
     {
+        // Targets are validated by the engine on the host; one that reaches a kernel anyway gives a NaN loss
+        // for its row, never a read outside the row, and backward adds no target term (same on every backend).
         var k = TestBackends.Get(backend);
-        using var x = k.Allocate(2 * 5);
-        using var t = Upload(k, new[] { 1, 5 });
+        using var x = k.Allocate(2 * 3);
+        using var t = Upload(k, new[] { 1, 7 });
         using var loss = k.Allocate(2);
         using var lse = k.Allocate(2);
-        var e = Assert.ThrowsAny<ArgumentException>(() => k.CrossEntropyForward(x, t, loss, lse, 2, 5, Ignore, 0f));
-        Assert.Contains("CrossEntropy", e.Message);
-        Assert.Contains("5", e.Message);
+        k.CrossEntropyForward(x, t, loss, lse, 2, 3, Ignore, 0f);
+        var l = loss.ToArray();
+        Assert.Equal(MathF.Log(3f), l[0], 5);
+        Assert.True(float.IsNaN(l[1]));
+        using var dloss = k.Allocate(2);
+        dloss.CopyFrom([1f, 1f]);
+        using var dx = k.Allocate(2 * 3);
+        k.CrossEntropyBackward(x, t, lse, dloss, dx, 2, 3, Ignore, 0f);
+        var g = dx.ToArray();
+        Assert.Equal(1f / 3f, g[3], 5); // p_c = 1/3 for the equal logits, no target term
+        Assert.Equal(1f / 3f - 1f, g[1], 5);
     }
 }

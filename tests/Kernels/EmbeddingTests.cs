@@ -62,14 +62,22 @@ public class EmbeddingTests
     }
 
     [Theory, MemberData(nameof(TestBackends.All), MemberType = typeof(TestBackends))]
-    public void IdOutsideTheVocabularyIsRejected(string backend)
+    public void IdOutsideTheVocabularyGivesNaNNotAnOutOfBoundsAccess(string backend)
     {
+        // Ids are validated by the engine on the host (IntTensor's host values), not read back by a kernel;
+        // a bad id that reaches a kernel anyway gives a NaN row forward and is skipped backward, on every backend.
         var k = TestBackends.Get(backend);
-        using var table = k.Allocate(3 * 4);
-        using var ids = Upload(k, new[] { 0, 3 });
-        using var y = k.Allocate(2 * 4);
-        var e = Assert.ThrowsAny<ArgumentException>(() => k.EmbeddingForward(table, ids, y, 2, 4));
-        Assert.Contains("Embedding", e.Message);
-        Assert.Contains("3", e.Message);
+        using var table = k.Allocate(3 * 2);
+        table.CopyFrom([1f, 2f, 3f, 4f, 5f, 6f]);
+        using var ids = Upload(k, new[] { 2, 3, -1 });
+        using var y = k.Allocate(3 * 2);
+        k.EmbeddingForward(table, ids, y, 3, 2);
+        var rows = y.ToArray();
+        Assert.Equal([5f, 6f], rows[..2]);
+        Assert.All(rows[2..], v => Assert.True(float.IsNaN(v)));
+        using var dy = k.Allocate(3 * 2);
+        dy.CopyFrom([1f, 1f, 1f, 1f, 1f, 1f]);
+        k.EmbeddingBackward(dy, ids, table, 3, 2);
+        Assert.Equal([1f, 2f, 3f, 4f, 6f, 7f], table.ToArray());
     }
 }

@@ -6,6 +6,22 @@ namespace NativeDsp.Kernels;
 /// </summary>
 public static class MatMulChecks
 {
+    /// <summary>The contract of <see cref="IKernels.MatMul"/> (the parameters are that op's).</summary>
+    /// <param name="op">The op's name for the message (MatMul, MatMulNaive).</param>
+    /// <param name="a">A, batch items at stride strideA.</param>
+    /// <param name="b">B, batch items at stride strideB.</param>
+    /// <param name="c">C, batch items at stride strideC.</param>
+    /// <param name="batch">Number of products.</param>
+    /// <param name="m">Rows of op(A) and C.</param>
+    /// <param name="n">Columns of op(B) and C.</param>
+    /// <param name="k">The inner dimension.</param>
+    /// <param name="transA">A stored as [k, m].</param>
+    /// <param name="transB">B stored as [n, k].</param>
+    /// <param name="strideA">Elements between A items (0 broadcasts).</param>
+    /// <param name="strideB">Elements between B items (0 broadcasts).</param>
+    /// <param name="strideC">Elements between C items (&gt;= m n when batch &gt; 1).</param>
+    /// <exception cref="ArgumentException">A negative size or stride, C aliasing A or B, overlapping C items,
+    /// or a buffer too small; the message lists every size, stride and buffer length.</exception>
     public static void Validate(string op, DeviceBuffer<float> a, DeviceBuffer<float> b, DeviceBuffer<float> c, int batch, int m, int n, int k,
                                 bool transA, bool transB, long strideA, long strideB, long strideC)
     {
