@@ -13,6 +13,7 @@ public static class Program
     {
         if (args is ["step-profile", ..]) { TrainingStepProfile.Run(args); return; }
         if (args is ["gemm", ..]) { GemmSweep.Run(args); return; }
+        if (args is ["steps", ..]) { StepTimes.Run(args); return; }
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
     }
 }
