@@ -77,6 +77,11 @@ public static class GemmSweep
         }
         Console.WriteLine($"| FMA peak (GFLOP/s) | {string.Join(" | ", widths.Select(w => $" | {Median(peaks[w]):F1} | "))} |");
         Console.WriteLine($"({rounds} alternated rounds, medians; each round's time is the best of repeated calls over ~0.2 s)");
+        // Machine-readable lines for bench/run-cpu.sh: RESULT <tab> name <tab> value.
+        foreach (var shape in Shapes)
+            foreach (var w in widths)
+                Console.WriteLine($"RESULT\tgemm:{shape.Name}@{(int)w}\t{Median(times[(shape.Name, w)]):F4}");
+        foreach (var w in widths) Console.WriteLine($"RESULT\tpeak-gflops@{(int)w}\t{Median(peaks[w]):F2}");
     }
 
     static float[] Random(int count, int seed)

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace NativeDsp.Bench.Peers;
 
 /// <summary>
-/// Peer figures for issue 15, printed as "RESULT peer name ms" lines that bench/run-cpu.sh puts beside
+/// Peer figures for issue 15, printed as tab-separated "RESULT, name, ms" lines that bench/run-cpu.sh puts beside
 /// NativeDsp's (the same shapes: <see cref="GemmSweep.Shapes"/>, <see cref="StepWorkload.Names"/>). Both peers
 /// run on 2 threads (libtorch intra-op threads, ONNX Runtime intra-op threads).
 /// Commands: <c>torch-gemm [rounds]</c>, <c>torch-steps [rounds] [workload,... | all] [dropout]</c>, <c>onnx [rounds]</c>.
@@ -56,7 +56,8 @@ public static class Program
             for (int round = 0; round < rounds; round++)
                 times.Add(GemmSweep.TimeMs(() => { using var product = opA.mm(opB); }, shape.Flops));
             double ms = GemmSweep.Median(times);
-            Console.WriteLine($"RESULT torch gemm:{shape.Name} {ms:F3} ms ({shape.Flops / ms / 1e6:F1} GFLOP/s)");
+            Console.WriteLine($"{shape.Name}: {ms:F3} ms ({shape.Flops / ms / 1e6:F1} GFLOP/s)");
+            Console.WriteLine($"RESULT\tgemm:{shape.Name}\t{ms:F4}");
         }
     }
 
@@ -80,7 +81,9 @@ public static class Program
             }
         foreach (var (name, w) in workloads)
         {
-            Console.WriteLine($"RESULT torch {name} {GemmSweep.Median(medians[name]):F2} ms");
+            double ms = GemmSweep.Median(medians[name]);
+            Console.WriteLine($"{name}: {ms:F2} ms");
+            Console.WriteLine($"RESULT\t{name}@d{dropout.ToString(System.Globalization.CultureInfo.InvariantCulture)}\t{ms:F3}");
             w!.Dispose();
         }
     }
@@ -102,6 +105,7 @@ public static class Program
             }
             medians.Add(GemmSweep.Median(times));
         }
-        Console.WriteLine($"RESULT onnx minilm-infer {GemmSweep.Median(medians):F2} ms");
+        Console.WriteLine($"minilm-infer: {GemmSweep.Median(medians):F2} ms");
+        Console.WriteLine($"RESULT\tminilm-infer@d0\t{GemmSweep.Median(medians):F3}");
     }
 }
