@@ -51,22 +51,24 @@ static unsafe class GemmBlocked
     {
         if (rowStart >= rowEnd || colStart >= colEnd) return;
         int mr = s.MR, nr = s.NR, kcMax = Math.Min(s.KC, k);
-        int ncMax = Math.Min(colEnd - colStart, s.NC);
-        float* packedB = GemmScratch.ForB(kcMax * RoundUp(ncMax, nr));
-        float* packedA = GemmScratch.ForA(Math.Min(s.MC, RoundUp(rowEnd - rowStart, mr)) * kcMax);
+        // Blocks of equal size rather than full blocks and a thin remainder (256 rows with MC 252 would
+        // otherwise run a 4-row block that re-streams all of packed B for 2% of the work).
+        int mcBlock = Balanced(rowEnd - rowStart, s.MC, mr), ncBlock = Balanced(colEnd - colStart, s.NC, nr);
+        float* packedB = GemmScratch.ForB(kcMax * RoundUp(ncBlock, nr));
+        float* packedA = GemmScratch.ForA(RoundUp(mcBlock, mr) * kcMax);
         float* edge = stackalloc float[GemmMicroKernel512.MR * GemmMicroKernel512.NR];
 
-        for (int jc = colStart; jc < colEnd; jc += s.NC)
+        for (int jc = colStart; jc < colEnd; jc += ncBlock)
         {
-            int nc = Math.Min(s.NC, colEnd - jc);
+            int nc = Math.Min(ncBlock, colEnd - jc);
             for (int pc = 0; pc < k; pc += s.KC)
             {
                 int kc = Math.Min(s.KC, k - pc);
                 float stepBeta = pc == 0 ? beta : 1f;
                 GemmPacking.PackB(b, k, n, transB, pc, kc, jc, nc, nr, packedB, 0, (nc + nr - 1) / nr);
-                for (int ic = rowStart; ic < rowEnd; ic += s.MC)
+                for (int ic = rowStart; ic < rowEnd; ic += mcBlock)
                 {
-                    int mc = Math.Min(s.MC, rowEnd - ic);
+                    int mc = Math.Min(mcBlock, rowEnd - ic);
                     GemmPacking.PackA(a, m, k, transA, ic, mc, pc, kc, mr, packedA);
                     for (int jr = 0; jr < nc; jr += nr)
                     {
@@ -93,6 +95,13 @@ static unsafe class GemmBlocked
     }
 
     static int RoundUp(int x, int multiple) => (x + multiple - 1) / multiple * multiple;
+
+    /// <summary>The block size (a multiple of <paramref name="unit"/>, at most <paramref name="max"/>) that cuts <paramref name="extent"/> into the fewest, most equal blocks.</summary>
+    static int Balanced(int extent, int max, int unit)
+    {
+        int blocks = (extent + max - 1) / max;
+        return Math.Min(max, RoundUp((extent + blocks - 1) / blocks, unit));
+    }
 
     static void MicroKernel(VectorWidth width, int kc, float* ap, float* bp, float* c, long ldc, float alpha, float beta)
     {
