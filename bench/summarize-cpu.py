@@ -73,7 +73,8 @@ for shape in shapes:
         t2 = get("torch-avx2", f"gemm:{shape}")
         row += f" | {fmt(t2, 3)} | {ratio(t2, get('nd', f'gemm:{shape}@256'))}"
     print(row + " |")
-print(f"| FMA peak, GFLOP/s | {' | '.join(f'| {fmt(peaks[w])} |' for w in widths)} | | |" + (" | |" if "libtorch AVX2" in torch_cols else ""))
+peak_cells = [c for w in widths for c in ("", fmt(peaks[w]), "")] + [""] * (4 if "libtorch AVX2" in torch_cols else 2)
+print(f"| FMA peak, GFLOP/s (GFLOP/s column) | {' | '.join(peak_cells)} |")
 print()
 
 # Steps
