@@ -6,6 +6,10 @@ namespace NativeDsp.Kernels.Host;
 /// size; the L3 size there is the whole shared cache, divided here by the cores that share it); elsewhere,
 /// or when that is unreadable, from conservative defaults of current x86 and ARM cores.
 /// </summary>
+/// <param name="L1Data">Level-1 data cache of one core, bytes.</param>
+/// <param name="L2">Level-2 cache of one core, bytes.</param>
+/// <param name="L3PerCore">The last-level cache divided by the cores that share it, bytes.</param>
+/// <param name="Source">Where the sizes came from (the sysfs directory, or "defaults").</param>
 public sealed record CpuCaches(int L1Data, int L2, int L3PerCore, string Source)
 {
     /// <summary>Defaults when the sizes cannot be read: 32 KiB L1d, 512 KiB L2, 2 MiB of L3 per core.</summary>
