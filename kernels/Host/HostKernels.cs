@@ -5,7 +5,9 @@ namespace NativeDsp.Kernels.Host;
 
 /// <summary>
 /// The CPU implementation of <see cref="IKernels"/>: plain C# over arrays, vectorised with
-/// Vector512/Vector256 and parallel over rows or tiles where the work is large enough to pay for it.
+/// Vector512/Vector256/Vector128 and parallel over rows or tiles where the work is large enough to pay for it.
+/// The GEMM and dropout's random numbers have one code path per vector width (<see cref="VectorWidth"/>),
+/// chosen per instance: the widest the CPU runs by default, a narrower one on request (tests run all).
 /// One op per file (partial class); this file holds allocation and the helpers the ops share.
 /// </summary>
 public sealed partial class HostKernels : IKernels

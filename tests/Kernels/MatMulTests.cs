@@ -31,6 +31,8 @@ public class MatMulTests
         (1, 1, 1), (3, 5, 7), (1, 64, 33), (40, 1, 17), (17, 33, 65), (64, 64, 64),
         (127, 129, 31), (s.MR + 1, s.NR + 1, s.KC + 1), (s.MC + 1, 2 * s.NR + 3, 300), (2 * s.MC + s.MR + 3, 97, 2 * s.KC + 5),
         (1, 300, 500), (260, s.NC + 17, 40), (5, 2 * s.NR + 1, 700), (2 * s.MR + 1, 3, 64),
+        // Few rows and long k: on 2+ threads the partition cuts C's columns, not its rows (each thread packs A).
+        (s.MR + 1, 8 * s.NR, 4096),
     ];
 
     /// <summary>The block sizes of a Host backend; ILGPU gets the hardware width's (only its small shapes run).</summary>
