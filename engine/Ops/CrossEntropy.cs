@@ -7,6 +7,7 @@ public enum Reduction
 {
     /// <summary>The mean over the rows whose target is not the ignore index (0 when there are none).</summary>
     Mean,
+    /// <summary>The sum over the rows whose target is not the ignore index.</summary>
     Sum,
     /// <summary>One loss per row, shape of the targets (ignored rows are 0).</summary>
     None,

@@ -46,12 +46,7 @@ public sealed class DspPruner : LogitPruner
     public Tensor Relaxed(long step, bool withNoise)
     {
         double tau = Temperature(step);
-        Tensor? noise = null;
-        if (withNoise)
-        {
-            noise = NewNoise();
-            Device.Kernels.FillGumbel(noise.Buffer, Index.Count, noiseSeed, checked((ulong)step * (ulong)Index.Count));
-        }
+        var noise = withNoise ? Noise.Gumbel(Device, Index.Count, noiseSeed, checked((ulong)step * (ulong)Index.Count)) : null;
         return PerBudget(noise, (w, g, k) => Ops.SoftTopK(w, g, k, tau));
     }
 

@@ -51,8 +51,7 @@ public sealed class HardConcretePruner : LogitPruner
     public override Tensor Mask(long step, bool training)
     {
         if (!training) return HardMask();
-        var noise = NewNoise();
-        Device.Kernels.HardConcreteNoise(noise.Buffer, Index.Count, noiseSeed, checked((ulong)step * (ulong)Index.Count));
+        var noise = Noise.HardConcreteLogistic(Device, Index.Count, noiseSeed, checked((ulong)step * (ulong)Index.Count));
         return Ops.HardConcreteSample(Logits, noise, Options.Gate);
     }
 

@@ -43,9 +43,6 @@ public abstract class LogitPruner : Module, IHeadPruner
     /// <summary>The hard test-time gate of <see cref="FinalKeep"/> as a tape-owned constant.</summary>
     protected Tensor HardMask() => Device.Tape.Own(Index.GateTensor(Device, HeadSelection.ToGate(FinalKeep())));
 
-    /// <summary>A tape-owned [H] tensor for per-step noise.</summary>
-    protected Tensor NewNoise() => Device.Tape.Own(Tensor.Zeros(Device, Index.Count));
-
     /// <summary>
     /// Applies <paramref name="op"/> (slice of logits, slice of noise, K) to the whole vector for a global
     /// budget, or to each module's slice with its K_l for a per-module budget (a module with K_l = 0 gets an

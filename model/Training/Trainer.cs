@@ -50,8 +50,9 @@ public sealed class Trainer<T>
         if (options.EvalEvery > 0 && metric is null) throw new ArgumentException("trainer: EvalEvery is set but no evaluation metric was given");
         if (options.FreezeModel)
         {
-            foreach (var p in model.Parameters()) p.RequiresGrad = false;
-            if (!optimizer.AllParameters.Any(p => p.RequiresGrad))
+            // The model is frozen only while Run runs (a FreezeScope); here, check that something is left to train.
+            var frozen = model.Parameters().ToHashSet(ReferenceEqualityComparer.Instance);
+            if (!optimizer.AllParameters.Any(p => p.RequiresGrad && !frozen.Contains(p)))
                 throw new ArgumentException("trainer: with FreezeModel, no parameter of the optimizer is left to train (add the pruning parameters' group)");
         }
     }
@@ -96,6 +97,9 @@ public sealed class Trainer<T>
     /// </summary>
     public TrainingResult Run(long? untilStep = null)
     {
+        // FreezeModel: the model's parameters get no gradient and the model stays in evaluation mode for this
+        // run only; the scope restores each parameter's and module's previous state when Run returns or throws.
+        using var freeze = Options.FreezeModel ? Model.Freeze(evaluationMode: true) : null;
         ResumeIfAsked();
         long end = Math.Min(Options.MaxSteps, untilStep ?? Options.MaxSteps);
         var clock = Stopwatch.StartNew();

@@ -58,7 +58,6 @@ public static class ModelInit
     public static void ZeroRow(Tensor table, int row)
     {
         if (row < 0 || row >= table.Shape[0]) return;
-        int dim = table.Shape[1];
-        table.Device.Kernels.Fill(table.Buffer, 0f, row * dim, dim);
+        Init.ConstantRow(table, row, 0f);
     }
 }
