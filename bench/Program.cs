@@ -12,6 +12,8 @@ public static class Program
     public static void Main(string[] args)
     {
         if (args is ["step-profile", ..]) { TrainingStepProfile.Run(args); return; }
+        if (args is ["gemm", ..]) { GemmSweep.Run(args); return; }
+        if (args is ["steps", ..]) { StepTimes.Run(args); return; }
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
     }
 }

@@ -16,23 +16,7 @@ public sealed partial class HostKernels
         // One Philox block per element costs ~10 ns: parallel from a smaller size than plain copies.
         HostParallel.For(n, 16, (start, end) =>
         {
-            int i = start;
-            if (PhiloxVector.IsSupported)
-            {
-                var threshold = System.Runtime.Intrinsics.Vector512.Create(PhiloxVector.KeepThreshold(p));
-                for (; i + 8 <= end; i += 8)
-                {
-                    var words = PhiloxVector.FirstWords(seed, offset + (ulong)i);
-                    uint keepBits = (uint)System.Runtime.Intrinsics.Vector512.ExtractMostSignificantBits(
-                        System.Runtime.Intrinsics.Vector512.GreaterThanOrEqual(words >> 8, threshold));
-                    for (int lane = 0; lane < 8; lane++)
-                    {
-                        float value = (keepBits >> lane & 1) != 0 ? xa[i + lane] / keepProbability : 0f;
-                        if (accumulate) ya[i + lane] += value;
-                        else ya[i + lane] = value;
-                    }
-                }
-            }
+            int i = DropoutVector.Run(Width, xa, ya, start, end, p, keepProbability, seed, offset, accumulate);
             for (; i < end; i++)
             {
                 bool keep = Philox.Uniform(seed, offset + (ulong)i) >= p;

@@ -1,5 +1,3 @@
-using static NativeDsp.Kernels.Host.GemmBlockSizes;
-
 namespace NativeDsp.Kernels.Host;
 
 /// <summary>
@@ -18,14 +16,14 @@ static unsafe class GemmDispatch
     /// </summary>
     const long ItemParallelThreshold = 1 << 21;
 
-    public static void Run(float[] a, float[] b, float[] c, int batch, int m, int n, int k, bool transA, bool transB,
+    public static void Run(GemmBlockSizes s, float[] a, float[] b, float[] c, int batch, int m, int n, int k, bool transA, bool transB,
                            long strideA, long strideB, long strideC, float alpha, float beta)
     {
         long itemWork = (long)m * n * k;
         int threads = Environment.ProcessorCount;
-        if (!Blocked || itemWork < SmallWork || m < MinRows || n < MinCols)
+        if (itemWork < s.SmallWork || m < s.MinRows || n < s.MinCols)
         {
-            RunSmall(a, b, c, batch, m, n, k, transA, transB, strideA, strideB, strideC, alpha, beta, threads);
+            RunSmall(s.Width, a, b, c, batch, m, n, k, transA, transB, strideA, strideB, strideC, alpha, beta, threads);
             return;
         }
 
@@ -36,10 +34,10 @@ static unsafe class GemmDispatch
             bool overBatch = threads > 1 && batch > 1 && (batch >= 2 * threads || itemWork < ItemParallelThreshold);
             if (overBatch)
                 Parallel.For(0, batch, new ParallelOptions { MaxDegreeOfParallelism = threads }, item =>
-                    GemmBlocked.Run(a0 + item * strideA, b0 + item * strideB, c0 + item * strideC, m, n, k, transA, transB, alpha, beta, parallel: false));
+                    GemmBlocked.Run(s, a0 + item * strideA, b0 + item * strideB, c0 + item * strideC, m, n, k, transA, transB, alpha, beta, threads: 1));
             else
                 for (int item = 0; item < batch; item++)
-                    GemmBlocked.Run(a0 + item * strideA, b0 + item * strideB, c0 + item * strideC, m, n, k, transA, transB, alpha, beta, parallel: threads > 1);
+                    GemmBlocked.Run(s, a0 + item * strideA, b0 + item * strideB, c0 + item * strideC, m, n, k, transA, transB, alpha, beta, threads);
         }
     }
 
@@ -47,14 +45,14 @@ static unsafe class GemmDispatch
     /// The unpacked path, cut into (row range, column range) pieces over the flattened (item, row) index:
     /// by rows when there are enough of them, by columns too when C is a few long rows (matrix-vector).
     /// </summary>
-    static void RunSmall(float[] a, float[] b, float[] c, int batch, int m, int n, int k, bool transA, bool transB,
+    static void RunSmall(VectorWidth width, float[] a, float[] b, float[] c, int batch, int m, int n, int k, bool transA, bool transB,
                          long strideA, long strideB, long strideC, float alpha, float beta, int threads)
     {
         int rows = batch * m;
         long work = (long)rows * n * k;
         if (work < ParallelThreshold || threads == 1)
         {
-            GemmSmall.Run(a, b, c, m, n, k, transA, transB, strideA, strideB, strideC, alpha, beta, 0, rows, 0, n);
+            GemmSmall.Run(width, a, b, c, m, n, k, transA, transB, strideA, strideB, strideC, alpha, beta, 0, rows, 0, n);
             return;
         }
         int rowChunks = Math.Min(rows, threads * 4);
@@ -66,7 +64,7 @@ static unsafe class GemmDispatch
             // Column cuts on 16-float boundaries keep the vector loops aligned to whole vectors.
             int colStart = Math.Min(n, (int)((long)((n + 15) / 16) * cc / colChunks) * 16);
             int colEnd = Math.Min(n, (int)((long)((n + 15) / 16) * (cc + 1) / colChunks) * 16);
-            GemmSmall.Run(a, b, c, m, n, k, transA, transB, strideA, strideB, strideC, alpha, beta, rowStart, rowEnd, colStart, colEnd);
+            GemmSmall.Run(width, a, b, c, m, n, k, transA, transB, strideA, strideB, strideC, alpha, beta, rowStart, rowEnd, colStart, colEnd);
         });
     }
 }

@@ -5,19 +5,43 @@ namespace NativeDsp.Kernels.Host;
 
 /// <summary>
 /// The CPU implementation of <see cref="IKernels"/>: plain C# over arrays, vectorised with
-/// Vector512/Vector256 and parallel over rows or tiles where the work is large enough to pay for it.
+/// Vector512/Vector256/Vector128 and parallel over rows or tiles where the work is large enough to pay for it.
+/// The GEMM and dropout's random numbers have one code path per vector width (<see cref="VectorWidth"/>),
+/// chosen per instance: the widest the CPU runs by default, a narrower one on request (tests run all).
 /// One op per file (partial class); this file holds allocation and the helpers the ops share.
 /// </summary>
 public sealed partial class HostKernels : IKernels
 {
     long live;
+    readonly GemmBlockSizes gemm;
+
+    /// <summary>Host kernels at the widest vector width this CPU runs (<see cref="VectorWidths.Hardware"/>).</summary>
+    public HostKernels() : this(VectorWidths.Hardware) { }
+
+    /// <summary>
+    /// Host kernels whose width-specific parts (GEMM micro-kernels and packing, the vectorised Philox of
+    /// dropout) run at <paramref name="width"/>; tests and benchmarks use it to run the AVX2 and 128-bit
+    /// paths on a wider CPU. Other ops use the widest vectors the runtime offers.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The CPU cannot run <paramref name="width"/>.</exception>
+    public HostKernels(VectorWidth width)
+    {
+        Width = VectorWidths.Check(width);
+        gemm = GemmBlockSizes.For(width);
+    }
+
+    /// <summary>The vector width of the width-specific kernels.</summary>
+    public VectorWidth Width { get; }
+
+    /// <summary>The GEMM's register tile and cache blocks at <see cref="Width"/> on this machine.</summary>
+    public GemmBlockSizes GemmSizes => gemm;
 
     /// <inheritdoc/>
     public BackendKind Kind => BackendKind.Host;
 
     /// <inheritdoc/>
     public string Description =>
-        $"host: {(Vector512.IsHardwareAccelerated ? "AVX-512" : Vector256.IsHardwareAccelerated ? "AVX2" : "scalar")}, {Environment.ProcessorCount} threads";
+        $"host: {(int)Width}-bit vectors ({VectorWidths.Describe()}), {Environment.ProcessorCount} threads";
 
     /// <inheritdoc/>
     public long LiveBuffers => Interlocked.Read(ref live);

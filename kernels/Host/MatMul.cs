@@ -15,7 +15,7 @@ public sealed partial class HostKernels
             ScaleOutput(cv, batch, m * n, strideC, beta);
             return;
         }
-        GemmDispatch.Run(av, bv, cv, batch, m, n, k, transA, transB, strideA, strideB, strideC, alpha, beta);
+        GemmDispatch.Run(gemm, av, bv, cv, batch, m, n, k, transA, transB, strideA, strideB, strideC, alpha, beta);
     }
 
     /// <summary>

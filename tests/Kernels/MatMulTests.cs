@@ -1,7 +1,6 @@
 using NativeDsp.Kernels;
 using NativeDsp.Kernels.Host;
 using NativeDsp.Tests.References;
-using static NativeDsp.Kernels.Host.GemmBlockSizes;
 
 namespace NativeDsp.Tests.Kernels;
 
@@ -23,22 +22,31 @@ public class MatMulTests
 
     static double Tolerance(int k) => 4 * (Math.Sqrt(k) + 2) * Eps;
 
-    /// <summary>Shapes (m, n, k): odd sizes, and sizes one past each tile of the Host GEMM.</summary>
-    static readonly (int M, int N, int K)[] Shapes =
-    {
+    /// <summary>
+    /// Shapes (m, n, k): odd sizes, and sizes one past each tile of the Host GEMM at the backend's vector
+    /// width (its register tile and cache blocks differ per width).
+    /// </summary>
+    static (int M, int N, int K)[] Shapes(GemmBlockSizes s) =>
+    [
         (1, 1, 1), (3, 5, 7), (1, 64, 33), (40, 1, 17), (17, 33, 65), (64, 64, 64),
-        (127, 129, 31), (MR + 1, NR + 1, KC + 1), (MC + 1, 2 * NR + 3, 300), (2 * MC + MR + 3, 97, 2 * KC + 5),
-        (1, 300, 500), (260, NC + 17, 40),
-    };
+        (127, 129, 31), (s.MR + 1, s.NR + 1, s.KC + 1), (s.MC + 1, 2 * s.NR + 3, 300), (2 * s.MC + s.MR + 3, 97, 2 * s.KC + 5),
+        (1, 300, 500), (260, s.NC + 17, 40), (5, 2 * s.NR + 1, 700), (2 * s.MR + 1, 3, 64),
+        // Few rows and long k: on 2+ threads the partition cuts C's columns, not its rows (each thread packs A).
+        (s.MR + 1, 8 * s.NR, 4096),
+    ];
+
+    /// <summary>The block sizes of a Host backend; ILGPU gets the hardware width's (only its small shapes run).</summary>
+    static GemmBlockSizes SizesOf(string backend) =>
+        TestBackends.IsHost(backend) ? ((HostKernels)TestBackends.Get(backend)).GemmSizes : GemmBlockSizes.For(VectorWidths.Hardware);
 
     /// <summary>ILGPU's CPU accelerator is ~200x slower than Host: it gets the shapes up to 64.</summary>
-    static bool Fits(string backend, int m, int n, int k) => backend == "host" || Math.Max(m, Math.Max(n, k)) <= 64;
+    static bool Fits(string backend, int m, int n, int k) => TestBackends.IsHost(backend) || Math.Max(m, Math.Max(n, k)) <= 64;
 
     public static TheoryData<string, int, int, int, bool, bool> ShapeCases()
     {
         var data = new TheoryData<string, int, int, int, bool, bool>();
         foreach (var backend in TestBackends.All)
-            foreach (var (m, n, k) in Shapes)
+            foreach (var (m, n, k) in Shapes(SizesOf(backend)))
                 if (Fits(backend, m, n, k))
                     foreach (bool ta in new[] { false, true })
                         foreach (bool tb in new[] { false, true })

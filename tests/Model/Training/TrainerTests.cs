@@ -142,6 +142,11 @@ public sealed class TrainerTests : IDisposable
         Assert.False(before["gate.logits"].AsSpan().SequenceEqual(after["gate.logits"]));
         Assert.False(sawTrainingMode);
         Assert.Equal(dropoutOffset, run.Model.DropoutRng.Offset);
+        // Less work per step: a frozen weight never got a gradient buffer (so no dW product wrote one: Linear
+        // and MatMul backward write weight gradients only into Grad) and the optimizer holds no moments for it.
+        foreach (var p in run.Model.Parameters())
+            Assert.True(p.Grad is null, $"frozen parameter '{p.Name}' got a gradient buffer");
+        Assert.All(run.Optimizer.ExportState().Tensors.Keys, key => Assert.StartsWith("g1.", key));
     }
 
     [Fact]
