@@ -32,7 +32,8 @@ public static class ResultsTable
             string tflops = c.Milliseconds is { } ms && c.Flops > 0 ? F(c.Flops / (ms * 1e-3) / 1e12, 3) : "-";
             string peak = c.Milliseconds is { } ms2 && c.Flops > 0 ? F(100 * c.Flops / (ms2 * 1e-3) / (CheckPlan.PeakTflops * 1e12), 1) : "-";
             string ratio = c.Milliseconds is { } a && peer?.Milliseconds is { } b ? F(b / a, 2) : "-";
-            string note = string.Join("; ", new[] { c.Note, peer is null ? "" : "torch: " + peer.Note }.Where(s => s.Length > 0));
+            // A skipped peer is said once, above the table.
+            string note = string.Join("; ", new[] { c.Note, peer is null || peers?.Skipped is not null ? "" : "torch: " + peer.Note }.Where(s => s.Length > 0));
             md.AppendLine($"| {c.Key} | {Ms(c.Milliseconds)} | {Ms(peer?.Milliseconds)} | {ratio} | {tflops} | {peak} | {F(floor, 4)} | " +
                           $"{(c.Milliseconds is { } m3 ? F(m3 / floor, 1) : "-")} | {note.Replace("|", "/")} |");
             csv.AppendLine(string.Join(",", new[]

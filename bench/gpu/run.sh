@@ -45,6 +45,7 @@ if [ -z "$app" ]; then
   kit="$here/kit/nativedsp-gpucheck.tar.gz"
   [ -f "$kit" ] || { say "run.sh: $kit is missing: run bench/gpu/prepare.sh here and carry bench/gpu/kit"; exit 1; }
   dest="$(mktemp -d /tmp/nativedsp-kit.XXXXXX)"
+  trap 'rm -rf "$dest"' EXIT
   tar -xzf "$kit" -C "$dest" || { say "run.sh: cannot unpack $kit"; exit 1; }
   export DOTNET_ROOT="$dest/dotnet" DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
   # ILGPU asks the loader for 'libcuda.so' (its Linux name for the driver); containers often have only
@@ -82,7 +83,8 @@ if [ -f "$out/ours.json" ]; then
   step peers 120 env PYTHONUNBUFFERED=1 python3 "$here/peers.py" --ours "$out/ours.json" --out "$out/peers.json"
   rc=$?; [ $first_failure -eq 0 ] && first_failure=$rc
   # shellcheck disable=SC2086
-  step report 20 $app report --out "$out" >/dev/null
+  # The report prints the table; keep it out of the log here and print results.md once, last, below.
+  step report 20 bash -c '"$@" >/dev/null' report $app report --out "$out"
   rc=$?; [ $first_failure -eq 0 ] && first_failure=$rc
   [ -f "$out/results.md" ] && { echo; cat "$out/results.md"; }
 else
