@@ -40,6 +40,9 @@ public sealed class KernelAgreement(IKernels host, IKernels checkedBackend)
     readonly List<AgreementFailure> failures = [];
     int cases;
 
+    /// <summary>The backend under check.</summary>
+    public IKernels Checked => checkedBackend;
+
     /// <summary>The disagreements so far.</summary>
     public IReadOnlyList<AgreementFailure> Failures => failures;
 

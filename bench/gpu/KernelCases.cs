@@ -1,4 +1,5 @@
 using NativeDsp.Kernels;
+using NativeDsp.Kernels.Ilgpu;
 
 namespace NativeDsp.GpuCheck;
 
@@ -73,6 +74,10 @@ public sealed partial class KernelCases(KernelAgreement agree, IKernels host, bo
             (1, 65, 129, 33, false, 1f, 0f), (3, 70, 130, 20, true, 0.5f, -1f), (48, 128, 128, 64, false, 1f, 0f),
             (1, 300, 257, 513, false, 1f, 1f), (1, 1024, 1024, 1024, false, 1f, 0f),
         }, 2);
+        // On ILGPU the shapes run twice: as MatMul picks the kernel, and with the 128 x 128 tiles forced, so that
+        // kernel meets the odd small shapes too.
+        var tilings = agree.Checked is IlgpuKernels ? new[] { IlgpuGemmTiling.Auto, IlgpuGemmTiling.Tiles128 } : [IlgpuGemmTiling.Auto];
+        foreach (var tiling in tilings)
         foreach (var (batch, m, n, k, broadcastB, alpha, beta) in shapes)
             foreach (bool ta in new[] { false, true })
                 foreach (bool tb in new[] { false, true })
@@ -81,10 +86,29 @@ public sealed partial class KernelCases(KernelAgreement agree, IKernels host, bo
                     float[] a = Values(batch * m * k), b = Values((broadcastB ? 1 : batch) * k * n), c = Values(batch * m * n);
                     long sb = broadcastB ? 0 : (long)k * n;
                     var allowed = GemmAllowance(a, b, c, batch, m, n, k, ta, tb, sb, alpha, beta);
-                    agree.Agree("MatMul", $"b={batch} m={m} n={n} k={k} {(ta ? 'T' : 'N')}{(tb ? 'T' : 'N')} alpha={alpha} beta={beta}",
-                        [a, b, c], [], (kk, f, _, _) => kk.MatMul(f[0], f[1], f[2], batch, m, n, k, ta, tb, (long)m * k, sb, (long)m * n, alpha, beta),
+                    agree.Agree(tiling == IlgpuGemmTiling.Auto ? "MatMul" : "MatMul (128 tiles forced)", $"b={batch} m={m} n={n} k={k} {(ta ? 'T' : 'N')}{(tb ? 'T' : 'N')} alpha={alpha} beta={beta}",
+                        [a, b, c], [], (kk, f, _, _) => WithTiling(kk, tiling, () => kk.MatMul(f[0], f[1], f[2], batch, m, n, k, ta, tb, (long)m * k, sb, (long)m * n, alpha, beta)),
                         Tolerance.Sums, perBuffer: [Tolerance.Bitwise, Tolerance.Bitwise, new Tolerance(0, 0, Allowed: allowed)]);
                 }
+    }
+
+    /// <summary>Runs <paramref name="call"/> with the GEMM kernel choice set on an ILGPU backend (Host has one GEMM), then restores Auto.</summary>
+    static void WithTiling(IKernels k, IlgpuGemmTiling tiling, Action call)
+    {
+        if (k is not IlgpuKernels ilgpu)
+        {
+            call();
+            return;
+        }
+        ilgpu.GemmTiling = tiling;
+        try
+        {
+            call();
+        }
+        finally
+        {
+            ilgpu.GemmTiling = IlgpuGemmTiling.Auto;
+        }
     }
 
     /// <summary>
