@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using NativeDsp.Kernels;
+using NativeDsp.Kernels.Ilgpu;
 
 namespace NativeDsp.GpuCheck;
 
@@ -18,6 +19,12 @@ public sealed class Benchmarks(IKernels kernels, CheckPlan plan, TextWriter log)
     {
         var cases = new List<TimingCase>();
         foreach (int n in plan.GemmSizes) cases.Add(Guard($"gemm {n}", "gemm", new() { ["m"] = n, ["n"] = n, ["k"] = n }, Gemm));
+        if (kernels is IlgpuKernels)
+        {
+            // The older 64 x 64-tile kernel at the target size, to show what the 128 x 128 tiles gain.
+            int n = plan.GemmSizes[^1] >= 4096 ? 4096 : plan.GemmSizes[^1];
+            cases.Add(Guard($"gemm {n} (64x64 tiles)", "gemm", new() { ["m"] = n, ["n"] = n, ["k"] = n, ["tiles64"] = 1 }, Gemm));
+        }
         var (b, h, t, d) = plan.Attention;
         cases.Add(Guard($"attention fwd+bwd B{b} H{h} T{t} D{d}", "attention", new() { ["b"] = b, ["h"] = h, ["t"] = t, ["d"] = d }, Attention));
         var (heads, k) = plan.TopK;
@@ -83,8 +90,19 @@ public sealed class Benchmarks(IKernels kernels, CheckPlan plan, TextWriter log)
         using var a = Random(n * n);
         using var b = Random(n * n);
         using var c = kernels.Allocate(n * n);
-        var (ms, reps) = Median(() => kernels.MatMul(a, b, c, 1, n, n, n, false, false, 0, 0, 0));
-        return new TimingCase(key, kind, p, ms, 2.0 * n * n * n, 3.0 * 4 * n * n, reps, "C = A B, fp32, NN");
+        var ilgpu = kernels as IlgpuKernels;
+        var tiling = p.ContainsKey("tiles64") ? IlgpuGemmTiling.Tiles64 : IlgpuGemmTiling.Auto;
+        if (ilgpu is not null) ilgpu.GemmTiling = tiling;
+        try
+        {
+            var (ms, reps) = Median(() => kernels.MatMul(a, b, c, 1, n, n, n, false, false, 0, 0, 0));
+            string which = ilgpu is null ? "" : tiling == IlgpuGemmTiling.Tiles64 || n < IlgpuKernels.LargeTileMinimum ? ", 64x64 tiles" : ", 128x128 tiles";
+            return new TimingCase(key, kind, p, ms, 2.0 * n * n * n, 3.0 * 4 * n * n, reps, $"C = A B, fp32, NN{which}");
+        }
+        finally
+        {
+            if (ilgpu is not null) ilgpu.GemmTiling = IlgpuGemmTiling.Auto;
+        }
     }
 
     TimingCase Attention(string key, string kind, Dictionary<string, double> p)
