@@ -1,3 +1,8 @@
+using ILGPU;
+using ILGPU.Backends.EntryPoints;
+using ILGPU.Backends.PTX;
+using ILGPU.Runtime;
+using ILGPU.Runtime.Cuda;
 using NativeDsp.Kernels;
 using NativeDsp.Kernels.Ilgpu;
 using NativeDsp.Tests.References;
@@ -43,6 +48,24 @@ public sealed class MatMulLargeTileTests
         int m = IlgpuKernels.LargeTileMinimum + 1, n = IlgpuKernels.LargeTileMinimum + 3, k = 12;
         var rng = new Random(5);
         Check(IlgpuGemmTiling.Auto, Values(rng, k * m), Values(rng, k * n), Values(rng, m * n), 1, m, n, k, true, false, 0, 0, 0, 1.5f, 0.5f);
+    }
+
+    [Fact]
+    public void AccumulatorsStayInRegistersInThePtx()
+    {
+        // The 8 x 8 accumulators are 64 scalars, not an array: ILGPU must emit them as virtual registers. A
+        // `.local` declaration would mean ILGPU put something in per-thread local memory (DRAM-backed), which
+        // would make the kernel memory-bound. (Register allocation proper happens later, in the driver's ptxas.)
+        var method = typeof(IlgpuKernels).GetMethod("MatMulLargeTileKernel", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!;
+        using var context = Context.Create(b => IlgpuKernels.Configure(b));
+        using var backend = new PTXBackend(context, CudaArchitecture.SM_70, CudaInstructionSet.ISA_70, nvvmAPI: null!);
+        var ptx = ((PTXCompiledKernel)backend.Compile(EntryPointDescription.FromExplicitlyGroupedKernel(method), new KernelSpecialization())).PTXAssembly;
+        Assert.DoesNotContain(".local", ptx, StringComparison.Ordinal);
+        Assert.Contains(".shared", ptx, StringComparison.Ordinal);
+        // Register blocking: per k step 8 shared loads of A and 8 of B feed 64 multiply-adds (ILGPU emits mul.f32 +
+        // add.f32 without a rounding mode, which ptxas contracts into FFMA). The loop over the panel is not unrolled
+        // by ILGPU, so the PTX holds exactly those 16 ld.shared.
+        Assert.Equal(16, ptx.Split("ld.shared").Length - 1);
     }
 
     static void Check(IlgpuGemmTiling tiling, float[] a, float[] b, float[] c, int batch, int m, int n, int k,
