@@ -27,6 +27,9 @@ public sealed class Benchmarks(IKernels kernels, CheckPlan plan, TextWriter log)
         }
         var (b, h, t, d) = plan.Attention;
         cases.Add(Guard($"attention fwd+bwd B{b} H{h} T{t} D{d}", "attention", new() { ["b"] = b, ["h"] = h, ["t"] = t, ["d"] = d }, Attention));
+        if (kernels is IlgpuKernels) // the per-row forward it replaces, to show what the tiles gain
+            cases.Add(Guard($"attention fwd+bwd B{b} H{h} T{t} D{d} (per-row forward)", "attention",
+                new() { ["b"] = b, ["h"] = h, ["t"] = t, ["d"] = d, ["per_row"] = 1 }, Attention));
         var (heads, k) = plan.TopK;
         cases.Add(Guard($"soft top-K fwd+bwd H{heads} K{k}", "softtopk", new() { ["heads"] = heads, ["k"] = k, ["tau"] = 1.0 }, SoftTopK));
         var s = plan.Bert;
@@ -123,11 +126,22 @@ public sealed class Benchmarks(IKernels kernels, CheckPlan plan, TextWriter log)
         using var mask = kernels.Allocate(b * t);
         gate.CopyFrom(Enumerable.Range(0, h).Select(i => 0.5f + 0.5f * (i % 3) / 2f).ToArray());
         mask.CopyFrom(PaddingMask(b, t));
-        var (ms, reps) = Median(() =>
+        var ilgpu = kernels as IlgpuKernels;
+        if (ilgpu is not null) ilgpu.TiledAttentionForward = !p.ContainsKey("per_row");
+        (double ms, int reps) timed;
+        try
         {
-            kernels.AttentionForward(q, k, v, mask, gate, o, lse, s);
-            kernels.AttentionBackward(q, k, v, mask, gate, o, lse, dO, dq, dk, dv, dGate, s);
-        });
+            timed = Median(() =>
+            {
+                kernels.AttentionForward(q, k, v, mask, gate, o, lse, s);
+                kernels.AttentionBackward(q, k, v, mask, gate, o, lse, dO, dq, dk, dv, dGate, s);
+            });
+        }
+        finally
+        {
+            if (ilgpu is not null) ilgpu.TiledAttentionForward = true;
+        }
+        var (ms, reps) = timed;
         double flops = 14.0 * b * h * t * t * d;        // forward 4 BHT^2D, backward 10 (scores recomputed)
         double bytes = 4.0 * 15 * b * h * t * d;        // fwd: q k v read, o written; bwd: q k v o dO read, dq dk dv read + written
         return new TimingCase(key, kind, p, ms, flops, bytes, reps, "key padding mask (odd batch items keep 3/4 of the keys) and head gate");
