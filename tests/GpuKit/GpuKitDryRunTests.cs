@@ -45,7 +45,7 @@ public sealed class GpuKitDryRunTests : IDisposable
         Assert.Equal(ours.Cases.Count + 1, File.ReadAllLines(Path.Combine(dir, "results.csv")).Length);
     }
 
-    [Fact]
+    [ShellFact]
     public void RunScriptRunsEveryStepAndPrintsTheTableLast()
     {
         string root = RepositoryRoot();
@@ -73,7 +73,7 @@ public sealed class GpuKitDryRunTests : IDisposable
             Assert.Contains("peer: skipped: torch", table);
     }
 
-    [Fact]
+    [ShellFact]
     public void RunScriptStopsAfterAFailedCheck()
     {
         // An app whose check fails (exit 1): no timing step may run, and the exit code is the check's.
@@ -155,5 +155,17 @@ public sealed class GpuKitDryRunTests : IDisposable
         for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
             if (File.Exists(Path.Combine(d.FullName, "NativeDsp.sln"))) return d.FullName;
         throw new InvalidOperationException($"no NativeDsp.sln above {AppContext.BaseDirectory}");
+    }
+}
+
+/// <summary>A fact that needs bash, timeout and python3 on PATH (run.sh and peers.py); a visible skip without them.</summary>
+public sealed class ShellFactAttribute : FactAttribute
+{
+    public ShellFactAttribute()
+    {
+        string[] missing = ["bash", "timeout", "python3"];
+        missing = missing.Where(tool => !(Environment.GetEnvironmentVariable("PATH") ?? "").Split(':')
+                                           .Any(dir => dir.Length > 0 && File.Exists(Path.Combine(dir, tool)))).ToArray();
+        if (missing.Length > 0) Skip = $"{string.Join(", ", missing)} not on PATH: the GPU kit's run.sh needs them";
     }
 }
