@@ -20,16 +20,24 @@ public sealed class IntTensor : IDisposable, ITapeOwned
         this.ownsBuffer = ownsBuffer;
     }
 
+    /// <summary>The device holding the data.</summary>
     public Device Device { get; }
+    /// <summary>The dimensions, row-major.</summary>
     public Shape Shape { get; }
+    /// <summary>The number of elements.</summary>
     public int Count => Shape.Count;
+    /// <summary>True after <see cref="Dispose"/>.</summary>
     public bool IsDisposed { get; private set; }
     bool ITapeOwned.IsKept => false;
 
+    /// <summary>The storage, for ops calling kernels.</summary>
+    /// <exception cref="ObjectDisposedException">The tensor was disposed.</exception>
     public DeviceBuffer<int> Buffer => IsDisposed
         ? throw new ObjectDisposedException(nameof(IntTensor), $"an int tensor of shape {Shape} was used after it was disposed")
         : buffer;
 
+    /// <summary>A caller-owned int tensor holding a copy of <paramref name="data"/> with the given dimensions.</summary>
+    /// <exception cref="ArgumentException"><paramref name="data"/>'s length is not the shape's element count, or a dimension is negative.</exception>
     public static IntTensor FromArray(Device device, ReadOnlySpan<int> data, params int[] dims)
     {
         var shape = new Shape(dims);
@@ -49,6 +57,7 @@ public sealed class IntTensor : IDisposable, ITapeOwned
         return new IntTensor(Device, shape, Buffer, ownsBuffer: false);
     }
 
+    /// <summary>The values copied to the host (waits for pending kernels).</summary>
     public int[] ToArray()
     {
         var result = new int[Count];
@@ -56,8 +65,10 @@ public sealed class IntTensor : IDisposable, ITapeOwned
         return result;
     }
 
+    /// <summary>"IntTensor[d0, d1, ...]".</summary>
     public override string ToString() => $"IntTensor{Shape}";
 
+    /// <summary>Frees the buffer if this tensor owns it (views do not); idempotent.</summary>
     public void Dispose()
     {
         if (IsDisposed) return;

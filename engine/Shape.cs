@@ -11,6 +11,8 @@ public sealed class Shape : IEquatable<Shape>
 {
     readonly int[] dims;
 
+    /// <summary>A shape with the given dimensions (copied).</summary>
+    /// <exception cref="ArgumentException">A dimension is negative, or the element count exceeds int.MaxValue.</exception>
     public Shape(params int[] dims)
     {
         foreach (int d in dims)
@@ -26,14 +28,17 @@ public sealed class Shape : IEquatable<Shape>
         Count = (int)count;
     }
 
+    /// <summary>The rank-0 shape [] (one element).</summary>
     public static Shape Scalar { get; } = new();
 
+    /// <summary>The number of dimensions.</summary>
     public int Rank => dims.Length;
 
     /// <summary>The number of elements (the product of the dimensions).</summary>
     public int Count { get; }
 
     /// <summary>Dimension <paramref name="axis"/>; negative axes count from the end (-1 is the last).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The axis is outside [-Rank, Rank).</exception>
     public int this[int axis] => dims[Axis(axis)];
 
     /// <summary>The last dimension (the "columns" of the row-wise ops); 1 for a scalar.</summary>
@@ -43,6 +48,7 @@ public sealed class Shape : IEquatable<Shape>
     public int Rows => Last == 0 ? 0 : Count / Last;
 
     /// <summary>Normalises a possibly negative axis, with an error naming the shape.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The axis is outside [-Rank, Rank).</exception>
     public int Axis(int axis)
     {
         int a = axis < 0 ? axis + dims.Length : axis;
@@ -58,6 +64,7 @@ public sealed class Shape : IEquatable<Shape>
         return p;
     }
 
+    /// <summary>A copy of the dimensions.</summary>
     public int[] ToArray() => (int[])dims.Clone();
 
     /// <summary>This shape with dimension <paramref name="axis"/> replaced by <paramref name="size"/>.</summary>
@@ -99,9 +106,12 @@ public sealed class Shape : IEquatable<Shape>
         return result;
     }
 
+    /// <summary>True when both have the same dimensions.</summary>
     public bool Equals(Shape? other) => other is not null && dims.AsSpan().SequenceEqual(other.dims);
+    /// <summary>True for a <see cref="Shape"/> with the same dimensions.</summary>
     public override bool Equals(object? obj) => obj is Shape s && Equals(s);
 
+    /// <summary>A hash of the dimensions.</summary>
     public override int GetHashCode()
     {
         var h = new HashCode();
@@ -109,10 +119,15 @@ public sealed class Shape : IEquatable<Shape>
         return h.ToHashCode();
     }
 
+    /// <summary>Value equality (two nulls are equal).</summary>
     public static bool operator ==(Shape? a, Shape? b) => a is null ? b is null : a.Equals(b);
+    /// <summary>Value inequality.</summary>
     public static bool operator !=(Shape? a, Shape? b) => !(a == b);
 
+    /// <summary>The shape with dimensions <paramref name="dims"/>.</summary>
+    /// <exception cref="ArgumentException">As the constructor.</exception>
     public static implicit operator Shape(int[] dims) => new(dims);
 
+    /// <summary>"[d0, d1, ...]", the form every shape error uses.</summary>
     public override string ToString() => $"[{string.Join(", ", dims)}]";
 }

@@ -7,7 +7,10 @@ namespace NativeDsp.Engine;
 public sealed class ShapeException(string op, Shape first, Shape second, string detail)
     : ArgumentException($"{op}: shapes {first} and {second} do not match ({detail})")
 {
+    /// <summary>The op (or place) that refused the shapes.</summary>
     public string Op { get; } = op;
+    /// <summary>The first operand's shape.</summary>
     public Shape First { get; } = first;
+    /// <summary>The second operand's shape.</summary>
     public Shape Second { get; } = second;
 }

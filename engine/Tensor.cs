@@ -28,12 +28,15 @@ public class Tensor : IDisposable, ITapeOwned
         this.storage = storage;
     }
 
+    /// <summary>The device holding the data; every operand of an op must be on the same one.</summary>
     public Device Device { get; }
+    /// <summary>The dimensions, row-major.</summary>
     public Shape Shape { get; }
 
     /// <summary>The number of elements.</summary>
     public int Count => Shape.Count;
 
+    /// <summary>True after <see cref="Dispose"/>; using the storage then throws.</summary>
     public bool IsDisposed { get; private set; }
 
     /// <summary>The storage, for ops calling kernels. A view shares it with the tensor it views.</summary>
@@ -49,6 +52,7 @@ public class Tensor : IDisposable, ITapeOwned
     /// <summary>The op that produced this tensor while gradients were recorded; null for a leaf.</summary>
     public TapeNode? Node { get; internal set; }
 
+    /// <summary>True for a tensor no recorded op produced (parameters, inputs, outputs under NoGrad).</summary>
     public bool IsLeaf => Node is null;
 
     /// <summary>
@@ -119,6 +123,7 @@ public class Tensor : IDisposable, ITapeOwned
 
     // ---------------------------------------------------------------- host copies
 
+    /// <summary>The values copied to the host (waits for pending kernels).</summary>
     public float[] ToArray()
     {
         var result = new float[Count];
@@ -127,6 +132,7 @@ public class Tensor : IDisposable, ITapeOwned
     }
 
     /// <summary>The value of a single-element tensor (reads it back from the device).</summary>
+    /// <exception cref="InvalidOperationException">The tensor has more than one element.</exception>
     public float Item()
     {
         if (Count != 1) throw new InvalidOperationException($"Item() needs a single-element tensor, got shape {Shape}");
@@ -136,6 +142,7 @@ public class Tensor : IDisposable, ITapeOwned
     }
 
     /// <summary>Overwrites the elements from host memory (e.g. loading weights).</summary>
+    /// <exception cref="ArgumentException"><paramref name="data"/>'s length is not <see cref="Count"/>.</exception>
     public void CopyFrom(ReadOnlySpan<float> data)
     {
         if (data.Length != Count) throw new ArgumentException($"CopyFrom: {data.Length} values for a tensor of shape {Shape} ({Count} elements)");
@@ -143,6 +150,7 @@ public class Tensor : IDisposable, ITapeOwned
     }
 
     /// <summary>A caller-owned tensor holding <paramref name="data"/> with the given dimensions.</summary>
+    /// <exception cref="ArgumentException"><paramref name="data"/>'s length is not the shape's element count, or a dimension is negative.</exception>
     public static Tensor FromArray(Device device, ReadOnlySpan<float> data, params int[] dims)
     {
         var shape = new Shape(dims);
@@ -168,17 +176,27 @@ public class Tensor : IDisposable, ITapeOwned
 
     // ---------------------------------------------------------------- operators (see Ops for the rest)
 
+    /// <see cref="Ops.Add"/>.
     public static Tensor operator +(Tensor a, Tensor b) => Ops.Add(a, b);
+    /// <see cref="Ops.Sub"/>.
     public static Tensor operator -(Tensor a, Tensor b) => Ops.Sub(a, b);
+    /// <see cref="Ops.Mul"/> (element-wise, not a matrix product).
     public static Tensor operator *(Tensor a, Tensor b) => Ops.Mul(a, b);
+    /// <see cref="Ops.Div"/>.
     public static Tensor operator /(Tensor a, Tensor b) => Ops.Div(a, b);
+    /// <see cref="Ops.Scale"/>.
     public static Tensor operator *(Tensor a, float s) => Ops.Scale(a, s);
+    /// <see cref="Ops.Scale"/>.
     public static Tensor operator *(float s, Tensor a) => Ops.Scale(a, s);
+    /// <see cref="Ops.AddScalar"/>.
     public static Tensor operator +(Tensor a, float s) => Ops.AddScalar(a, s);
+    /// <summary>-a, <see cref="Ops.Scale"/> by -1.</summary>
     public static Tensor operator -(Tensor a) => Ops.Scale(a, -1f);
 
+    /// <summary>"Tensor[shape]", with "requires grad" or "(disposed)" where they apply.</summary>
     public override string ToString() => $"Tensor{Shape}{(RequiresGrad ? " requires grad" : "")}{(IsDisposed ? " (disposed)" : "")}";
 
+    /// <summary>Releases the storage (shared with views until the last one goes) and the gradient; idempotent.</summary>
     public void Dispose()
     {
         if (IsDisposed) return;

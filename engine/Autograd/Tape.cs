@@ -49,6 +49,7 @@ public sealed class Tape
         output.MarkRequiresGrad();
     }
 
+    /// <summary>Marks the tape now; disposing the returned scope frees the tensors owned and drops the nodes recorded after the mark (see <see cref="TapeScope"/>).</summary>
     public TapeScope Scope() => new(this, nodes.Count, owned.Count);
 
     /// <summary>Frees every tape-owned tensor that was not kept and forgets every node.</summary>

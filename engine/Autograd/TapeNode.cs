@@ -16,7 +16,9 @@ public sealed class TapeNode
         Index = index;
     }
 
+    /// <summary>The op's name as recorded ("matmul", "add", ...), used in error messages.</summary>
     public string Op { get; }
+    /// <summary>The shape of the op's output.</summary>
     public Shape OutputShape { get; }
     internal Tensor Output { get; }
     internal Tensor[] Inputs { get; private set; }
@@ -38,5 +40,6 @@ public sealed class TapeNode
         Inputs = [];
     }
 
+    /// <summary>"op -> [shape]", with "(released)" once released.</summary>
     public override string ToString() => $"{Op} -> {OutputShape}{(IsReleased ? " (released)" : "")}";
 }

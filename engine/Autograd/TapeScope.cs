@@ -17,5 +17,6 @@ public readonly struct TapeScope : IDisposable
         this.ownedMark = ownedMark;
     }
 
+    /// <summary>Frees the tape-owned tensors created since the mark (except kept ones) and drops the nodes recorded since; a default scope does nothing.</summary>
     public void Dispose() => tape?.Truncate(nodeMark, ownedMark);
 }

@@ -8,6 +8,9 @@ namespace NativeDsp.Engine.Checkpoints;
 /// </summary>
 public static class AtomicFile
 {
+    /// <summary>Writes <paramref name="path"/> atomically with <paramref name="write"/> (which gets a stream on the temporary file); creates the directory.</summary>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is null or empty.</exception>
+    /// <exception cref="IOException">The temporary file cannot be written or renamed; the target is left as it was.</exception>
     public static void Write(string path, Action<Stream> write)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -34,6 +37,8 @@ public static class AtomicFile
         }
     }
 
+    /// <summary>Writes <paramref name="text"/> as UTF-8 (no byte-order mark) atomically, as <see cref="Write"/>.</summary>
+    /// <exception cref="IOException">The file cannot be written; the target is left as it was.</exception>
     public static void WriteAllText(string path, string text) =>
         Write(path, s =>
         {

@@ -3,17 +3,25 @@ namespace NativeDsp.Engine.Checkpoints;
 /// <summary>The element types of the safetensors format that this reader understands (names as in the header).</summary>
 public enum SafetensorsDType
 {
+    /// <summary>32-bit IEEE float.</summary>
     F32,
+    /// <summary>16-bit IEEE half float.</summary>
     F16,
+    /// <summary>bfloat16 (the top 16 bits of a float32).</summary>
     BF16,
+    /// <summary>64-bit IEEE float.</summary>
     F64,
+    /// <summary>64-bit signed integer.</summary>
     I64,
+    /// <summary>32-bit signed integer.</summary>
     I32,
 }
 
+/// <summary>Sizes, header names and parsing of <see cref="SafetensorsDType"/>.</summary>
 public static class SafetensorsDTypes
 {
     /// <summary>Bytes per element.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not a defined dtype.</exception>
     public static int Size(this SafetensorsDType dtype) => dtype switch
     {
         SafetensorsDType.F32 or SafetensorsDType.I32 => 4,
@@ -38,5 +46,6 @@ public static class SafetensorsDTypes
         return false;
     }
 
+    /// <summary>True for F32, F16, BF16 and F64.</summary>
     public static bool IsFloatingPoint(this SafetensorsDType dtype) => dtype is SafetensorsDType.F32 or SafetensorsDType.F16 or SafetensorsDType.BF16 or SafetensorsDType.F64;
 }

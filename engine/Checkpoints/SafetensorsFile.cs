@@ -24,15 +24,21 @@ public sealed class SafetensorsFile
         Metadata = metadata;
     }
 
+    /// <summary>The path the file was read from.</summary>
     public string Path { get; }
+    /// <summary>The tensors by name.</summary>
     public IReadOnlyDictionary<string, SafetensorsTensor> Tensors { get; }
 
     /// <summary>The "__metadata__" strings (empty when the file has none).</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; }
 
+    /// <summary>The tensor named <paramref name="name"/>.</summary>
+    /// <exception cref="KeyNotFoundException">The file has no such tensor (the message names the file).</exception>
     public SafetensorsTensor this[string name] =>
         Tensors.TryGetValue(name, out var t) ? t : throw new KeyNotFoundException($"safetensors file '{Path}' has no tensor '{name}'");
 
+    /// <summary>Reads and validates the whole file at <paramref name="path"/>.</summary>
+    /// <exception cref="SafetensorsFormatException">The file is missing, unreadable or not valid safetensors (the message names the file and the first problem).</exception>
     public static SafetensorsFile Read(string path)
     {
         byte[] bytes;

@@ -8,6 +8,8 @@ namespace NativeDsp.Engine.Checkpoints;
 public sealed class SafetensorsFormatException(string path, string problem)
     : IOException($"safetensors file '{path}': {problem}")
 {
+    /// <summary>The file that could not be read.</summary>
     public string FilePath { get; } = path;
+    /// <summary>The first problem found, without the file name.</summary>
     public string Problem { get; } = problem;
 }

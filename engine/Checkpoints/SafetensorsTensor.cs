@@ -14,11 +14,16 @@ public sealed class SafetensorsTensor
         Bytes = bytes;
     }
 
+    /// <summary>The tensor's name in the header.</summary>
     public string Name { get; }
+    /// <summary>The element type.</summary>
     public SafetensorsDType DType { get; }
+    /// <summary>The dimensions ([] for a scalar).</summary>
     public IReadOnlyList<long> Shape { get; }
+    /// <summary>The raw little-endian element bytes (a slice of the file's data).</summary>
     public ReadOnlyMemory<byte> Bytes { get; }
 
+    /// <summary>The number of elements.</summary>
     public long Count => Bytes.Length / DType.Size();
 
     /// <summary>The values as float32 (F16, BF16 and F64 converted; F64 rounds to nearest).</summary>
@@ -79,5 +84,6 @@ public sealed class SafetensorsTensor
         return new HostTensor(new Engine.Shape(dims), ToFloat32());
     }
 
+    /// <summary>"name DTYPE[d0, d1, ...]".</summary>
     public override string ToString() => $"{Name} {DType}[{string.Join(", ", Shape)}]";
 }

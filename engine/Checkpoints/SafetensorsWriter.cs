@@ -11,8 +11,10 @@ namespace NativeDsp.Engine.Checkpoints;
 /// </summary>
 public sealed record SafetensorsEntry(string Name, int[] Shape, Func<ReadOnlyMemory<float>> Data)
 {
+    /// <summary>An entry named <paramref name="name"/> holding <paramref name="tensor"/>'s values and shape.</summary>
     public static SafetensorsEntry From(string name, HostTensor tensor) => new(name, tensor.Shape.ToArray(), () => tensor.Data);
 
+    /// <summary>The number of elements (the product of the dimensions).</summary>
     public long Count => Shape.Aggregate(1L, (a, d) => a * d);
 }
 
@@ -24,6 +26,9 @@ public sealed record SafetensorsEntry(string Name, int[] Shape, Func<ReadOnlyMem
 /// </summary>
 public static class SafetensorsWriter
 {
+    /// <summary>Writes <paramref name="tensors"/> (F32) and <paramref name="metadata"/> to <paramref name="path"/> atomically.</summary>
+    /// <exception cref="ArgumentException">An empty, duplicate or "__metadata__" name, a negative dimension, a null metadata key or value (the message names the file), or a source whose length differs from its shape's element count.</exception>
+    /// <exception cref="IOException">The file cannot be written; the target is left as it was.</exception>
     public static void Write(string path, IEnumerable<SafetensorsEntry> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {
         var entries = tensors.OrderBy(t => t.Name, StringComparer.Ordinal).ToList();
@@ -39,6 +44,9 @@ public static class SafetensorsWriter
         });
     }
 
+    /// <summary>Writes a state dict (name to <see cref="HostTensor"/>) as <see cref="Write(string, IEnumerable{SafetensorsEntry}, IReadOnlyDictionary{string, string}?)"/> does.</summary>
+    /// <exception cref="ArgumentException">As the entry overload.</exception>
+    /// <exception cref="IOException">The file cannot be written.</exception>
     public static void Write(string path, IReadOnlyDictionary<string, HostTensor> tensors, IReadOnlyDictionary<string, string>? metadata = null) =>
         Write(path, tensors.Select(kv => SafetensorsEntry.From(kv.Key, kv.Value)), metadata);
 

@@ -22,10 +22,24 @@ public abstract class Module : IDisposable
         foreach (var (_, child) in children) child.Train(training);
     }
 
+    /// <summary>Sets evaluation mode (no dropout) on this module and every descendant: <c>Train(false)</c>.</summary>
     public void Eval() => Train(false);
+
+    /// <summary>
+    /// Freezes every parameter of the tree (and with <paramref name="evaluationMode"/> puts every module in
+    /// evaluation mode) until the returned scope is disposed, which restores each one's previous state:
+    /// <c>using (model.Freeze()) { ... }</c>.
+    /// </summary>
+    /// <param name="evaluationMode">Also switch the tree to evaluation mode (no dropout) for the scope's lifetime.</param>
+    public FreezeScope Freeze(bool evaluationMode = false) => new(this, evaluationMode);
+
+    /// <summary>Sets this module's mode only (not its children's); for <see cref="FreezeScope"/>'s restore.</summary>
+    internal void SetOwnTrainingMode(bool training) => Training = training;
 
     // ---------------------------------------------------------------- registration
 
+    /// <summary>Registers <paramref name="parameter"/> under the local <paramref name="name"/> (sets its name); the module then owns and disposes it.</summary>
+    /// <exception cref="ArgumentException">The name is empty, contains '.', or is already registered.</exception>
     protected Parameter RegisterParameter(string name, Parameter parameter)
     {
         CheckNewName(name);
@@ -35,6 +49,7 @@ public abstract class Module : IDisposable
     }
 
     /// <summary>A non-trainable tensor saved in the state dict (e.g. fixed position encodings). Owned by the module.</summary>
+    /// <exception cref="ArgumentException">The name is empty, contains '.', or is already registered.</exception>
     protected Tensor RegisterBuffer(string name, Tensor buffer)
     {
         CheckNewName(name);
@@ -42,6 +57,8 @@ public abstract class Module : IDisposable
         return buffer;
     }
 
+    /// <summary>Registers a child module under the local <paramref name="name"/>; its parameters get the prefix "name.".</summary>
+    /// <exception cref="ArgumentException">The name is empty, contains '.', or is already registered.</exception>
     protected T RegisterModule<T>(string name, T module) where T : Module
     {
         CheckNewName(name);
@@ -53,6 +70,7 @@ public abstract class Module : IDisposable
     /// Swaps a registered parameter for another (e.g. a smaller one after physically pruning heads) and
     /// disposes the old one unless <paramref name="disposeOld"/> is false.
     /// </summary>
+    /// <exception cref="KeyNotFoundException">This module has no parameter <paramref name="name"/>.</exception>
     protected Parameter ReplaceParameter(string name, Parameter replacement, bool disposeOld = true)
     {
         int i = parameters.FindIndex(p => p.Name == name);
@@ -92,6 +110,7 @@ public abstract class Module : IDisposable
                 if (seen.Add(p)) yield return (Join(path, name), p);
     }
 
+    /// <summary>Every registered buffer of the tree with its full name.</summary>
     public IEnumerable<(string Name, Tensor Buffer)> NamedBuffers()
     {
         foreach (var (path, module) in NamedModules())
@@ -99,11 +118,13 @@ public abstract class Module : IDisposable
                 yield return (Join(path, name), b);
     }
 
+    /// <summary>Every parameter of the tree, each shared parameter once, in <see cref="NamedParameters"/> order.</summary>
     public IReadOnlyList<Parameter> Parameters() => NamedParameters().Select(p => p.Parameter).ToList();
 
     /// <summary>The number of trainable scalars (shared parameters counted once).</summary>
     public long ParameterCount => NamedParameters().Sum(p => (long)p.Parameter.Count);
 
+    /// <summary>Zeroes the gradient of every parameter of the tree.</summary>
     public void ZeroGrad()
     {
         foreach (var (_, p) in NamedParameters()) p.ZeroGrad();
@@ -126,6 +147,8 @@ public abstract class Module : IDisposable
     /// Copies values into the parameters and buffers of the same names. With <paramref name="strict"/>,
     /// a missing or unexpected name is an error (listing them); a shape difference always is.
     /// </summary>
+    /// <exception cref="KeyNotFoundException">With <paramref name="strict"/>, a name is missing or unexpected.</exception>
+    /// <exception cref="ShapeException">A value's shape differs from its parameter's or buffer's.</exception>
     public void LoadStateDict(IReadOnlyDictionary<string, HostTensor> state, bool strict = true)
     {
         var targets = NamedParameters().Select(p => (p.Name, (Tensor)p.Parameter)).Concat(NamedBuffers()).ToList();
@@ -144,12 +167,14 @@ public abstract class Module : IDisposable
 
     // ---------------------------------------------------------------- lifetime
 
+    /// <summary>Disposes every parameter, buffer and child module registered in this tree.</summary>
     public void Dispose()
     {
         Dispose(true);
         GC.SuppressFinalize(this);
     }
 
+    /// <summary>Disposes what this module registered; override to free more, calling the base.</summary>
     protected virtual void Dispose(bool disposing)
     {
         if (!disposing) return;

@@ -7,15 +7,18 @@ namespace NativeDsp.Engine;
 /// </summary>
 public sealed class Parameter : Tensor
 {
+    /// <summary>A zero-filled parameter of <paramref name="shape"/> that requires grad.</summary>
     public Parameter(Device device, Shape shape, string name = "") : base(device, shape)
     {
         Name = name;
         RequiresGrad = true;
     }
 
+    /// <summary>The local name ("weight"); set by <c>Module.RegisterParameter</c>.</summary>
     public string Name { get; internal set; }
 
     /// <summary>A parameter holding a copy of <paramref name="data"/>.</summary>
+    /// <exception cref="ArgumentException"><paramref name="data"/>'s length is not the shape's element count.</exception>
     public static Parameter FromArray(Device device, string name, ReadOnlySpan<float> data, params int[] dims)
     {
         var p = new Parameter(device, new Shape(dims), name);
@@ -23,5 +26,6 @@ public sealed class Parameter : Tensor
         return p;
     }
 
+    /// <summary>"Parameter name[shape]".</summary>
     public override string ToString() => $"Parameter {Name}{Shape}";
 }

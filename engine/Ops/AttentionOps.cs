@@ -18,6 +18,8 @@ public static partial class Ops
     /// recomputes the probabilities in the backward pass.
     /// </para>
     /// </summary>
+    /// <exception cref="ShapeException">q, k, v are not [B, H, T, D] with matching B, H, D; k and v differ; the key mask is not [B, Tk] or the gate not [H].</exception>
+    /// <exception cref="ArgumentException">An operand is on another device, or the key mask requires grad.</exception>
     public static Tensor Attention(Tensor q, Tensor k, Tensor v, Tensor? keyMask = null, Tensor? gate = null,
                                    bool causal = false, float? scale = null)
     {

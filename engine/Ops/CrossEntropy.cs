@@ -7,6 +7,7 @@ public enum Reduction
 {
     /// <summary>The mean over the rows whose target is not the ignore index (0 when there are none).</summary>
     Mean,
+    /// <summary>The sum over the rows whose target is not the ignore index.</summary>
     Sum,
     /// <summary>One loss per row, shape of the targets (ignored rows are 0).</summary>
     None,
@@ -19,6 +20,8 @@ public static partial class Ops
     /// class ids <paramref name="targets"/> [...], with label smoothing eps (the target gets 1 - eps + eps/C,
     /// every class eps/C) and rows whose target is <paramref name="ignoreIndex"/> left out (e.g. padding).
     /// </summary>
+    /// <exception cref="ShapeException">targets does not hold one id per row of logits.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">smoothing is outside [0, 1], or a target (other than the ignore index) is outside [0, C).</exception>
     public static Tensor CrossEntropy(Tensor logits, IntTensor targets, int ignoreIndex = -100, float smoothing = 0f,
                                       Reduction reduction = Reduction.Mean)
     {

@@ -4,9 +4,21 @@ namespace NativeDsp.Engine;
 
 public static partial class Ops
 {
+    /// <summary>y = a + b element-wise, with broadcasting (see <see cref="Binary"/>); y has the larger operand's shape.</summary>
+    /// <exception cref="ShapeException">b neither has a's shape nor broadcasts over it (nor, for add, mul and sub, a over b).</exception>
+    /// <exception cref="ArgumentException">The operands are on different devices.</exception>
     public static Tensor Add(Tensor a, Tensor b) => Binary(BinaryOp.Add, "add", a, b);
+    /// <summary>y = a - b element-wise, with broadcasting; y has the larger operand's shape.</summary>
+    /// <exception cref="ShapeException">b neither has a's shape nor broadcasts over it (nor, for add, mul and sub, a over b).</exception>
+    /// <exception cref="ArgumentException">The operands are on different devices.</exception>
     public static Tensor Sub(Tensor a, Tensor b) => Binary(BinaryOp.Sub, "sub", a, b);
+    /// <summary>y = a * b element-wise (Hadamard), with broadcasting; y has the larger operand's shape.</summary>
+    /// <exception cref="ShapeException">b neither has a's shape nor broadcasts over it (nor, for add, mul and sub, a over b).</exception>
+    /// <exception cref="ArgumentException">The operands are on different devices.</exception>
     public static Tensor Mul(Tensor a, Tensor b) => Binary(BinaryOp.Mul, "mul", a, b);
+    /// <summary>y = a / b element-wise; b must have a's shape or broadcast over it; y has a's shape.</summary>
+    /// <exception cref="ShapeException">b neither has a's shape nor broadcasts over it.</exception>
+    /// <exception cref="ArgumentException">The operands are on different devices.</exception>
     public static Tensor Div(Tensor a, Tensor b) => Binary(BinaryOp.Div, "div", a, b);
 
     /// <summary>
@@ -93,6 +105,8 @@ public static partial class Ops
         return y;
     }
 
+    /// <summary>y = alpha * x, x's shape.</summary>
     public static Tensor Scale(Tensor x, float alpha) => Affine(x, alpha, 0f);
+    /// <summary>y = x + c, x's shape.</summary>
     public static Tensor AddScalar(Tensor x, float c) => Affine(x, 1f, c);
 }

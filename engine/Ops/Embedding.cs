@@ -7,6 +7,8 @@ public static partial class Ops
     /// backward scatter-adds into the table's gradient (repeated ids accumulate). Ids must be in [0, V):
     /// pass <paramref name="check"/> to verify that on the host (one read-back).
     /// </summary>
+    /// <exception cref="ShapeException">The table is not [vocab, dim].</exception>
+    /// <exception cref="ArgumentOutOfRangeException">With check, an id is outside [0, vocab).</exception>
     public static Tensor Embedding(Tensor table, IntTensor ids, bool check = false)
     {
         const string op = "embedding";

@@ -6,6 +6,8 @@ public static partial class Ops
     /// Layer normalisation over the last axis: (x - mean) / sqrt(var + eps) * gamma + beta with the biased
     /// variance; gamma and beta are [d]. The row means and inverse deviations are saved for the backward.
     /// </summary>
+    /// <exception cref="ShapeException">gamma is not [d] for x [..., d], or beta's shape differs from gamma's.</exception>
+    /// <exception cref="ArgumentException">The operands are on different devices.</exception>
     public static Tensor LayerNorm(Tensor x, Tensor gamma, Tensor beta, float eps = 1e-5f)
     {
         const string op = "layernorm";

@@ -6,6 +6,8 @@ public static partial class Ops
     /// y = x W^T + b over the last axis: x [..., in], W [out, in] (PyTorch's layout), b [out] or null;
     /// y [..., out]. The leading dims fold into the rows of one matrix product.
     /// </summary>
+    /// <exception cref="ShapeException">The weight is not [out, in] with x's last dimension as in, or the bias is not [out].</exception>
+    /// <exception cref="ArgumentException">The operands are on different devices.</exception>
     public static Tensor Linear(Tensor x, Tensor weight, Tensor? bias = null)
     {
         const string op = "linear";

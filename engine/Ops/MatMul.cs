@@ -10,6 +10,8 @@ public static partial class Ops
     /// [..., m, n]. The leading (batch) dims must be equal, or one operand is a plain matrix (rank 2) and is
     /// shared by every batch entry.
     /// </summary>
+    /// <exception cref="ShapeException">An operand has rank below 2, the inner dimensions differ, or the batch dimensions differ.</exception>
+    /// <exception cref="ArgumentException">The operands are on different devices.</exception>
     public static Tensor MatMul(Tensor a, Tensor b, bool transA = false, bool transB = false)
     {
         const string op = "matmul";

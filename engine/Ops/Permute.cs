@@ -4,8 +4,9 @@ public static partial class Ops
 {
     /// <summary>
     /// Swaps axes 1 and 2 of a rank-4 tensor: [d0, d1, d2, d3] -> [d0, d2, d1, d3], e.g. the heads of
-    /// attention [B, T, H, D] <-> [B, H, T, D]. It is its own adjoint with d1 and d2 exchanged.
+    /// attention [B, T, H, D] &lt;-&gt; [B, H, T, D]. It is its own adjoint with d1 and d2 exchanged.
     /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="x"/> is not rank 4.</exception>
     public static Tensor SwapAxes12(Tensor x)
     {
         if (x.Shape.Rank != 4) throw new ArgumentException($"swap_axes12: needs a rank-4 tensor, got shape {x.Shape}");
@@ -17,6 +18,7 @@ public static partial class Ops
     }
 
     /// <summary>Transposes the last two axes: [..., m, n] -> [..., n, m] (a swap with a unit last axis).</summary>
+    /// <exception cref="ArgumentException">x has rank below 2.</exception>
     public static Tensor TransposeLast2(Tensor x)
     {
         RankAtLeast("transpose", x, 2);

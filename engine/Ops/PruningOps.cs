@@ -12,10 +12,14 @@ namespace NativeDsp.Engine;
 public static partial class Ops
 {
     /// <summary>
-    /// The relaxed K-hot mask of DSP (see <see cref="IKernels.SoftTopKForward"/>): mask in [0, 1]^H summing to
+    /// The relaxed K-hot mask of DSP (see <see cref="IKernels.SoftTopKForward"/>): a sum of K softmaxes, so every
+    /// entry is in [0, K] (one can exceed 1: a head keeps mass in several iterations) and the mask sums to
     /// <paramref name="k"/>. <paramref name="noise"/> is the step's Gumbel noise [H] (a constant), or null for
     /// the noise-free relaxation.
     /// </summary>
+    /// <exception cref="ArgumentException">The logits are not a vector [H] with H &gt;= 1, or the noise is on another device.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">k is outside [1, H], or tau is not finite and positive.</exception>
+    /// <exception cref="ShapeException">The noise's shape differs from the logits'.</exception>
     public static Tensor SoftTopK(Tensor logits, Tensor? noise, int k, double tau)
     {
         const string op = "soft_top_k";
@@ -37,6 +41,8 @@ public static partial class Ops
     }
 
     /// <summary>Hard top-K mask (exactly K ones) with the straight-through (identity) gradient into the logits.</summary>
+    /// <exception cref="ArgumentException">The logits are not a vector [H] with H &gt;= 1.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">k is outside [1, H].</exception>
     public static Tensor SteTopK(Tensor logits, int k)
     {
         const string op = "ste_top_k";
@@ -53,6 +59,8 @@ public static partial class Ops
     /// The sampled Hard Concrete gate of each head for the logistic noise <paramref name="noise"/> [H] (a
     /// constant; null = noise 0), differentiable in <paramref name="logAlpha"/>.
     /// </summary>
+    /// <exception cref="ArgumentException">log alpha is not a vector [H] with H &gt;= 1, or the noise is on another device.</exception>
+    /// <exception cref="ShapeException">The noise's shape differs from log alpha's.</exception>
     public static Tensor HardConcreteSample(Tensor logAlpha, Tensor? noise, HardConcreteGate parameters)
     {
         const string op = "hard_concrete_gate";
@@ -72,6 +80,7 @@ public static partial class Ops
     }
 
     /// <summary>The deterministic Hard Concrete gate clamp(sigmoid(log_a) (high - low) + low, 0, 1); no gradient.</summary>
+    /// <exception cref="ArgumentException">log alpha is not a vector [H] with H &gt;= 1.</exception>
     public static Tensor HardConcreteEvalGate(Tensor logAlpha, HardConcreteGate parameters)
     {
         const string op = "hard_concrete_eval_gate";
@@ -83,6 +92,7 @@ public static partial class Ops
     }
 
     /// <summary>The expected number of open gates, sum_h P(gate_h != 0), as a scalar (Voita's L0 penalty before lambda).</summary>
+    /// <exception cref="ArgumentException">log alpha is not a vector [H] with H &gt;= 1.</exception>
     public static Tensor HardConcretePenalty(Tensor logAlpha, HardConcreteGate parameters)
     {
         const string op = "hard_concrete_penalty";

@@ -11,6 +11,7 @@ public static partial class Ops
     public static Tensor Mean(Tensor x) => ReduceRows("mean", x, 1, x.Count, 1f / Math.Max(x.Count, 1), Shape.Scalar);
 
     /// <summary>Sums over the last axis: [..., d] -> [...].</summary>
+    /// <exception cref="ArgumentException">x has rank 0.</exception>
     public static Tensor SumLast(Tensor x)
     {
         RankAtLeast("sum_last", x, 1);
@@ -18,6 +19,7 @@ public static partial class Ops
     }
 
     /// <summary>Averages over the last axis: [..., d] -> [...].</summary>
+    /// <exception cref="ArgumentException">x has rank 0.</exception>
     public static Tensor MeanLast(Tensor x)
     {
         RankAtLeast("mean_last", x, 1);

@@ -6,6 +6,7 @@ public static partial class Ops
     /// The same elements in another shape (one dimension may be -1). The output shares the input's
     /// storage; only the gradients are separate, and the backward adds the output's into the input's.
     /// </summary>
+    /// <exception cref="ArgumentException">More than one -1, or the element count changes (the message names both shapes).</exception>
     public static Tensor Reshape(Tensor x, params int[] dims)
     {
         var shape = x.Shape.Reshaped(dims);

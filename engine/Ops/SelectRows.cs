@@ -7,6 +7,8 @@ public static partial class Ops
     /// Beam search uses it to expand an encoder output over the beams and to reorder key/value caches after
     /// each step. The backward adds each output block back into the block it came from (repeats accumulate).
     /// </summary>
+    /// <exception cref="ArgumentException">x has rank 0.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An index is outside [0, rows).</exception>
     public static Tensor SelectRows(Tensor x, ReadOnlySpan<int> indices)
     {
         const string op = "select_rows";

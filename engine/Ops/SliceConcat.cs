@@ -7,6 +7,7 @@ public static partial class Ops
     /// the Q, K and V parts of a fused projection along the last axis. In row-major memory that is a block
     /// of <c>outer</c> rows with a stride, one Copy2D each way.
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The axis is out of range, or [start, start + length) is outside it.</exception>
     public static Tensor Slice(Tensor x, int axis, int start, int length)
     {
         int a = x.Shape.Axis(axis), size = x.Shape[a];
@@ -21,6 +22,8 @@ public static partial class Ops
     }
 
     /// <summary>Joins tensors along <paramref name="axis"/>; all other dimensions must agree.</summary>
+    /// <exception cref="ArgumentException">No parts, or a part on another device.</exception>
+    /// <exception cref="ShapeException">The parts differ in a dimension other than <paramref name="axis"/>.</exception>
     public static Tensor Concat(int axis, params Tensor[] parts)
     {
         const string op = "concat";

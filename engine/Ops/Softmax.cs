@@ -3,6 +3,7 @@ namespace NativeDsp.Engine;
 public static partial class Ops
 {
     /// <summary>Softmax over the last axis; the backward reads the saved output.</summary>
+    /// <exception cref="ArgumentException">x has rank 0.</exception>
     public static Tensor Softmax(Tensor x)
     {
         RankAtLeast("softmax", x, 1);
@@ -14,6 +15,7 @@ public static partial class Ops
     }
 
     /// <summary>Log-softmax over the last axis; the backward reads the saved output.</summary>
+    /// <exception cref="ArgumentException">x has rank 0.</exception>
     public static Tensor LogSoftmax(Tensor x)
     {
         RankAtLeast("log_softmax", x, 1);

@@ -12,6 +12,8 @@ public class Adam : IDisposable
 {
     readonly Dictionary<Parameter, (DeviceBuffer<float> M, DeviceBuffer<float> V)> moments = new(ReferenceEqualityComparer.Instance);
 
+    /// <summary>Adam over <paramref name="groups"/> with the paper's defaults beta1 0.9, beta2 0.999, eps 1e-8.</summary>
+    /// <exception cref="ArgumentException">No group, or a parameter in more than one group.</exception>
     public Adam(IEnumerable<ParameterGroup> groups, float beta1 = 0.9f, float beta2 = 0.999f, float eps = 1e-8f)
     {
         Groups = groups.ToList();
@@ -25,20 +27,27 @@ public class Adam : IDisposable
         Eps = eps;
     }
 
+    /// <summary>Adam over one group of <paramref name="parameters"/>.</summary>
+    /// <exception cref="ArgumentException">A parameter appears twice.</exception>
     public Adam(IEnumerable<Parameter> parameters, float learningRate, float weightDecay = 0f)
         : this([new ParameterGroup(parameters, learningRate, weightDecay)]) { }
 
     /// <summary>True for AdamW: weight decay shrinks the weights directly instead of joining the gradient.</summary>
     protected virtual bool Decoupled => false;
 
+    /// <summary>The parameter groups, in the order given (checkpoint keys use this order).</summary>
     public IReadOnlyList<ParameterGroup> Groups { get; }
+    /// <summary>The first moment's decay rate.</summary>
     public float Beta1 { get; }
+    /// <summary>The second moment's decay rate.</summary>
     public float Beta2 { get; }
+    /// <summary>The denominator's epsilon, sqrt(v_hat) + eps.</summary>
     public float Eps { get; }
 
     /// <summary>Steps taken (t of the bias correction, 1-based inside a step).</summary>
     public int StepCount { get; private set; }
 
+    /// <summary>Every parameter of every group.</summary>
     public IEnumerable<Parameter> AllParameters => Groups.SelectMany(g => g.Parameters);
 
     /// <summary>
@@ -60,12 +69,14 @@ public class Adam : IDisposable
         }
     }
 
+    /// <summary>Zeroes the gradient of every parameter of every group.</summary>
     public void ZeroGrad()
     {
         foreach (var p in AllParameters) p.ZeroGrad();
     }
 
-    /// <summary>Clips the global gradient norm of all parameters (see <see cref="GradClip.ClipGlobalNorm"/>).</summary>
+    /// <summary>Clips the global gradient norm of all parameters (see <see cref="GradClip.ClipGlobalNorm"/>); returns the norm before clipping.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxNorm"/> is not positive.</exception>
     public float ClipGradNorm(float maxNorm) => GradClip.ClipGlobalNorm(AllParameters, maxNorm);
 
     (DeviceBuffer<float> M, DeviceBuffer<float> V) Moments(Parameter p)
@@ -81,6 +92,7 @@ public class Adam : IDisposable
 
     static string Key(int group, int index) => $"g{group}.p{index}";
 
+    /// <summary>The step count and, for every parameter updated at least once, its moments m and v copied to the host as "gG.pI.m|v".</summary>
     public OptimizerState ExportState()
     {
         var tensors = new Dictionary<string, HostTensor>();
@@ -96,6 +108,8 @@ public class Adam : IDisposable
     }
 
     /// <summary>Restores a state exported from an optimizer built the same way; shapes are checked.</summary>
+    /// <exception cref="KeyNotFoundException">A parameter has only one of its moments, or an entry matches no parameter.</exception>
+    /// <exception cref="ShapeException">A moment's shape differs from its parameter's.</exception>
     public void ImportState(OptimizerState state)
     {
         var known = new HashSet<string>();
@@ -124,6 +138,7 @@ public class Adam : IDisposable
         StepCount = state.Step;
     }
 
+    /// <summary>Frees the moment buffers.</summary>
     public void Dispose()
     {
         foreach (var (m, v) in moments.Values)

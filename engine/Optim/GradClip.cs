@@ -1,5 +1,6 @@
 namespace NativeDsp.Engine;
 
+/// <summary>Gradient clipping by global norm.</summary>
 public static class GradClip
 {
     /// <summary>
@@ -7,6 +8,7 @@ public static class GradClip
     /// (as torch.nn.utils.clip_grad_norm_). Returns the norm before clipping; a non-finite norm is
     /// returned as is and nothing is scaled, so the caller can stop on it.
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxNorm"/> is not positive.</exception>
     public static float ClipGlobalNorm(IEnumerable<Tensor> parameters, float maxNorm)
     {
         if (!(maxNorm > 0f)) throw new ArgumentOutOfRangeException(nameof(maxNorm), maxNorm, "clip: the maximum norm must be positive");

@@ -13,19 +13,25 @@ public readonly record struct RngState(ulong Seed, ulong Offset);
 /// </summary>
 public sealed class Rng
 {
+    /// <summary>A stream at (seed, offset).</summary>
     public Rng(ulong seed, ulong offset = 0)
     {
         Seed = seed;
         Offset = offset;
     }
 
+    /// <summary>A stream resumed at <paramref name="state"/>.</summary>
     public Rng(RngState state) : this(state.Seed, state.Offset) { }
 
+    /// <summary>The Philox key.</summary>
     public ulong Seed { get; private set; }
+    /// <summary>The next counter to use; it only grows.</summary>
     public ulong Offset { get; private set; }
 
+    /// <summary>The whole state, for checkpoints.</summary>
     public RngState State => new(Seed, Offset);
 
+    /// <summary>Moves the stream to <paramref name="state"/> (a checkpoint's).</summary>
     public void Restore(RngState state)
     {
         Seed = state.Seed;
@@ -33,6 +39,7 @@ public sealed class Rng
     }
 
     /// <summary>Reserves <paramref name="count"/> counters for a device draw and returns the first.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative.</exception>
     public ulong Reserve(long count)
     {
         if (count < 0) throw new ArgumentOutOfRangeException(nameof(count), count, "cannot reserve a negative number of draws");
@@ -61,6 +68,7 @@ public sealed class Rng
     public float NextGumbel() => Philox.Gumbel(Seed, Offset++);
 
     /// <summary>Uniform in [0, n), from 32 random bits by a multiply-shift (bias below n / 2^32).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="n"/> is not positive.</exception>
     public int NextInt(int n)
     {
         if (n <= 0) throw new ArgumentOutOfRangeException(nameof(n), n, "NextInt needs n > 0");
@@ -86,5 +94,6 @@ public sealed class Rng
         return p;
     }
 
+    /// <summary>"Rng(seed S, offset O)".</summary>
     public override string ToString() => $"Rng(seed {Seed}, offset {Offset})";
 }

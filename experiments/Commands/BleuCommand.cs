@@ -1,5 +1,7 @@
+using System.CommandLine;
 using NativeDsp.Experiments.Data.Io;
 using NativeDsp.Experiments.Metrics;
+using NativeDsp.Experiments.Runs;
 
 namespace NativeDsp.Experiments.Commands;
 
@@ -9,47 +11,50 @@ namespace NativeDsp.Experiments.Commands;
 /// </summary>
 public static class BleuCommand
 {
-    public const string Usage = """
-        usage: nativedsp bleu REF_FILE [REF_FILE ...] HYP_FILE [--lowercase] [--tokenize 13a|none] [--smooth exp|none|floor]
-          one segment per line; every reference file must have as many lines as the hypothesis file
-        """;
+    /// <summary>sacreBLEU's --tokenize choices we implement.</summary>
+    static readonly string[] Tokenizers = ["13a", "none"];
 
-    public static int Run(string[] args)
+    public static Command Create()
     {
-        var o = CommandOptions.Parse(args, ["--tokenize", "--smooth"], ["--lowercase"], Usage);
-        if (o.Positional.Count < 2) throw new UsageException("expected at least one reference file and a hypothesis file", Usage);
-        string tokenizer = o.Get("--tokenize") ?? "13a";
-        if (tokenizer is not ("13a" or "none")) throw new UsageException($"--tokenize must be 13a or none, got '{tokenizer}'", Usage);
-        var smoothing = (o.Get("--smooth") ?? "exp") switch
+        var command = new Command("bleu", "corpus BLEU of a hypothesis file against reference files (sacreBLEU's default)");
+        var files = new Argument<string[]>("FILES")
         {
-            "exp" => BleuSmoothing.Exp,
-            "none" => BleuSmoothing.None,
-            "floor" => BleuSmoothing.Floor,
-            var s => throw new UsageException($"--smooth must be exp, none or floor, got '{s}'", Usage),
+            Description = "REF_FILE [REF_FILE ...] HYP_FILE: one segment per line; every reference file has as many lines as the hypothesis file",
+            Arity = ArgumentArity.OneOrMore,
         };
-        try
+        files.Validators.Add(r =>
         {
-            var refFiles = o.Positional[..^1];
-            string hypFile = o.Positional[^1];
+            if (r.Tokens.Count < 2) r.AddError("expected at least one reference file and a hypothesis file");
+        });
+        var lowercase = new Option<bool>("--lowercase") { Description = "compare lower-cased text (sacreBLEU -lc)" };
+        var tokenize = new Option<string>("--tokenize") { Description = "tokenizer: 13a (default) or none", HelpName = "13a|none", DefaultValueFactory = _ => "13a" };
+        tokenize.AcceptOnlyFromAmong(Tokenizers);
+        var smooth = CliOptions.Choice("--smooth", "smoothing of zero n-gram counts (sacreBLEU's methods)", BleuSmoothing.Exp);
+        command.Arguments.Add(files);
+        command.Options.Add(lowercase);
+        command.Options.Add(tokenize);
+        command.Options.Add(smooth.Option);
+        command.SetAction(parsed =>
+        {
+            var paths = parsed.GetValue(files)!;
+            string hypFile = paths[^1];
+            string tokenizer = parsed.GetValue(tokenize)!;
+            bool lower = parsed.GetValue(lowercase);
+            var smoothing = smooth.Value(parsed);
             var hyp = ReadSegments(hypFile);
             var refs = new List<IReadOnlyList<string>>();
-            foreach (var f in refFiles)
+            foreach (var f in paths[..^1])
             {
                 var r = ReadSegments(f);
                 if (r.Count != hyp.Count)
                     throw new DataInputException($"{f} has {r.Count} lines but {hypFile} has {hyp.Count}; BLEU needs one reference line per hypothesis line");
                 refs.Add(r);
             }
-            var score = CorpusBleu.Compute(hyp, refs, smoothing, o.Has("--lowercase"), tokenizer == "13a");
-            Console.WriteLine(score);
-            Console.WriteLine(CorpusBleu.Signature(refs.Count, o.Has("--lowercase"), tokenizer, smoothing));
+            Console.WriteLine(CorpusBleu.Compute(hyp, refs, smoothing, lower, tokenizer == "13a"));
+            Console.WriteLine(CorpusBleu.Signature(refs.Count, lower, tokenizer, smoothing));
             return 0;
-        }
-        catch (DataInputException e)
-        {
-            Console.Error.WriteLine($"nativedsp bleu: {e.Message}");
-            return 1;
-        }
+        });
+        return command;
     }
 
     static List<string> ReadSegments(string path) => TextFiles.ReadLines(path).Select(l => l.Text).ToList();

@@ -1,15 +1,21 @@
-using NativeDsp.Kernels;
+using System.CommandLine;
 
 namespace NativeDsp.Experiments.Commands;
 
-/// <summary><c>nativedsp device [auto|cuda|opencl|host|ilgpu-cpu]</c>: which backend a run would use, and why.</summary>
+/// <summary><c>nativedsp device [auto|host|cuda|opencl|ilgpu-cpu]</c>: which backend a run would use, and why.</summary>
 public static class DeviceCommand
 {
-    public static int Run(string[] args)
+    public static Command Create()
     {
-        if (args.Length > 1) throw new UsageException("expected at most one argument", "usage: nativedsp device [auto|cuda|opencl|host|ilgpu-cpu]");
-        var selected = DeviceSelection.Select(args.Length == 1 ? args[0] : null);
-        using (selected.Kernels) Console.WriteLine($"device: {selected.Reason}");
-        return 0;
+        var command = new Command("device", "print which compute backend would be used and why");
+        var choice = CliOptions.OptionalChoiceArgument<DeviceChoice>("DEVICE", "the backend to try (default: $NATIVEDSP_DEVICE, else auto)");
+        command.Arguments.Add(choice);
+        command.SetAction(parsed =>
+        {
+            var selected = Devices.OpenKernels(parsed.GetValue(choice));
+            using (selected.Kernels) Console.WriteLine($"device: {selected.Reason}");
+            return 0;
+        });
+        return command;
     }
 }

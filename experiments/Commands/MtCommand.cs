@@ -1,3 +1,4 @@
+using System.CommandLine;
 using NativeDsp.Experiments.Runs;
 
 namespace NativeDsp.Experiments.Commands;
@@ -5,5 +6,5 @@ namespace NativeDsp.Experiments.Commands;
 /// <summary><c>nativedsp mt</c>: one translation pruning run (see <see cref="SingleRunCommand"/>).</summary>
 public static class MtCommand
 {
-    public static int Run(string[] args) => SingleRunCommand.Run("mt", args);
+    public static Command Create() => SingleRunCommand.Create(ExperimentTask.Mt);
 }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using NativeDsp.Experiments.Runs;
 
 namespace NativeDsp.Experiments.Commands;
@@ -5,5 +6,5 @@ namespace NativeDsp.Experiments.Commands;
 /// <summary><c>nativedsp nli</c>: one NLI pruning run (see <see cref="SingleRunCommand"/>).</summary>
 public static class NliCommand
 {
-    public static int Run(string[] args) => SingleRunCommand.Run("nli", args);
+    public static Command Create() => SingleRunCommand.Create(ExperimentTask.Nli);
 }

@@ -1,7 +1,10 @@
+using System.CommandLine;
 using System.Diagnostics;
 using NativeDsp.Experiments.Plots;
 using NativeDsp.Experiments.Results;
 using NativeDsp.Experiments.Runs;
+using NativeDsp.Model.Pruning;
+using NativeDsp.Experiments.Pruning;
 using NativeDsp.Model.Training;
 
 namespace NativeDsp.Experiments.Commands;
@@ -13,74 +16,84 @@ namespace NativeDsp.Experiments.Commands;
 /// </summary>
 public static class SweepCommand
 {
-    public const string Usage =
-        $"""
-        usage: nativedsp sweep --task nli|mt --out DIR [--preset quick|full|paper|pretrained] [--methods dsp,ste,voita,michel,none]
-                               [--heads K1,K2,...] [--seeds 1,2,3] [--settings joint,pipelined] [--per-layer] [--shard i/n]
-                               [--device auto|host|cuda|opencl|ilgpu-cpu] [--data PATH] [--<setting> VALUE ...]
-          --heads     K values (default: the preset's grid); "none" runs once per setting and seed with every head
-          --shard i/n run rows i-1, i-1+n, ... of the grid (1-based i); shards may share DIR
-          --attn_heads heads per attention module (--heads is the K grid)
-          --init      nli: bert|fairseq, or minilm|PATH to fine-tune a pretrained encoder (preset pretrained: minilm)
-          DIR keeps the settings of each task/preset it holds (config.<task>.<preset>.txt); other settings are refused
-        """;
-
-    static readonly string[] ValueOptions = ["--task", "--out", "--preset", "--methods", "--heads", "--seeds", "--settings", "--shard", "--device", "--data"];
-    static readonly string[] DefaultSeeds = ["1", "2", "3"];
-
-    public static int Run(string[] args)
+    public static Command Create()
     {
-        string usage = Usage + "\n" + RunArguments.OverrideHelp;
-        var options = CommandOptions.Parse(args, [.. ValueOptions, .. RunArguments.OverrideOptions], ["--per-layer"], usage);
-        if (options.Positional.Count > 0) throw new UsageException($"unexpected argument '{options.Positional[0]}'", usage);
-        string task = options.Get("--task") ?? throw new UsageException("--task is required", usage);
-        RunArguments.OneOfOrUsage(task, RunSpec.Tasks, "--task", usage);
-        string dir = options.Get("--out") ?? throw new UsageException("--out DIR is required", usage);
-        string preset = RunArguments.Choice(options, "--preset", "quick", Presets.Names, usage);
-        var config = RunArguments.Config(options, task, preset, usage);
-        int total = config.TotalHeads(task);
-        var methods = RunArguments.List(options, "--methods", RunSpec.Methods, m => RunArguments.OneOf(m, RunSpec.Methods), usage);
-        var settings = RunArguments.List(options, "--settings", RunSpec.Settings, s => RunArguments.OneOf(s, RunSpec.Settings), usage);
-        var heads = RunArguments.List(options, "--heads", config.HeadsGrid, RunArguments.PositiveInt, usage);
-        if (heads.FirstOrDefault(k => k > total) is int tooMany and > 0)
-            throw new UsageException($"--heads {tooMany}: the {preset} {task} model has {total} heads", usage);
-        var seeds = RunArguments.List(options, "--seeds", DefaultSeeds.Select(int.Parse).ToList(), RunArguments.NonNegativeInt, usage);
-        var grid = SweepGrid.Build(task, preset, settings, methods, heads.Order().ToList(), seeds, options.Has("--per-layer"), total);
-        if (options.Get("--shard") is string shardText)
+        var command = new Command("sweep", "run a grid of pruning experiments (task x setting x method x K x seed) to results.csv, plots and a table");
+        var task = CliOptions.RequiredChoice<ExperimentTask>("--task", "nli (accuracy) or mt (BLEU)");
+        var output = new Option<string>("--out")
         {
-            try
+            Description = "results folder; keeps the settings of each task/preset it holds (config.<task>.<preset>.txt) and refuses other settings",
+            HelpName = "DIR",
+            Required = true,
+        };
+        var methods = CliOptions.ChoiceList("--methods", "methods to run (default: all)", Enum.GetValues<PruningMethod>());
+        var settings = CliOptions.ChoiceList("--settings", "settings to run (default: both)", Enum.GetValues<PruningSetting>());
+        var heads = CliOptions.List("--heads", "K values (default: the preset's grid); method none runs once per setting and seed with every head",
+                                    "K1,K2,...", s => CliOptions.Integer(s, 1));
+        var seeds = CliOptions.List("--seeds", "seeds (default: 1,2,3)", "S1,S2,...", s => CliOptions.Integer(s, 0), () => [1, 2, 3]);
+        var perLayer = new Option<bool>("--per-layer") { Description = "split each K over the attention modules in proportion to their heads" };
+        var shard = new Option<(int Index, int Count)?>("--shard")
+        {
+            Description = "run rows i-1, i-1+n, ... of the grid (1-based i); shards may share DIR",
+            HelpName = "i/n",
+            CustomParser = r =>
             {
-                var (i, n) = SweepGrid.ParseShard(shardText);
-                grid = SweepGrid.Shard(grid, i, n);
-            }
-            catch (ArgumentException e)
-            {
-                throw new UsageException(e.Message, usage);
-            }
-        }
+                try
+                {
+                    return SweepGrid.ParseShard(r.Tokens[^1].Value);
+                }
+                catch (ArgumentException e)
+                {
+                    r.AddError(e.Message);
+                    return null;
+                }
+            },
+        };
+        var run = new RunOptions();
+        foreach (Option o in new Option[] { task, output, methods, settings, heads, seeds, perLayer, shard }) command.Options.Add(o);
+        run.AddTo(command);
+        command.SetAction(parsed => Run(parsed, parsed.GetValue(task), parsed.GetValue(output)!, parsed.GetValue(methods)!, parsed.GetValue(settings)!,
+                                        parsed.GetValue(heads), parsed.GetValue(seeds)!, parsed.GetValue(perLayer), parsed.GetValue(shard), run));
+        return command;
+    }
+
+    static int Run(ParseResult parsed, ExperimentTask taskChoice, string dir, List<PruningMethod> methods, List<PruningSetting> settings,
+                   List<int>? heads, List<int> seeds, bool perLayer, (int Index, int Count)? shard, RunOptions run)
+    {
+        CliOptions.RequireFolder(dir);
+        string task = EnumText.Of(taskChoice);
+        var config = run.Config(parsed, taskChoice);
+        string preset = EnumText.Of(run.Preset.Value(parsed));
+        int total = config.TotalHeads(task);
+        heads ??= config.HeadsGrid.ToList();
+        if (heads.FirstOrDefault(k => k > total) is int tooMany and > 0)
+            throw new UsageException($"--heads {tooMany}: the {preset} {task} model has {total} heads");
+        var grid = SweepGrid.Build(task, preset, settings, methods, heads.Order().ToList(), seeds, perLayer, total);
+        if (shard is var (i, n)) grid = SweepGrid.Shard(grid, i, n);
+        if (RunConfigRecord.Conflict(dir, task, preset, config) is { } conflict) throw new UsageException(conflict);
 
         string csv = Path.Combine(dir, ResultsFile.FileName);
         var done = ResultsFile.Read(csv).Select(r => r.Key).ToHashSet();
         var todo = grid.Where(r => !done.Contains(r.Key)).ToList();
-        using var device = SingleRunCommand.SelectDevice(options.Get("--device"), usage);
-        RunConfigRecord.CheckOrRecord(dir, task, preset, config);
+        using var device = Devices.Open(parsed.GetValue(run.Device));
         Console.WriteLine($"device: {device.SelectionReason}");
-        Console.WriteLine($"sweep: {task} preset {preset}, {grid.Count} runs in this {(options.Get("--shard") is null ? "grid" : "shard")}, " +
+        Console.WriteLine($"sweep: {task} preset {preset}, {grid.Count} runs in this {(shard is null ? "grid" : "shard")}, " +
                           $"{grid.Count - todo.Count} already in {csv}, {todo.Count} to run");
         Console.WriteLine($"config: {config.Describe()}");
-        var context = new RunContext(device, dir, Console.Out, options.Get("--data"))
+        var context = new RunContext(device, dir, Console.Out, parsed.GetValue(run.Data))
         {
             Progress = new PlainProgressSink(Console.Out, interval: TimeSpan.FromSeconds(30)),
         };
         var clock = Stopwatch.StartNew();
         int failed = 0;
-        for (int i = 0; i < todo.Count; i++)
+        for (int r = 0; r < todo.Count; r++)
         {
-            var spec = todo[i];
-            Console.WriteLine($"[{i + 1}/{todo.Count}] {spec}  ({clock.Elapsed.TotalMinutes:0.0} min so far)");
+            var spec = todo[r];
+            Console.WriteLine($"[{r + 1}/{todo.Count}] {spec}  ({clock.Elapsed.TotalMinutes:0.0} min so far)");
             try
             {
                 var row = ExperimentRunner.Run(spec, config, context);
+                RunConfigRecord.Record(dir, task, preset, config);
                 var rows = ResultsFile.Append(csv, row);
                 Console.WriteLine($"  -> {row.Metric} {row.Value:0.####}, {row.TrainSeconds:0.0} s");
                 DrawPlots(rows, dir);
@@ -95,10 +108,13 @@ public static class SweepCommand
         if (all.Count > 0) DrawPlots(all, dir);
         Console.WriteLine();
         Console.WriteLine($"sweep finished in {clock.Elapsed.TotalMinutes:0.0} min{(failed > 0 ? $", {failed} runs failed" : "")}");
-        Console.WriteLine(SummaryTable.Format(all.Where(r => r.Task == task && r.Preset == preset).ToList()));
-        Console.WriteLine($"results: {Path.GetFullPath(csv)}");
-        Console.WriteLine($"plots:   {Path.GetFullPath(Path.Combine(dir, QualityPlot.FileName))}");
-        Console.WriteLine($"         {Path.GetFullPath(Path.Combine(dir, KeptHeadsPlot.FileName))}");
+        var mine = all.Where(r => r.Task == task && r.Preset == preset).ToList();
+        if (mine.Count > 0) Console.WriteLine(SummaryTable.Format(mine));
+        // Only what exists: a sweep whose every run failed has no results.csv and no plots to point at.
+        var outputs = new[] { csv, Path.Combine(dir, QualityPlot.FileName), Path.Combine(dir, KeptHeadsPlot.FileName) }
+            .Where(File.Exists).Select(Path.GetFullPath).ToList();
+        if (outputs.Count == 0) Console.WriteLine($"no results in {Path.GetFullPath(dir)}");
+        for (int o = 0; o < outputs.Count; o++) Console.WriteLine($"{(o == 0 ? "outputs:" : "        ")} {outputs[o]}");
         return failed == 0 ? 0 : 1;
     }
 

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using NativeDsp.Kernels;
 using NativeDsp.Kernels.Pruning;
@@ -12,46 +13,48 @@ namespace NativeDsp.Experiments.Commands;
 /// </summary>
 public static class TopKCommand
 {
-    public const string Usage =
-        """
-        usage: nativedsp topk --logits v1,v2,... [--k K] [--tau T] [--noise zero|seed:N] [--upstream c1,c2,...]
-                              [--method dsp|ste|concrete] [--device auto|host|ilgpu-cpu|cuda|opencl]
-          --method dsp       Gumbel-soft-top-K (default): r = logit + g, K softmaxes of r / tau; needs --k and --tau.
-                             --noise seed:N draws g_h = Philox.Gumbel(N, h); zero (default) uses g = 0.
-          --method ste       hard top-K of the logits (exactly K ones, ties to the lower index), gradient = identity;
-                             needs --k; takes no --tau and no noise.
-          --method concrete  Hard Concrete gate (Voita et al.): gate = clamp(sigmoid((logit + l) / beta) * 1.2 - 0.1, 0, 1);
-                             --tau is the temperature beta (default 0.33); takes no --k (its budget comes from the L0
-                             penalty). --noise seed:N draws u_h uniform in [1e-6, 1 - 1e-6] from Philox(N, h) and
-                             the noise column is the logistic noise l_h = log u_h - log(1 - u_h); zero uses l = 0.
-          --upstream         the weights c of the loss sum_h c_h mask_h (default all ones), one per logit.
-        Prints CSV: head,logit,noise,mask,grad with grad = d(sum_h c_h mask_h) / d logit_h; numbers round-trip.
-        """;
-
     public enum Method { Dsp, Ste, Concrete }
 
-    public sealed record Options(float[] Logits, int? K, double? Tau, ulong? NoiseSeed, float[] Upstream, Method Method, string? Device);
+    public sealed record Options(float[] Logits, int? K, double? Tau, ulong? NoiseSeed, float[] Upstream, Method Method, DeviceChoice? Device);
 
     public sealed record Row(int Head, float Logit, float Noise, float Mask, float Grad);
 
-    public static int Run(string[] args)
+    public static Command Create()
     {
-        var options = Parse(args);
-        SelectedKernels selected;
-        try
+        var command = new Command("topk", "a head-mask relaxation (dsp, ste, concrete) and its gradient on given logits, as CSV: " +
+                                          "head,logit,noise,mask,grad with grad = d(sum_h c_h mask_h) / d logit_h; numbers round-trip");
+        var logits = new Option<string>("--logits") { Description = "the head logits, comma-separated", HelpName = "v1,v2,...", Required = true };
+        var k = new Option<string?>("--k") { Description = "K, the heads kept (dsp, ste; not concrete: its budget comes from the L0 penalty)", HelpName = "K" };
+        var tau = new Option<string?>("--tau")
         {
-            selected = DeviceSelection.Select(options.Device);
-        }
-        catch (ArgumentException e)
+            Description = "dsp: the temperature (required); concrete: the temperature beta (default 0.33); ste takes none",
+            HelpName = "T",
+        };
+        var noise = new Option<string>("--noise")
         {
-            throw new UsageException(e.Message, Usage);
-        }
-        using (selected.Kernels)
+            Description = "zero (default), or seed:N: dsp draws g_h = Philox.Gumbel(N, h); concrete draws u_h uniform in [1e-6, 1 - 1e-6] " +
+                          "from Philox(N, h) and prints the logistic noise log u_h - log(1 - u_h); ste takes none",
+            HelpName = "zero|seed:N",
+            DefaultValueFactory = _ => "zero",
+        };
+        var upstream = new Option<string?>("--upstream") { Description = "the weights c of the loss sum_h c_h mask_h (default all ones), one per logit", HelpName = "c1,c2,..." };
+        var method = CliOptions.Choice("--method", "dsp: Gumbel-soft-top-K, K softmaxes of (logit + g) / tau; ste: hard top-K (ties to the lower index), " +
+                                                   "gradient = identity; concrete: Hard Concrete gate (Voita et al.)", Method.Dsp);
+        var device = CliOptions.Device();
+        foreach (Option o in new Option[] { logits, k, tau, noise, upstream, method.Option, device }) command.Options.Add(o);
+        command.SetAction(parsed =>
         {
-            Console.Error.WriteLine($"device: {selected.Reason}");
-            Write(Console.Out, Compute(options, selected.Kernels));
-        }
-        return 0;
+            var options = Check(method.Value(parsed), parsed.GetValue(logits)!, parsed.GetValue(k), parsed.GetValue(tau), parsed.GetValue(noise)!,
+                                parsed.GetValue(upstream), parsed.GetValue(device));
+            var selected = Devices.OpenKernels(options.Device);
+            using (selected.Kernels)
+            {
+                Console.Error.WriteLine($"device: {selected.Reason}");
+                Write(Console.Out, Compute(options, selected.Kernels));
+            }
+            return 0;
+        });
+        return command;
     }
 
     public static void Write(TextWriter output, IEnumerable<Row> rows)
@@ -102,31 +105,15 @@ public static class TopKCommand
         return Enumerable.Range(0, h).Select(i => new Row(i, o.Logits[i], n[i], m[i], g[i])).ToArray();
     }
 
-    public static Options Parse(string[] args)
+    /// <summary>The options of one call, checked against each other.</summary>
+    /// <exception cref="UsageException">A value out of range or an option the method does not take.</exception>
+    static Options Check(Method method, string logitText, string? kText, string? tauText, string noiseText, string? upText, DeviceChoice? device)
     {
-        var values = new Dictionary<string, string>();
-        for (int i = 0; i < args.Length; i++)
-        {
-            string name = args[i];
-            if (name is not ("--logits" or "--k" or "--tau" or "--noise" or "--upstream" or "--method" or "--device"))
-                throw Bad($"unknown argument '{name}'");
-            if (i + 1 >= args.Length) throw Bad($"{name} needs a value");
-            if (!values.TryAdd(name, args[++i])) throw Bad($"{name} is given twice");
-        }
-
-        var method = values.GetValueOrDefault("--method", "dsp") switch
-        {
-            "dsp" => Method.Dsp,
-            "ste" => Method.Ste,
-            "concrete" => Method.Concrete,
-            var other => throw Bad($"--method must be dsp, ste or concrete, got '{other}'"),
-        };
-        if (!values.TryGetValue("--logits", out var logitText)) throw Bad("--logits is required");
         var logits = ParseList("--logits", logitText);
         int h = logits.Length;
 
         int? k = null;
-        if (values.TryGetValue("--k", out var kText))
+        if (kText is not null)
         {
             if (method == Method.Concrete) throw Bad("--method concrete has no K (its budget comes from the L0 penalty); drop --k");
             if (!int.TryParse(kText, NumberStyles.Integer, CultureInfo.InvariantCulture, out int kv)) throw Bad($"--k must be an integer, got '{kText}'");
@@ -136,7 +123,7 @@ public static class TopKCommand
         else if (method != Method.Concrete) throw Bad($"--k is required for --method {method.ToString().ToLowerInvariant()}");
 
         double? tau = null;
-        if (values.TryGetValue("--tau", out var tauText))
+        if (tauText is not null)
         {
             if (method == Method.Ste) throw Bad("--method ste has no temperature; drop --tau");
             if (!double.TryParse(tauText, NumberStyles.Float, CultureInfo.InvariantCulture, out double t) || !double.IsFinite(t))
@@ -147,7 +134,6 @@ public static class TopKCommand
         else if (method == Method.Dsp) throw Bad("--tau is required for --method dsp");
 
         ulong? seed = null;
-        string noiseText = values.GetValueOrDefault("--noise", "zero");
         if (noiseText != "zero")
         {
             if (!noiseText.StartsWith("seed:", StringComparison.Ordinal) ||
@@ -157,10 +143,10 @@ public static class TopKCommand
             seed = s;
         }
 
-        var upstream = values.TryGetValue("--upstream", out var upText) ? ParseList("--upstream", upText) : Enumerable.Repeat(1f, h).ToArray();
+        var upstream = upText is not null ? ParseList("--upstream", upText) : Enumerable.Repeat(1f, h).ToArray();
         if (upstream.Length != h) throw Bad($"--upstream has {upstream.Length} values but --logits has {h}");
 
-        return new Options(logits, k, tau, seed, upstream, method, values.GetValueOrDefault("--device"));
+        return new Options(logits, k, tau, seed, upstream, method, device);
     }
 
     static float[] ParseList(string name, string text)
@@ -175,5 +161,5 @@ public static class TopKCommand
         return result;
     }
 
-    static UsageException Bad(string message) => new(message, Usage);
+    static UsageException Bad(string message) => new(message);
 }

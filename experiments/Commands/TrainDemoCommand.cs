@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.CommandLine;
 using NativeDsp.Engine;
 using NativeDsp.Experiments.Progress;
 using NativeDsp.Model.Training;
@@ -13,36 +13,37 @@ namespace NativeDsp.Experiments.Commands;
 /// </summary>
 public static class TrainDemoCommand
 {
-    const string Usage = "usage: nativedsp train-demo [--steps N] [--eval-every N] [--checkpoint-every N] [--checkpoints DIR] [--resume] [--seed N] [--device NAME]";
-
     sealed record Example(int[] Premise, int[] Hypothesis, int Label);
 
-    public static int Run(string[] args)
+    public static Command Create()
     {
-        long steps = 400, evalEvery = 50, checkpointEvery = 100;
-        ulong seed = 1;
-        string? checkpoints = null, deviceName = null;
-        bool resume = false;
-        for (int i = 0; i < args.Length; i++)
+        var command = new Command("train-demo", "train a tiny NLI classifier on a synthetic task (progress, checkpoints, --resume)");
+        var steps = new Option<long>("--steps") { Description = "training steps (>= 1)", DefaultValueFactory = _ => 400 };
+        var evalEvery = new Option<long>("--eval-every") { Description = "steps between evaluations (0 = none)", DefaultValueFactory = _ => 50 };
+        var checkpointEvery = new Option<long>("--checkpoint-every") { Description = "steps between checkpoints (with --checkpoints)", DefaultValueFactory = _ => 100 };
+        var checkpoints = new Option<string?>("--checkpoints") { Description = "folder for best/last checkpoints", HelpName = "DIR" };
+        var resume = new Option<bool>("--resume") { Description = "continue from the last checkpoint in --checkpoints" };
+        var seed = new Option<long>("--seed") { Description = "random seed (>= 0)", DefaultValueFactory = _ => 1 };
+        var device = CliOptions.Device();
+        foreach (Option o in new Option[] { steps, evalEvery, checkpointEvery, checkpoints, resume, seed, device }) command.Options.Add(o);
+        command.SetAction(parsed =>
         {
-            string Value() => i + 1 < args.Length ? args[++i] : throw new UsageException($"{args[i]} needs a value", Usage);
-            long Number() => long.TryParse(Value(), NumberStyles.Integer, CultureInfo.InvariantCulture, out long n) && n >= 0 ? n : throw new UsageException($"{args[i - 1]}: '{args[i]}' is not a non-negative integer", Usage);
-            switch (args[i])
-            {
-                case "--steps": steps = Number(); break;
-                case "--eval-every": evalEvery = Number(); break;
-                case "--checkpoint-every": checkpointEvery = Number(); break;
-                case "--checkpoints": checkpoints = Value(); break;
-                case "--resume": resume = true; break;
-                case "--seed": seed = (ulong)Number(); break;
-                case "--device": deviceName = Value(); break;
-                default: throw new UsageException($"unknown option '{args[i]}'", Usage);
-            }
-        }
-        if (steps < 1) throw new UsageException("--steps must be at least 1", Usage);
-        if (resume && checkpoints is null) throw new UsageException("--resume needs --checkpoints DIR", Usage);
+            long n = parsed.GetValue(steps), e = parsed.GetValue(evalEvery), c = parsed.GetValue(checkpointEvery), s = parsed.GetValue(seed);
+            if (n < 1) throw new UsageException($"--steps {n}: must be >= 1");
+            if (e < 0) throw new UsageException($"--eval-every {e}: must be >= 0");
+            if (c < 0) throw new UsageException($"--checkpoint-every {c}: must be >= 0");
+            if (s < 0) throw new UsageException($"--seed {s}: must be >= 0");
+            string? dir = parsed.GetValue(checkpoints);
+            if (parsed.GetValue(resume) && dir is null) throw new UsageException("--resume needs --checkpoints DIR");
+            if (dir is not null) CliOptions.RequireFolder(dir, "--checkpoints");
+            return Run(n, e, c, (ulong)s, dir, parsed.GetValue(resume), parsed.GetValue(device));
+        });
+        return command;
+    }
 
-        using var device = Device.Select(deviceName);
+    static int Run(long steps, long evalEvery, long checkpointEvery, ulong seed, string? checkpoints, bool resume, DeviceChoice? deviceChoice)
+    {
+        using var device = Devices.Open(deviceChoice);
         Console.WriteLine($"device: {device.SelectionReason}");
         var train = Examples(512, 10 + (int)seed);
         var valid = Examples(128, 20 + (int)seed);
@@ -87,21 +88,12 @@ public static class TrainDemoCommand
             Description = "train-demo (NLI classifier, 2 layers, d 64)",
         };
         trainer.Rngs["dropout"] = model.DropoutRng;
-        try
+        ProgressDisplay.Run(sink =>
         {
-            ProgressDisplay.Run(sink =>
-            {
-                trainer.Progress = sink;
-                return trainer.Run();
-            }, plainEverySteps: 50);
-            return 0;
-        }
-        catch (Exception e) when (e is IOException or InvalidDataException or TrainingDivergedException)
-        {
-            // A checkpoint that cannot be read or does not fit, or a diverged run: the message says which and where.
-            Console.Error.WriteLine($"nativedsp train-demo: {e.Message}");
-            return 1;
-        }
+            trainer.Progress = sink;
+            return trainer.Run();
+        }, plainEverySteps: 50);
+        return 0;
     }
 
     /// <summary>Random token pairs; the class is the first premise token mod 3 (learnable in a few hundred steps).</summary>

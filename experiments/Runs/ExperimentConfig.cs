@@ -14,15 +14,22 @@ namespace NativeDsp.Experiments.Runs;
 public sealed record ExperimentConfig
 {
     // ---- model
+    [Setting("encoder layers (nli: the classifier's layers)", Min = 1)]
     public int Layers { get; init; }
     /// <summary>Decoder layers (MT only).</summary>
+    [Setting("decoder layers (mt only; at least 1 there)", Min = 0)]
     public int DecoderLayers { get; init; }
+    [Setting("model width d_model", Min = 1)]
     public int DModel { get; init; }
     /// <summary>Heads per attention module ("--attn_heads": "--heads" is the K of a run).</summary>
+    [Setting("heads per attention module (must divide d_model; --heads is K, the heads kept)", Min = 1)]
     public int AttnHeads { get; init; }
+    [Setting("feed-forward width", Min = 1)]
     public int Ffn { get; init; }
+    [Setting("dropout probability", Min = 0, Max = 1, MaxExclusive = true)]
     public float Dropout { get; init; }
     /// <summary>NLI only: weight initialisation (MT always uses fairseq's). "--init bert|fairseq".</summary>
+    [Setting("weights: bert|fairseq (random init) or minilm|PATH (a pretrained encoder, nli only; the model's shape then comes from it)")]
     public InitScheme Init { get; init; } = InitScheme.Bert;
     /// <summary>
     /// NLI only: the pretrained encoder the classifier starts from: "" = none (random init by <see cref="Init"/>),
@@ -30,47 +37,71 @@ public sealed record ExperimentConfig
     /// Hugging Face BERT checkpoint (model.safetensors, config.json, vocab.txt). Set by "--init minilm|PATH";
     /// the model's shape (layers, d_model, attn_heads, ffn) then comes from the checkpoint.
     /// </summary>
+    [Setting("the pretrained encoder: minilm, a BERT checkpoint directory, or none (usually set by --init)")]
     public string Pretrained { get; init; } = "";
     /// <summary>NLI only: pre-LN layers instead of BERT's post-LN. "--pre_norm true|false".</summary>
+    [Setting("nli: pre-LN layers instead of BERT's post-LN (true|false)")]
     public bool PreNorm { get; init; }
 
     // ---- data
     /// <summary>Pairs cut to this many tokens (MT: each side; NLI: the packed pair).</summary>
+    [Setting("tokens per input (mt: each side, >= 2; nli: the packed pair, >= 5)", Min = 2)]
     public int MaxLen { get; init; }
     /// <summary>Training examples used (0 = all).</summary>
+    [Setting("training examples used (0 = all)", Min = 0)]
     public int TrainExamples { get; init; }
     /// <summary>Test examples scored (0 = all).</summary>
+    [Setting("test examples scored (0 = all)", Min = 0)]
     public int EvalExamples { get; init; }
 
     // ---- training
+    [Setting("training steps (joint: model and mask; pipelined: the model alone)", Min = 0)]
     public long Steps { get; init; }
+    [Setting("pipelined: mask-learning steps on the frozen model", Min = 0)]
     public long MaskSteps { get; init; }
+    [Setting("fine-tuning steps of the pruned model (0 = none)", Min = 0)]
     public long FinetuneSteps { get; init; }
+    [Setting("peak learning rate of the model (AdamW)", Min = 0, MinExclusive = true, Max = 1)]
     public float Lr { get; init; }
+    [Setting("linear warm-up steps of the learning rate", Min = 0)]
     public long Warmup { get; init; }
+    [Setting("examples per training batch", Min = 1)]
     public int Batch { get; init; }
+    [Setting("gradient-norm clipping (0 = off)", Min = 0)]
     public float ClipNorm { get; init; }
+    [Setting("label smoothing of the cross-entropy", Min = 0, Max = 1, MaxExclusive = true)]
     public float LabelSmoothing { get; init; }
 
     // ---- DSP / STE
+    [Setting("DSP: initial Gumbel-soft-top-K temperature", Min = 0, MinExclusive = true)]
     public double Tau0 { get; init; }
+    [Setting("DSP: final temperature (<= tau0)", Min = 0, MinExclusive = true)]
     public double TauEnd { get; init; }
     /// <summary>Steps of annealing; 0 = the mask-learning steps of the run (Steps joint, MaskSteps pipelined).</summary>
+    [Setting("DSP: annealing steps (0 = the run's mask-learning steps)", Min = 0)]
     public long TCool { get; init; }
     /// <summary>Constant learning rate of the head logits w (DSP, STE).</summary>
+    // The logit learning rates are bounded by 10, not 1: the paper's are 0.5 (MNLI) and 0.2 (IWSLT) on logits
+    // that move freely, and anything past 10 throws every logit to the top or bottom in one step.
+    [Setting("DSP, STE: learning rate of the head logits", Min = 0, MinExclusive = true, Max = 10)]
     public float MaskLr { get; init; }
 
     // ---- Voita
+    [Setting("Voita: weight of the L0 penalty", Min = 0)]
     public double VoitaLambda { get; init; }
+    [Setting("Voita: learning rate of the gate logits", Min = 0, MinExclusive = true, Max = 10)]
     public float VoitaLr { get; init; }
 
     // ---- Michel
     /// <summary>Fraction of all heads masked per step.</summary>
+    [Setting("Michel: fraction of all heads masked per pruning step", Min = 0, MinExclusive = true, Max = 1)]
     public double MichelStep { get; init; }
     /// <summary>Training batches of the importance pass.</summary>
+    [Setting("Michel: training batches of the importance pass", Min = 1)]
     public int MichelBatches { get; init; }
 
     // ---- decoding (MT)
+    [Setting("mt: longest generated translation (>= 1 there)", Min = 0)]
     public int DecodeMaxLen { get; init; }
 
     /// <summary>The K grid a sweep uses when --heads is not given.</summary>
@@ -79,13 +110,28 @@ public sealed record ExperimentConfig
     /// <summary>The prunable heads of the task's model: layers x heads (NLI), (encoder + 2 x decoder layers) x heads (MT).</summary>
     public int TotalHeads(string task) => task == "mt" ? (Layers + 2 * DecoderLayers) * AttnHeads : Layers * AttnHeads;
 
-    static readonly PropertyInfo[] Settable = typeof(ExperimentConfig).GetProperties()
-        .Where(p => p.CanWrite && p.PropertyType != typeof(int[])).ToArray();
+    /// <summary>One setting: its snake_case name, the property behind it and its help and range.</summary>
+    public sealed record SettingInfo(string Name, PropertyInfo Property, SettingAttribute Attribute)
+    {
+        public Type Type => Property.PropertyType;
+        public string Help => Attribute.Help;
+    }
+
+    /// <summary>Every setting, in declaration order: the properties marked <see cref="SettingAttribute"/>.</summary>
+    public static IReadOnlyList<SettingInfo> SettingInfos { get; } = typeof(ExperimentConfig).GetProperties()
+        .Where(p => p.GetCustomAttribute<SettingAttribute>() is not null)
+        .Select(p => new SettingInfo(SnakeCase(p.Name), p, p.GetCustomAttribute<SettingAttribute>()!)).ToArray();
+
+    static readonly PropertyInfo[] Settable = SettingInfos.Select(s => s.Property).ToArray();
 
     /// <summary>The override names, snake_case (d_model, tau_end, t_cool, ...).</summary>
-    public static IReadOnlyList<string> Names { get; } = Settable.Select(p => SnakeCase(p.Name)).ToArray();
+    public static IReadOnlyList<string> Names { get; } = SettingInfos.Select(s => s.Name).ToArray();
 
-    /// <summary>This config with <paramref name="name"/> (snake_case or dashed) set to <paramref name="value"/>.</summary>
+    /// <summary>
+    /// This config with <paramref name="name"/> (snake_case or dashed) set to <paramref name="value"/>. "init" takes a
+    /// random-init scheme (bert, fairseq) or else names a pretrained source. Ranges are checked by <see cref="Validate"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">Unknown setting, or a value that is not of the setting's type.</exception>
     public ExperimentConfig WithOverride(string name, string value)
     {
         string key = name.Replace('-', '_');
@@ -96,27 +142,74 @@ public sealed record ExperimentConfig
                 return this with { Init = scheme, Pretrained = "" };
             key = "pretrained";
         }
-        var property = Settable.FirstOrDefault(p => SnakeCase(p.Name) == key)
+        var setting = SettingInfos.FirstOrDefault(s => s.Name == key)
             ?? throw new ArgumentException($"unknown setting '{name}'; settings are {string.Join(", ", Names)}");
-        object parsed;
-        var inv = CultureInfo.InvariantCulture;
-        bool ok;
-        if (property.PropertyType == typeof(int)) { ok = int.TryParse(value, NumberStyles.Integer, inv, out int v) && v >= 0; parsed = v; }
-        else if (property.PropertyType == typeof(long)) { ok = long.TryParse(value, NumberStyles.Integer, inv, out long v) && v >= 0; parsed = v; }
-        else if (property.PropertyType == typeof(float)) { ok = float.TryParse(value, NumberStyles.Float, inv, out float v) && float.IsFinite(v) && v >= 0; parsed = v; }
-        else if (property.PropertyType == typeof(bool)) { ok = bool.TryParse(value, out bool v); parsed = v; }
-        else if (property.PropertyType == typeof(string)) { ok = value.Length > 0; parsed = value == "none" ? "" : value; }
-        else if (property.PropertyType.IsEnum)
-        {
-            ok = Enum.TryParse(property.PropertyType, value, ignoreCase: true, out object? v) && Enum.IsDefined(property.PropertyType, v!);
-            parsed = v!;
-        }
-        else { ok = double.TryParse(value, NumberStyles.Float, inv, out double v) && double.IsFinite(v) && v >= 0; parsed = v; }
-        if (!ok) throw new ArgumentException($"--{key} must be {TypeName(property.PropertyType)}, got '{value}'");
+        return With(setting, ParseValue(setting, value));
+    }
+
+    /// <summary>This config with <paramref name="setting"/> set to <paramref name="value"/> (of the setting's type).</summary>
+    public ExperimentConfig With(SettingInfo setting, object value)
+    {
         var copy = this with { };
-        property.SetValue(copy, parsed);
+        setting.Property.SetValue(copy, value);
         return copy;
     }
+
+    /// <summary>The value <paramref name="text"/> gives <paramref name="setting"/>, in the setting's type.</summary>
+    /// <exception cref="ArgumentException">The text is not of that type ("--dropout must be a number, got 'x'").</exception>
+    public static object ParseValue(SettingInfo setting, string text)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var type = setting.Type;
+        bool ok;
+        object parsed;
+        if (type == typeof(int)) { ok = int.TryParse(text, NumberStyles.Integer, inv, out int v); parsed = v; }
+        else if (type == typeof(long)) { ok = long.TryParse(text, NumberStyles.Integer, inv, out long v); parsed = v; }
+        else if (type == typeof(float)) { ok = float.TryParse(text, NumberStyles.Float, inv, out float v); parsed = v; }
+        else if (type == typeof(double)) { ok = double.TryParse(text, NumberStyles.Float, inv, out double v); parsed = v; }
+        else if (type == typeof(bool)) { ok = bool.TryParse(text, out bool v); parsed = v; }
+        else if (type == typeof(string)) { ok = text.Length > 0; parsed = text == "none" ? "" : text; }
+        else if (type.IsEnum)
+        {
+            ok = Enum.TryParse(type, text, ignoreCase: true, out object? v) && Enum.IsDefined(type, v!) && !text.All(char.IsDigit);
+            parsed = v!;
+        }
+        else throw new NotSupportedException($"setting {setting.Name} has type {type.Name}");
+        return ok ? parsed : throw new ArgumentException($"--{setting.Name} must be {TypeName(type)}, got '{text}'");
+    }
+
+    /// <summary>
+    /// Every problem of this config for <paramref name="task"/> ("nli" or "mt"), each naming its option
+    /// ("--dropout 1.5: must be in [0, 1)"): each setting's range (<see cref="SettingAttribute"/>) and the rules
+    /// between settings. Empty when the config can run. Cheap and reads no file: callers check it before
+    /// any data or model work.
+    /// </summary>
+    public IReadOnlyList<string> Validate(string task)
+    {
+        var problems = new List<string>();
+        foreach (var s in SettingInfos)
+        {
+            object? value = s.Property.GetValue(this);
+            if (value is int or long or float or double && s.Attribute.Check(Convert.ToDouble(value, CultureInfo.InvariantCulture)) is { } why)
+                problems.Add($"--{s.Name} {Format(value)}: {why}");
+        }
+        if (AttnHeads >= 1 && DModel >= 1 && DModel % AttnHeads != 0)
+            problems.Add($"--attn_heads {AttnHeads}: must divide --d_model {DModel} (each head gets d_model / attn_heads dimensions)");
+        if (Tau0 > 0 && TauEnd > Tau0)
+            problems.Add($"--tau_end {Format(TauEnd)}: must be <= --tau0 {Format(Tau0)} (the temperature anneals down)");
+        if (task == "mt")
+        {
+            if (DecoderLayers < 1) problems.Add($"--decoder_layers {DecoderLayers}: an mt model needs at least 1 decoder layer");
+            if (DecodeMaxLen < 1) problems.Add($"--decode_max_len {DecodeMaxLen}: mt needs at least 1 generated token");
+            if (Pretrained.Length > 0) problems.Add($"--init {Pretrained}: a pretrained encoder applies to nli only");
+        }
+        else if (MaxLen < NliMinimumLength)
+            problems.Add($"--max_len {MaxLen}: an nli input packs [CLS] premise [SEP] hypothesis [SEP], so it must be >= {NliMinimumLength}");
+        return problems;
+    }
+
+    /// <summary>[CLS], [SEP], [SEP] and at least one token of each sentence.</summary>
+    const int NliMinimumLength = 5;
 
     /// <summary>"name=value" for every setting, in declaration order (for logs and RESULTS.md).</summary>
     public string Describe() => string.Join(" ", Settings().Select(s => $"{s.Name}={s.Value}"));
@@ -131,9 +224,11 @@ public sealed record ExperimentConfig
     public string ModelKey() => string.Join(",", new object[] { Layers, DecoderLayers, DModel, AttnHeads, Ffn, Dropout, Init, Pretrained, PreNorm, MaxLen, TrainExamples, Steps, Lr, Warmup, Batch, ClipNorm, LabelSmoothing }
         .Select(Format));
 
-    static string TypeName(Type type) => type.IsEnum
+    /// <summary>"an integer", "a number", "true or false", "one of bert, fairseq".</summary>
+    public static string TypeName(Type type) => type.IsEnum
         ? "one of " + string.Join(", ", Enum.GetNames(type).Select(n => n.ToLowerInvariant()))
-        : type == typeof(bool) ? "true or false" : type == typeof(string) ? "a non-empty text" : "a non-negative " + type.Name.ToLowerInvariant();
+        : type == typeof(bool) ? "true or false" : type == typeof(string) ? "a non-empty text"
+        : type == typeof(int) || type == typeof(long) ? "an integer" : "a number";
 
     static string Format(object? v) => v switch
     {

@@ -7,6 +7,7 @@ using NativeDsp.Engine.Checkpoints;
 using NativeDsp.Experiments.Results;
 using NativeDsp.Model.Pruning;
 using NativeDsp.Model.Training;
+using NativeDsp.Experiments.Pruning;
 
 namespace NativeDsp.Experiments.Runs;
 
@@ -23,13 +24,13 @@ public static class ExperimentRunner
     {
         "nli" => Run(new NliExperiment(config, context.DataDirectory), spec, context),
         "mt" => Run(new MtExperiment(config, context.DataDirectory), spec, context),
-        _ => throw new ArgumentException($"unknown task '{spec.Task}'; tasks are {string.Join(", ", RunSpec.Tasks)}"),
+        _ => throw new ArgumentException($"unknown task '{spec.Task}'; tasks are {string.Join(", ", EnumText.Names<ExperimentTask>())}"),
     };
 
     static ResultRow Run<T>(TaskExperiment<T> experiment, RunSpec spec, RunContext context)
     {
         if (!RunSpec.IsValid(spec.Method, spec.Setting))
-            throw new ArgumentException($"{spec.Method} has no {spec.SettingName} setting (Michel et al. score a trained model: use pipelined)");
+            throw new ArgumentException($"{spec.MethodName} has no {spec.SettingName} setting (Michel et al. score a trained model: use pipelined)");
         var config = experiment.Config;
         using var model = experiment.BuildModel(context.Device, spec.Seed);
         var task = experiment.Task(model);
@@ -41,10 +42,10 @@ public static class ExperimentRunner
         var options = RunOptions(spec, config, context);
 
         double pretrainSeconds = 0;
-        if (spec.Setting == PruningSetting.Pipelined || spec.Method == "none")
+        if (spec.Setting == PruningSetting.Pipelined || spec.Method == PruningMethod.None)
             pretrainSeconds = LoadOrTrain(experiment, model, task, spec, options, context);
 
-        if (spec.Method == "none")
+        if (spec.Method == PruningMethod.None)
         {
             var (metric, speed) = PruningRun.Evaluate(task, null);
             return Row(spec, experiment, context, total, total, metric, model.ParameterCount, model.ParameterCount, pretrainSeconds,
@@ -67,17 +68,17 @@ public static class ExperimentRunner
         long maskSteps = spec.Setting == PruningSetting.Joint ? config.Steps : config.MaskSteps;
         return spec.Method switch
         {
-            "dsp" => new DspPruner(device, index, budget, new DspOptions
+            PruningMethod.Dsp => new DspPruner(device, index, budget, new DspOptions
             {
                 Temperature = new TemperatureSchedule(config.Tau0, config.TauEnd, config.TCool > 0 ? config.TCool : Math.Max(1, maskSteps)),
                 LearningRate = config.MaskLr,
                 Seed = seed,
             }),
-            "ste" => new StePruner(device, index, budget, config.MaskLr, seed),
-            "voita" => new HardConcretePruner(device, index, budget, new HardConcreteOptions { Lambda = config.VoitaLambda, LearningRate = config.VoitaLr, Seed = seed }),
-            "michel" => new MichelPruner(device, index, budget, (b, gate) => experiment.Loss(model, experiment.ImportanceBatch(b, spec.Seed), gate),
+            PruningMethod.Ste => new StePruner(device, index, budget, config.MaskLr, seed),
+            PruningMethod.Voita => new HardConcretePruner(device, index, budget, new HardConcreteOptions { Lambda = config.VoitaLambda, LearningRate = config.VoitaLr, Seed = seed }),
+            PruningMethod.Michel => new MichelPruner(device, index, budget, (b, gate) => experiment.Loss(model, experiment.ImportanceBatch(b, spec.Seed), gate),
                                          Math.Max(1, config.MichelBatches), MichelPruner.StepFor(index, config.MichelStep)),
-            _ => throw new ArgumentException($"unknown method '{spec.Method}'; methods are {string.Join(", ", RunSpec.Methods)}"),
+            _ => throw new ArgumentException($"method {spec.MethodName} prunes nothing"),
         };
     }
 
@@ -144,7 +145,7 @@ public static class ExperimentRunner
     {
         Task = spec.Task,
         Setting = spec.SettingName,
-        Method = spec.Method,
+        Method = spec.MethodName,
         HeadsTotal = total,
         HeadsKept = kept,
         PerLayer = spec.PerLayer,

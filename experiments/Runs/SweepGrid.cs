@@ -1,4 +1,5 @@
 using NativeDsp.Model.Pruning;
+using NativeDsp.Experiments.Pruning;
 
 namespace NativeDsp.Experiments.Runs;
 
@@ -9,18 +10,17 @@ namespace NativeDsp.Experiments.Runs;
 /// </summary>
 public static class SweepGrid
 {
-    public static List<RunSpec> Build(string task, string preset, IReadOnlyList<string> settings, IReadOnlyList<string> methods,
+    public static List<RunSpec> Build(string task, string preset, IReadOnlyList<PruningSetting> settings, IReadOnlyList<PruningMethod> methods,
                                       IReadOnlyList<int> heads, IReadOnlyList<int> seeds, bool perLayer, int totalHeads)
     {
         var runs = new List<RunSpec>();
-        foreach (var settingName in settings)
+        foreach (var setting in settings)
         {
-            var setting = RunSpec.ParseSetting(settingName);
             foreach (int seed in seeds)
                 foreach (var method in methods)
                 {
                     if (!RunSpec.IsValid(method, setting)) continue;
-                    if (method == "none")
+                    if (method == PruningMethod.None)
                     {
                         runs.Add(new RunSpec(task, setting, method, totalHeads, false, seed, preset));
                         continue;

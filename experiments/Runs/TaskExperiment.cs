@@ -1,6 +1,7 @@
 using NativeDsp.Engine;
 using NativeDsp.Model.Pruning;
 using NativeDsp.Model.Training;
+using NativeDsp.Experiments.Pruning;
 
 namespace NativeDsp.Experiments.Runs;
 

@@ -5,10 +5,13 @@ namespace NativeDsp.Model.Layers;
 /// <summary>Position vectors added to token embeddings: learned (BERT) or fixed sinusoids (Vaswani et al.).</summary>
 public interface IPositionalEmbedding
 {
+    /// <summary>The number of positions the table covers.</summary>
     int MaxPositions { get; }
+    /// <summary>The vector size.</summary>
     int Dim { get; }
 
     /// <summary>The vectors of positions [start, start + length): [length, dim], broadcast over the batch when added.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The positions exceed [0, MaxPositions).</exception>
     Tensor Forward(int start, int length);
 }
 

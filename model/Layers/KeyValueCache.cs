@@ -11,13 +11,17 @@ namespace NativeDsp.Model.Layers;
 /// </summary>
 public sealed class KeyValueCache(bool isStatic) : IDisposable
 {
+    /// <summary>True for cross attention (filled once from the encoder output), false for self attention (grows each step).</summary>
     public bool IsStatic { get; } = isStatic;
+    /// <summary>The cached keys [B, H, T, D], or null before the first step.</summary>
     public Tensor? Keys { get; private set; }
+    /// <summary>The cached values [B, H, T, D], or null before the first step.</summary>
     public Tensor? Values { get; private set; }
 
     /// <summary>Cached positions (0 before the first step).</summary>
     public int Length => Keys?.Shape[2] ?? 0;
 
+    /// <summary>True once the cache holds keys and values.</summary>
     public bool IsFilled => Keys is not null;
 
     internal void Set(Tensor keys, Tensor values)
@@ -35,6 +39,7 @@ public sealed class KeyValueCache(bool isStatic) : IDisposable
         using (NoGrad.Scope()) Set(Ops.SelectRows(Keys, rows), Ops.SelectRows(Values, rows));
     }
 
+    /// <summary>Frees the cached tensors; the cache is then empty.</summary>
     public void Dispose()
     {
         Keys?.Dispose();

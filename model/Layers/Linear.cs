@@ -9,6 +9,8 @@ namespace NativeDsp.Model.Layers;
 /// </summary>
 public sealed class Linear : Module
 {
+    /// <summary>W [outFeatures, inFeatures] and, with <paramref name="bias"/>, b [outFeatures], zero-filled.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A size is negative.</exception>
     public Linear(Device device, int inFeatures, int outFeatures, bool bias = true)
     {
         if (inFeatures < 0 || outFeatures < 0) throw new ArgumentOutOfRangeException(nameof(inFeatures), $"linear: sizes must be >= 0, got in {inFeatures}, out {outFeatures}");
@@ -17,12 +19,19 @@ public sealed class Linear : Module
         if (bias) Bias = RegisterParameter("bias", new Parameter(device, new Shape(outFeatures)));
     }
 
+    /// <summary>The device holding the parameters.</summary>
     public Device Device { get; }
+    /// <summary>W [out, in] (replaced by head pruning).</summary>
     public Parameter Weight { get; private set; }
+    /// <summary>b [out], or null without bias.</summary>
     public Parameter? Bias { get; private set; }
+    /// <summary>The input size.</summary>
     public int InFeatures => Weight.Shape[1];
+    /// <summary>The output size.</summary>
     public int OutFeatures => Weight.Shape[0];
 
+    /// <summary>x W^T + b for x [..., in]: [..., out].</summary>
+    /// <exception cref="ShapeException">x's last dimension is not InFeatures.</exception>
     public Tensor Forward(Tensor x) => Ops.Linear(x, Weight, Bias);
 
     /// <summary>
@@ -30,6 +39,8 @@ public sealed class Linear : Module
     /// the physical removal of attention heads from the Q, K and V projections. Optimizer state for the old
     /// parameters is not carried over; build the optimizer after pruning.
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A row is outside [0, OutFeatures).</exception>
+    /// <exception cref="ArgumentException">Rows repeat.</exception>
     public void KeepOutputs(IReadOnlyList<int> rows)
     {
         CheckIndices("KeepOutputs", rows, OutFeatures);
@@ -46,6 +57,8 @@ public sealed class Linear : Module
     }
 
     /// <summary>Keeps only the input features <paramref name="cols"/> (columns of W): the output projection's side of head removal.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A column is outside [0, InFeatures).</exception>
+    /// <exception cref="ArgumentException">Columns repeat.</exception>
     public void KeepInputs(IReadOnlyList<int> cols)
     {
         CheckIndices("KeepInputs", cols, InFeatures);

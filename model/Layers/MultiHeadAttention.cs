@@ -20,6 +20,8 @@ public sealed class MultiHeadAttention : Module
 {
     readonly List<int> keptHeads;
 
+    /// <summary>Attention over model dim <paramref name="dim"/> split into <paramref name="heads"/> heads of dim / heads; projections zero-filled.</summary>
+    /// <exception cref="ArgumentException">heads is below 1 or does not divide dim.</exception>
     public MultiHeadAttention(Device device, int dim, int heads)
     {
         if (heads < 1 || dim % heads != 0)
@@ -34,14 +36,22 @@ public sealed class MultiHeadAttention : Module
         OutProj = RegisterModule("out_proj", new Linear(device, dim, dim));
     }
 
+    /// <summary>The query projection [H*D, d].</summary>
     public Linear QProj { get; }
+    /// <summary>The key projection [H*D, d].</summary>
     public Linear KProj { get; }
+    /// <summary>The value projection [H*D, d].</summary>
     public Linear VProj { get; }
+    /// <summary>The output projection [d, H*D].</summary>
     public Linear OutProj { get; }
 
+    /// <summary>d, the model dimension.</summary>
     public int ModelDim { get; }
+    /// <summary>D = d / original heads (unchanged by pruning).</summary>
     public int HeadDim { get; }
+    /// <summary>The head count before any pruning.</summary>
     public int OriginalHeads { get; }
+    /// <summary>The current head count H.</summary>
     public int Heads => keptHeads.Count;
 
     /// <summary>The original head numbers (0..OriginalHeads-1) of the current heads, ascending.</summary>

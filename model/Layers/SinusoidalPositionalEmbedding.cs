@@ -13,6 +13,8 @@ public sealed class SinusoidalPositionalEmbedding : Module, IPositionalEmbedding
 {
     readonly Tensor table;
 
+    /// <summary>The table [maxPositions, dim], computed in double and stored as float32.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">maxPositions or dim is below 1.</exception>
     public SinusoidalPositionalEmbedding(Device device, int maxPositions, int dim)
     {
         if (maxPositions < 1 || dim < 1) throw new ArgumentOutOfRangeException(nameof(maxPositions), $"sinusoidal positions: needs maxPositions >= 1 and dim >= 1, got {maxPositions} x {dim}");
@@ -28,12 +30,17 @@ public sealed class SinusoidalPositionalEmbedding : Module, IPositionalEmbedding
         table = Tensor.FromArray(device, values, maxPositions, dim);
     }
 
+    /// <summary>The number of positions.</summary>
     public int MaxPositions { get; }
+    /// <summary>The vector size.</summary>
     public int Dim { get; }
 
+    /// <summary>Rows [start, start + length) of the table: [length, dim] (no gradient flows to the table).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The positions exceed [0, MaxPositions).</exception>
     public Tensor Forward(int start, int length) =>
         Ops.Embedding(table, Positions.Ids(table.Device, start, length, MaxPositions));
 
+    /// <summary>Frees the table, then what the base registered.</summary>
     protected override void Dispose(bool disposing)
     {
         if (disposing) table.Dispose();

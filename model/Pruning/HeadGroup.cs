@@ -9,11 +9,14 @@ namespace NativeDsp.Model.Pruning;
 /// </summary>
 public sealed record HeadGroup(string Name, AttentionKind Kind, int Layer, int Offset, int OriginalOffset, MultiHeadAttention Module)
 {
+    /// <summary>The module's current head count.</summary>
     public int Count => Module.Heads;
+    /// <summary>The module's head count before pruning.</summary>
     public int OriginalCount => Module.OriginalHeads;
 
     /// <summary>The global id of local head <paramref name="local"/>.</summary>
     public int Global(int local) => Offset + local;
 
+    /// <summary>"name (kind, layer L): heads [a, b)".</summary>
     public override string ToString() => $"{Name} ({Kind}, layer {Layer}): heads [{Offset}, {Offset + Count})";
 }

@@ -57,6 +57,7 @@ public sealed class HeadIndex
     /// <summary>Heads the model had before any physical pruning.</summary>
     public int OriginalCount { get; }
 
+    /// <summary>The attention modules in index order (kind, then layer).</summary>
     public IReadOnlyList<HeadGroup> Groups => groups;
 
     /// <summary>The module (group) holding global head <paramref name="head"/> and its local number there.</summary>
@@ -110,5 +111,6 @@ public sealed class HeadIndex
             throw new ArgumentException($"{model}: the head gate must be [{Count}] (one entry per head of the global index), got {gate.Shape}");
     }
 
+    /// <summary>"HeadIndex(N heads in M modules)".</summary>
     public override string ToString() => $"HeadIndex({Count} heads in {groups.Length} modules)";
 }

@@ -8,6 +8,7 @@ public static class HeadPruning
     /// modules, then returns the rebuilt index. The pruned model computes what the unpruned model computes
     /// with gate 1 on the kept heads and 0 elsewhere (<see cref="HeadIndex.MaskKeeping"/>).
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">An id is outside [0, HeadIndex.Count).</exception>
     public static HeadIndex Apply(IHeadPrunable model, IEnumerable<int> keep)
     {
         var index = model.HeadIndex;

@@ -9,6 +9,7 @@ namespace NativeDsp.Model.Pruning;
 /// </summary>
 public interface IHeadPrunable
 {
+    /// <summary>The global index of the model's current heads (replaced by <see cref="PruneHeads"/>).</summary>
     HeadIndex HeadIndex { get; }
 
     /// <summary>

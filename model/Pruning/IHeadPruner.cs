@@ -13,6 +13,7 @@ public interface IHeadPruner : IDisposable
     /// <summary>"dsp", "ste", "voita", "michel".</summary>
     string Method { get; }
 
+    /// <summary>The head index the pruner was built over (the model's at that time).</summary>
     HeadIndex Index { get; }
 
     /// <summary>The heads to keep; null only for Voita's gates without a requested K (then gate &gt; 0.5 decides).</summary>

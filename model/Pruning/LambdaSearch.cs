@@ -6,6 +6,8 @@ public sealed record LambdaTrial(double Lambda, int HeadsReached);
 /// <summary>The trials in the order run, and the one whose K came closest to the target (the smaller lambda on ties).</summary>
 public sealed record LambdaSearchResult(int TargetK, IReadOnlyList<LambdaTrial> Trials)
 {
+    /// <summary>The trial whose K came closest to the target (the smaller lambda on ties).</summary>
+    /// <exception cref="InvalidOperationException">There are no trials.</exception>
     public LambdaTrial Best => Trials.OrderBy(t => Math.Abs(t.HeadsReached - TargetK)).ThenBy(t => t.Lambda).First();
 }
 

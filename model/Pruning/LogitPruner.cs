@@ -9,6 +9,9 @@ namespace NativeDsp.Model.Pruning;
 /// </summary>
 public abstract class LogitPruner : Module, IHeadPruner
 {
+    /// <summary>Registers the zero-filled logits [heads] and their constant-rate group (no weight decay).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="learningRate"/> is not finite and positive, or K is out of range.</exception>
+    /// <exception cref="ArgumentException">The budget does not fit the index.</exception>
     protected LogitPruner(HeadIndex index, HeadBudget? budget, float learningRate, Device device)
     {
         budget?.Validate(index);
@@ -21,30 +24,38 @@ public abstract class LogitPruner : Module, IHeadPruner
         ParameterGroup = new ParameterGroup([Logits], learningRate, weightDecay: 0f, constantLearningRate: true, name: "head_logits");
     }
 
+    /// <summary>The method's name ("dsp", "ste", "voita").</summary>
     public abstract string Method { get; }
+    /// <summary>The head index the logits are laid out over.</summary>
     public HeadIndex Index { get; }
+    /// <summary>The heads to keep (null only for Voita without K).</summary>
     public HeadBudget? Budget { get; }
+    /// <summary>The device holding the logits.</summary>
     public Device Device { get; }
 
     /// <summary>w (DSP, STE) or log alpha (Voita), one per head.</summary>
     public Parameter Logits { get; }
 
+    /// <summary>The logits as a constant-rate group named "head_logits".</summary>
     public ParameterGroup ParameterGroup { get; }
     ParameterGroup? IHeadPruner.ParameterGroup => ParameterGroup;
 
+    /// <summary>See <see cref="IHeadPruner.Mask"/>.</summary>
     public abstract Tensor Mask(long step, bool training);
+    /// <summary>No penalty unless a method adds one.</summary>
     public virtual Tensor? Penalty() => null;
+    /// <summary>The logits, read to the host.</summary>
     public virtual float[] Scores() => Logits.ToArray();
+    /// <summary>See <see cref="IHeadPruner.SnapshotMask"/>.</summary>
     public abstract float[] SnapshotMask(long step);
 
+    /// <summary>The top-K heads by logit under the budget (global or per module).</summary>
+    /// <exception cref="InvalidOperationException">No budget was given.</exception>
     public virtual bool[] FinalKeep() =>
         HeadSelection.TopK(Scores(), Budget ?? throw new InvalidOperationException($"{Method}: no head budget K was given"), Index);
 
     /// <summary>The hard test-time gate of <see cref="FinalKeep"/> as a tape-owned constant.</summary>
     protected Tensor HardMask() => Device.Tape.Own(Index.GateTensor(Device, HeadSelection.ToGate(FinalKeep())));
-
-    /// <summary>A tape-owned [H] tensor for per-step noise.</summary>
-    protected Tensor NewNoise() => Device.Tape.Own(Tensor.Zeros(Device, Index.Count));
 
     /// <summary>
     /// Applies <paramref name="op"/> (slice of logits, slice of noise, K) to the whole vector for a global

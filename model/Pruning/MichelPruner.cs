@@ -21,8 +21,15 @@ public sealed class MichelPruner : IHeadPruner
     bool[] keep;
     float[] importance;
 
+    /// <summary>Michel et al.'s pruner over <paramref name="index"/>, stopping at <paramref name="budget"/>.Total heads.</summary>
+    /// <param name="device">The device of the model and the gate.</param>
+    /// <param name="index">The model's head index.</param>
+    /// <param name="budget">The heads to keep.</param>
     /// <param name="batchLoss">The loss of importance batch b (0..batches-1) under the given gate; called inside a tape scope.</param>
+    /// <param name="batches">The number of importance batches.</param>
     /// <param name="stepHeads">Heads masked per step (e.g. 10% of all heads).</param>
+    /// <exception cref="ArgumentOutOfRangeException">batches or stepHeads is below 1, or K is out of range.</exception>
+    /// <exception cref="ArgumentException">The budget does not fit the index.</exception>
     public MichelPruner(Device device, HeadIndex index, HeadBudget budget, Func<int, Tensor, BatchLoss> batchLoss, int batches, int stepHeads)
     {
         budget.Validate(index);
@@ -41,19 +48,28 @@ public sealed class MichelPruner : IHeadPruner
     /// <summary>Heads per step for a fraction of all heads (at least 1).</summary>
     public static int StepFor(HeadIndex index, double fraction) => Math.Max(1, (int)Math.Round(fraction * index.Count));
 
+    /// <summary>"michel".</summary>
     public string Method => "michel";
+    /// <summary>The model's head index.</summary>
     public HeadIndex Index { get; }
+    /// <summary>The heads to keep.</summary>
     public HeadBudget Budget { get; }
     HeadBudget? IHeadPruner.Budget => Budget;
+    /// <summary>Null: Michel's method learns nothing.</summary>
     public ParameterGroup? ParameterGroup => null;
+    /// <summary>Heads masked per step.</summary>
     public int StepHeads { get; }
 
     /// <summary>The quality after each step of the last <see cref="Run"/> (the first entry is the unpruned model).</summary>
     public IReadOnlyList<MichelStep> Curve { get; private set; } = [];
 
+    /// <summary>The current 0/1 keep mask as a tape-owned gate [heads], in training and evaluation alike.</summary>
     public Tensor Mask(long step, bool training) => device.Tape.Own(Index.GateTensor(device, HeadSelection.ToGate(keep)));
+    /// <summary>Null: no penalty.</summary>
     public Tensor? Penalty() => null;
+    /// <summary>The importance of the last pass (0 before <see cref="Run"/>).</summary>
     public float[] Scores() => (float[])importance.Clone();
+    /// <summary>The current keep mask as 0/1.</summary>
     public float[] SnapshotMask(long step) => HeadSelection.ToGate(keep);
 
     /// <summary>Runs the iterative masking down to the budget and returns the kept heads (exactly K).</summary>
@@ -129,5 +145,6 @@ public sealed class MichelPruner : IHeadPruner
         return result;
     }
 
+    /// <summary>Nothing to free (the gate of each pass is disposed by the pass).</summary>
     public void Dispose() { }
 }

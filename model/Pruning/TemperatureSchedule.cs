@@ -12,6 +12,8 @@ public sealed record TemperatureSchedule(double Tau0, double TauEnd, long CoolSt
     /// <summary>The paper's IWSLT setting: tau0 = 0.1, tau_end = 1e-8, T_cool = 15000.</summary>
     public static TemperatureSchedule Iwslt => new(0.1, 1e-8, 15000);
 
+    /// <summary>Checks the schedule.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">tau0 or tau_end is not finite and positive, or T_cool is below 1.</exception>
     public void Validate()
     {
         if (!(Tau0 > 0) || !(TauEnd > 0) || double.IsInfinity(Tau0) || double.IsInfinity(TauEnd))
@@ -19,6 +21,8 @@ public sealed record TemperatureSchedule(double Tau0, double TauEnd, long CoolSt
         if (CoolSteps < 1) throw new ArgumentOutOfRangeException(nameof(CoolSteps), CoolSteps, "temperature schedule: T_cool must be >= 1 step");
     }
 
+    /// <summary>tau at <paramref name="step"/> (tau_end from T_cool on).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="step"/> is negative.</exception>
     public double Tau(long step)
     {
         if (step < 0) throw new ArgumentOutOfRangeException(nameof(step), step, "temperature schedule: the step must be >= 0");
@@ -27,5 +31,6 @@ public sealed record TemperatureSchedule(double Tau0, double TauEnd, long CoolSt
         return Math.Exp(logTau0 - (double)step / CoolSteps * (logTau0 - Math.Log(TauEnd)));
     }
 
+    /// <summary>"tau a -> b over N steps".</summary>
     public override string ToString() => $"tau {Tau0:g3} -> {TauEnd:g3} over {CoolSteps} steps";
 }

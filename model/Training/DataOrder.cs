@@ -14,6 +14,9 @@ public sealed class DataOrder
     int[]? permutation;
     long permutationEpoch = -1;
 
+    /// <summary>The order over <paramref name="count"/> examples in batches of <paramref name="batchSize"/>, epoch 0, position 0.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">count or batchSize is below 1.</exception>
+    /// <exception cref="ArgumentException">With dropLast, batchSize exceeds count (no batch would ever be full).</exception>
     public DataOrder(int count, int batchSize, ulong seed, bool shuffle = true, bool dropLast = false)
     {
         if (count < 1) throw new ArgumentOutOfRangeException(nameof(count), count, "data order: the training set is empty");
@@ -26,10 +29,15 @@ public sealed class DataOrder
         DropLast = dropLast;
     }
 
+    /// <summary>The number of training examples.</summary>
     public int Count { get; }
+    /// <summary>Examples per batch (the last one of an epoch may be shorter unless DropLast).</summary>
     public int BatchSize { get; }
+    /// <summary>The seed the per-epoch permutations derive from (restored by <see cref="Restore"/>).</summary>
     public ulong Seed { get; private set; }
+    /// <summary>True: each epoch visits a fresh permutation; false: examples in order.</summary>
     public bool Shuffle { get; }
+    /// <summary>True: a short last batch of an epoch is skipped.</summary>
     public bool DropLast { get; }
 
     /// <summary>The current epoch (0-based).</summary>
@@ -38,10 +46,15 @@ public sealed class DataOrder
     /// <summary>The index, in the current epoch's order, of the next example to visit.</summary>
     public long Position { get; private set; }
 
+    /// <summary>Batches in one epoch.</summary>
     public int BatchesPerEpoch => DropLast ? Count / BatchSize : (Count + BatchSize - 1) / BatchSize;
 
+    /// <summary>The state to checkpoint.</summary>
     public DataOrderState State => new(Epoch, Position, Seed, Count);
 
+    /// <summary>Continues from a checkpointed state (its seed replaces this order's).</summary>
+    /// <exception cref="ArgumentException">The state was made over another number of examples.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The epoch or position is invalid.</exception>
     public void Restore(DataOrderState state)
     {
         if (state.Count != Count)

@@ -19,9 +19,14 @@ public interface IProgressSink
 /// <summary>A sink that shows nothing.</summary>
 public sealed class NullProgressSink : IProgressSink
 {
+    /// <summary>The shared instance.</summary>
     public static NullProgressSink Instance { get; } = new();
+    /// <summary>Does nothing.</summary>
     public void Started(string description, long startStep, long totalSteps) { }
+    /// <summary>Does nothing.</summary>
     public void StepCompleted(ProgressSnapshot snapshot) { }
+    /// <summary>Does nothing.</summary>
     public void Message(string line) { }
+    /// <summary>Does nothing.</summary>
     public void Finished(TrainingResult result) { }
 }

@@ -18,6 +18,8 @@ public interface ITrainingHook
 /// <summary>A hook from plain delegates.</summary>
 public sealed class DelegateHook(Action<StepContext>? beforeForward = null, Action<StepContext, StepRecord>? afterStep = null) : ITrainingHook
 {
+    /// <summary>Calls the beforeForward delegate, if any.</summary>
     public void BeforeForward(StepContext step) => beforeForward?.Invoke(step);
+    /// <summary>Calls the afterStep delegate, if any.</summary>
     public void AfterStep(StepContext step, StepRecord record) => afterStep?.Invoke(step, record);
 }

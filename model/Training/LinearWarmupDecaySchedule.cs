@@ -7,6 +7,8 @@ namespace NativeDsp.Model.Training;
 /// </summary>
 public sealed class LinearWarmupDecaySchedule : ILearningRateSchedule
 {
+    /// <summary>Warm-up over <paramref name="warmupSteps"/>, decay to 0 at <paramref name="totalSteps"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not 0 &lt;= warmup &lt;= total with total &gt;= 1.</exception>
     public LinearWarmupDecaySchedule(long warmupSteps, long totalSteps)
     {
         if (warmupSteps < 0 || totalSteps < 1 || warmupSteps > totalSteps)
@@ -15,9 +17,13 @@ public sealed class LinearWarmupDecaySchedule : ILearningRateSchedule
         TotalSteps = totalSteps;
     }
 
+    /// <summary>Steps of linear warm-up.</summary>
     public long WarmupSteps { get; }
+    /// <summary>The step at which the factor reaches 0.</summary>
     public long TotalSteps { get; }
 
+    /// <summary>The factor at <paramref name="step"/> (see the class).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="step"/> is below 1.</exception>
     public double Factor(long step)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(step, 1L);
@@ -26,5 +32,6 @@ public sealed class LinearWarmupDecaySchedule : ILearningRateSchedule
         return (double)(TotalSteps - step) / (TotalSteps - WarmupSteps);
     }
 
+    /// <summary>"linear(warmup=W, total=T)" (checkpoints compare it).</summary>
     public string Description => $"linear(warmup={WarmupSteps}, total={TotalSteps})";
 }

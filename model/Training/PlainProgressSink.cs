@@ -14,6 +14,7 @@ public sealed class PlainProgressSink(TextWriter writer, long everySteps = 0, Ti
     readonly Stopwatch sinceLine = new();
     ProgressSnapshot? lastShown, last;
 
+    /// <summary>Writes "description: N steps" (or the resume step).</summary>
     public void Started(string description, long startStep, long totalSteps)
     {
         writer.WriteLine(startStep > 0
@@ -23,6 +24,7 @@ public sealed class PlainProgressSink(TextWriter writer, long everySteps = 0, Ti
         sinceLine.Restart();
     }
 
+    /// <summary>Writes the snapshot's line when a step or time interval has passed.</summary>
     public void StepCompleted(ProgressSnapshot snapshot)
     {
         last = snapshot;
@@ -32,12 +34,14 @@ public sealed class PlainProgressSink(TextWriter writer, long everySteps = 0, Ti
         Show(snapshot);
     }
 
+    /// <summary>Writes <paramref name="line"/>.</summary>
     public void Message(string line)
     {
         writer.WriteLine(line);
         writer.Flush();
     }
 
+    /// <summary>Writes the last step's line (if not shown) and the result's summary.</summary>
     public void Finished(TrainingResult result)
     {
         if (last is not null && !ReferenceEquals(last, lastShown)) Show(last);

@@ -9,6 +9,10 @@ namespace NativeDsp.Model.Training;
 public sealed record StepContext(long Step, long Epoch, IReadOnlyList<int> BatchIndices, double ScheduleFactor, float LabelSmoothing);
 
 /// <summary>What one completed update measured.</summary>
+/// <param name="Step">The update's number, 1-based.</param>
+/// <param name="Epoch">The epoch the batch came from.</param>
+/// <param name="Loss">The batch loss before the update.</param>
 /// <param name="GradientNorm">The global gradient norm before clipping (NaN when clipping is off: it is not computed then).</param>
 /// <param name="LearningRate">The effective rate of the first scheduled group.</param>
+/// <param name="Tokens">The tokens the batch held (the loss function's count).</param>
 public sealed record StepRecord(long Step, long Epoch, float Loss, float GradientNorm, double LearningRate, long Tokens);

@@ -20,7 +20,9 @@ namespace NativeDsp.Model.Training;
 /// </remarks>
 public sealed class Trainer<T>
 {
+    /// <summary>The file name of the checkpoint written every CheckpointEvery steps and at the end.</summary>
     public const string LastCheckpointName = "last.safetensors";
+    /// <summary>The file name of the checkpoint at the best evaluation.</summary>
     public const string BestCheckpointName = "best.safetensors";
     const int ThroughputWindow = 20;
 
@@ -33,6 +35,9 @@ public sealed class Trainer<T>
     bool resumeChecked;
     string? lastCheckpointWritten;
 
+    /// <summary>A trainer of <paramref name="model"/> with <paramref name="optimizer"/> (which may also hold other groups, e.g. a pruner's logits) on <paramref name="trainingData"/>.</summary>
+    /// <exception cref="ArgumentException">Invalid options, an optimizer without parameters, EvalEvery without a metric, or FreezeModel with nothing left to train.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option or the data size is out of range.</exception>
     public Trainer(Module model, Adam optimizer, ILearningRateSchedule schedule, IReadOnlyList<T> trainingData, LossFunction<T> loss,
                    TrainerOptions options, EvaluationMetric? metric = null)
     {
@@ -50,18 +55,26 @@ public sealed class Trainer<T>
         if (options.EvalEvery > 0 && metric is null) throw new ArgumentException("trainer: EvalEvery is set but no evaluation metric was given");
         if (options.FreezeModel)
         {
-            foreach (var p in model.Parameters()) p.RequiresGrad = false;
-            if (!optimizer.AllParameters.Any(p => p.RequiresGrad))
+            // The model is frozen only while Run runs (a FreezeScope); here, check that something is left to train.
+            var frozen = model.Parameters().ToHashSet(ReferenceEqualityComparer.Instance);
+            if (!optimizer.AllParameters.Any(p => p.RequiresGrad && !frozen.Contains(p)))
                 throw new ArgumentException("trainer: with FreezeModel, no parameter of the optimizer is left to train (add the pruning parameters' group)");
         }
     }
 
+    /// <summary>The model trained (its state is the checkpoint's "model").</summary>
     public Module Model { get; }
+    /// <summary>The optimizer (Adam or AdamW).</summary>
     public Adam Optimizer { get; }
+    /// <summary>The learning-rate schedule's factor per step.</summary>
     public ILearningRateSchedule Schedule { get; }
+    /// <summary>The run's options.</summary>
     public TrainerOptions Options { get; }
+    /// <summary>The evaluation metric, or null when the run never evaluates.</summary>
     public EvaluationMetric? Metric { get; }
+    /// <summary>The order of the training examples.</summary>
     public DataOrder DataOrder { get; }
+    /// <summary>Best-metric tracking and patience.</summary>
     public EarlyStopping EarlyStopping { get; }
 
     /// <summary>Random streams saved in checkpoints, by name (e.g. "dropout" = the model's DropoutRng).</summary>
@@ -73,8 +86,10 @@ public sealed class Trainer<T>
     /// <summary>Strings saved with every checkpoint (e.g. the pruning method's settings); after a resume, those read back.</summary>
     public Dictionary<string, string> CheckpointExtras { get; private set; } = [];
 
+    /// <summary>Hooks run around every step, in order.</summary>
     public List<ITrainingHook> Hooks { get; } = [];
 
+    /// <summary>Where progress goes (nothing by default).</summary>
     public IProgressSink Progress { get; set; } = NullProgressSink.Instance;
 
     /// <summary>Shown when the run starts ("NLI classifier, DSP K=36").</summary>
@@ -86,7 +101,9 @@ public sealed class Trainer<T>
     /// <summary>The steps run by this trainer object (not those before a resume).</summary>
     public IReadOnlyList<StepRecord> History => history;
 
+    /// <summary>CheckpointDirectory/last.safetensors, or null without checkpoints.</summary>
     public string? LastCheckpointPath => Options.CheckpointDirectory is null ? null : Path.Combine(Options.CheckpointDirectory, LastCheckpointName);
+    /// <summary>CheckpointDirectory/best.safetensors, or null without checkpoints.</summary>
     public string? BestCheckpointPath => Options.CheckpointDirectory is null ? null : Path.Combine(Options.CheckpointDirectory, BestCheckpointName);
 
     /// <summary>
@@ -94,8 +111,14 @@ public sealed class Trainer<T>
     /// resumed from its last checkpoint). With <see cref="TrainerOptions.Resume"/>, first continues from
     /// last.safetensors if there is one. Writes last.safetensors at the end when checkpoints are on.
     /// </summary>
+    /// <exception cref="TrainingDivergedException">A loss or gradient norm is not finite (the update is not applied).</exception>
+    /// <exception cref="InvalidOperationException">The loss function returned a tensor that is not a scalar.</exception>
+    /// <exception cref="InvalidDataException">With Resume, last.safetensors does not fit this run.</exception>
     public TrainingResult Run(long? untilStep = null)
     {
+        // FreezeModel: the model's parameters get no gradient and the model stays in evaluation mode for this
+        // run only; the scope restores each parameter's and module's previous state when Run returns or throws.
+        using var freeze = Options.FreezeModel ? Model.Freeze(evaluationMode: true) : null;
         ResumeIfAsked();
         long end = Math.Min(Options.MaxSteps, untilStep ?? Options.MaxSteps);
         var clock = Stopwatch.StartNew();
@@ -181,6 +204,7 @@ public sealed class Trainer<T>
     }
 
     /// <summary>Runs the metric with the model (and extra modules) in evaluation mode and gradients off.</summary>
+    /// <exception cref="InvalidOperationException">No evaluation metric was given.</exception>
     public double Evaluate()
     {
         if (Metric is null) throw new InvalidOperationException("trainer: no evaluation metric was given");
@@ -249,12 +273,16 @@ public sealed class Trainer<T>
         };
     }
 
+    /// <summary>Writes <see cref="CaptureCheckpoint"/> to <paramref name="path"/> atomically.</summary>
+    /// <exception cref="IOException">The file cannot be written.</exception>
     public void SaveCheckpoint(string path) => CaptureCheckpoint().Save(path);
 
     /// <summary>
     /// Restores a checkpoint written by a trainer built the same way. A checkpoint that does not fit (other
     /// modules, RNG streams, shapes, schedule or data size) is an <see cref="InvalidDataException"/> naming it.
     /// </summary>
+    /// <exception cref="InvalidDataException">The checkpoint does not fit this run.</exception>
+    /// <exception cref="SafetensorsFormatException">The file is not a readable training checkpoint.</exception>
     public void LoadCheckpoint(string path)
     {
         var c = TrainingCheckpoint.Load(path);

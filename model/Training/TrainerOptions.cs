@@ -6,11 +6,14 @@ public sealed record TrainerOptions
     /// <summary>The run ends after this many updates (a resumed run counts the ones already made).</summary>
     public long MaxSteps { get; init; }
 
+    /// <summary>Examples per batch.</summary>
     public int BatchSize { get; init; } = 32;
 
     /// <summary>The seed of the per-epoch shuffles (independent of the model's and the pruner's streams).</summary>
     public ulong DataSeed { get; init; }
+    /// <summary>Visit a fresh permutation each epoch (false: in order).</summary>
     public bool Shuffle { get; init; } = true;
+    /// <summary>Skip a short last batch of an epoch.</summary>
     public bool DropLast { get; init; }
 
     /// <summary>Global gradient-norm clipping threshold; 0 = no clipping.</summary>
@@ -43,6 +46,9 @@ public sealed record TrainerOptions
     /// </summary>
     public bool FreezeModel { get; init; }
 
+    /// <summary>Checks the options; the trainer calls it.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A count below its minimum, ClipNorm negative or infinite, or LabelSmoothing outside [0, 1).</exception>
+    /// <exception cref="ArgumentException">Resume without a CheckpointDirectory.</exception>
     public void Validate()
     {
         const string m = "trainer options";

@@ -2,12 +2,14 @@ using System.Globalization;
 
 namespace NativeDsp.Model.Training;
 
+/// <summary>Why a training run ended.</summary>
 public enum StopReason
 {
     /// <summary>MaxSteps reached.</summary>
     Completed,
     /// <summary>The step given to Run(untilStep) was reached before MaxSteps (an interrupted run).</summary>
     Paused,
+    /// <summary>Early stopping's patience ran out.</summary>
     EarlyStopping,
 }
 

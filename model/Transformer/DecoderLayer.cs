@@ -13,6 +13,9 @@ public sealed class DecoderLayer : Module
     readonly bool preNorm;
     readonly Dropout dropout;
 
+    /// <summary>A zero-filled layer of shape <paramref name="o"/>; dropout draws from the model's <paramref name="dropoutRng"/>.</summary>
+    /// <exception cref="ArgumentException">The head count does not divide the dim, or the activation is not ReLU/GELU.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A dropout rate is outside [0, 1) or the eps is not positive.</exception>
     public DecoderLayer(Device device, LayerOptions o, Rng dropoutRng)
     {
         preNorm = o.PreNorm;
@@ -25,11 +28,17 @@ public sealed class DecoderLayer : Module
         dropout = RegisterModule("dropout", new Dropout(o.Dropout, dropoutRng));
     }
 
+    /// <summary>Causal self-attention ("self_attn").</summary>
     public MultiHeadAttention SelfAttention { get; }
+    /// <summary>The self-attention block's LayerNorm.</summary>
     public LayerNorm SelfAttentionNorm { get; }
+    /// <summary>Attention over the encoder output ("encoder_attn").</summary>
     public MultiHeadAttention CrossAttention { get; }
+    /// <summary>The cross-attention block's LayerNorm.</summary>
     public LayerNorm CrossAttentionNorm { get; }
+    /// <summary>The feed-forward block ("ffn").</summary>
     public FeedForward FeedForward { get; }
+    /// <summary>The feed-forward block's LayerNorm ("final_layer_norm").</summary>
     public LayerNorm FinalNorm { get; }
 
     /// <summary>

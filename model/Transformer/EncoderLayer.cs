@@ -13,6 +13,9 @@ public sealed class EncoderLayer : Module
     readonly bool preNorm;
     readonly Dropout dropout;
 
+    /// <summary>A zero-filled layer of shape <paramref name="o"/>; dropout draws from the model's <paramref name="dropoutRng"/>.</summary>
+    /// <exception cref="ArgumentException">The head count does not divide the dim, or the activation is not ReLU/GELU.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A dropout rate is outside [0, 1) or the eps is not positive.</exception>
     public EncoderLayer(Device device, LayerOptions o, Rng dropoutRng)
     {
         preNorm = o.PreNorm;
@@ -23,9 +26,13 @@ public sealed class EncoderLayer : Module
         dropout = RegisterModule("dropout", new Dropout(o.Dropout, dropoutRng));
     }
 
+    /// <summary>Self-attention ("self_attn").</summary>
     public MultiHeadAttention SelfAttention { get; }
+    /// <summary>The self-attention block's LayerNorm.</summary>
     public LayerNorm SelfAttentionNorm { get; }
+    /// <summary>The feed-forward block ("ffn").</summary>
     public FeedForward FeedForward { get; }
+    /// <summary>The feed-forward block's LayerNorm ("final_layer_norm").</summary>
     public LayerNorm FinalNorm { get; }
 
     /// <summary>x [B, T, d], keyMask [B, T] (1 = token, 0 = padding) or null, gate = the model's global head gate or null.</summary>

@@ -17,10 +17,15 @@ public sealed class IncrementalState : IDisposable
         Layers = Enumerable.Range(0, layers).Select(_ => new DecoderLayerCache()).ToArray();
     }
 
+    /// <summary>The encoder output [N, S, d].</summary>
     public Tensor Memory { get; private set; }
+    /// <summary>The source key mask [N, S] (1 = token), or null without padding.</summary>
     public Tensor? MemoryMask { get; private set; }
+    /// <summary>One cache per decoder layer.</summary>
     public IReadOnlyList<DecoderLayerCache> Layers { get; }
+    /// <summary>N, the rows being decoded.</summary>
     public int Rows => Memory.Shape[0];
+    /// <summary>Target positions decoded so far.</summary>
     public int Length { get; internal set; }
 
     /// <summary>
@@ -52,6 +57,7 @@ public sealed class IncrementalState : IDisposable
         }
     }
 
+    /// <summary>Frees the kept encoder output, mask and caches.</summary>
     public void Dispose()
     {
         foreach (var l in Layers) l.Dispose();

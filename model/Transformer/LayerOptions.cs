@@ -10,6 +10,8 @@ namespace NativeDsp.Model.Transformer;
 public sealed record LayerOptions(int Dim, int Heads, int Ffn, float Dropout, float ActivationDropout,
                                   Activation Activation, bool PreNorm, float LayerNormEps)
 {
+    /// <summary>Checks the shapes and rates; <paramref name="model"/> names the model in messages.</summary>
+    /// <exception cref="ArgumentException">Dim not a positive multiple of Heads, Ffn below 1, a dropout rate outside [0, 1), or eps not positive.</exception>
     public void Validate(string model)
     {
         if (Dim < 1 || Heads < 1 || Dim % Heads != 0)

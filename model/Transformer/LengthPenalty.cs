@@ -22,9 +22,11 @@ public readonly record struct LengthPenalty(LengthPenaltyKind Kind, float Alpha)
     /// <summary>No normalisation: the plain log-probability.</summary>
     public static LengthPenalty None => new(LengthPenaltyKind.Fairseq, 0f);
 
+    /// <summary>The divisor of the log-probability for a hypothesis of <paramref name="length"/> tokens: len^alpha (fairseq; len at least 1) or ((5 + len) / 6)^alpha (GNMT).</summary>
     public double Divisor(int length) => Kind == LengthPenaltyKind.Gnmt
         ? Math.Pow((5.0 + length) / 6.0, Alpha)
         : Math.Pow(Math.Max(length, 1), Alpha);
 
+    /// <summary>The search objective, logProb / Divisor(length).</summary>
     public double Normalise(double logProb, int length) => logProb / Divisor(length);
 }

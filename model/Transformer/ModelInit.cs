@@ -10,6 +10,7 @@ namespace NativeDsp.Model.Transformer;
 /// </summary>
 public static class ModelInit
 {
+    /// <summary>Initialises every Linear, Embedding, learned position table and LayerNorm of <paramref name="model"/> by <paramref name="scheme"/>, drawing from <paramref name="rng"/> in registration order.</summary>
     public static void Apply(Module model, InitScheme scheme, Rng rng)
     {
         var done = new HashSet<Module>(ReferenceEqualityComparer.Instance);
@@ -58,7 +59,6 @@ public static class ModelInit
     public static void ZeroRow(Tensor table, int row)
     {
         if (row < 0 || row >= table.Shape[0]) return;
-        int dim = table.Shape[1];
-        table.Device.Kernels.Fill(table.Buffer, 0f, row * dim, dim);
+        Init.ConstantRow(table, row, 0f);
     }
 }

@@ -15,6 +15,8 @@ public sealed class NliClassifier : Module, IHeadPrunable
 {
     readonly Dropout embeddingDropout, poolerDropout;
 
+    /// <summary>A classifier of <paramref name="config"/>'s shape, initialised from its seed (weights from Fork(0), dropout from Fork(1)); the padding row of the token embedding is 0.</summary>
+    /// <exception cref="ArgumentException">The config is invalid (<see cref="NliClassifierConfig.Validate"/>).</exception>
     public NliClassifier(Device device, NliClassifierConfig config)
     {
         config.Validate();
@@ -38,26 +40,39 @@ public sealed class NliClassifier : Module, IHeadPrunable
         HeadIndex = HeadIndex.Build(AttentionModules());
     }
 
+    /// <summary>The architecture.</summary>
     public NliClassifierConfig Config { get; }
+    /// <summary>The device holding the weights.</summary>
     public Device Device { get; }
 
     /// <summary>The stream every dropout mask of this model is drawn from; checkpoints save its state.</summary>
     public Rng DropoutRng { get; }
 
+    /// <summary>Token embeddings [Vocab, d].</summary>
     public Embedding TokenEmbedding { get; }
+    /// <summary>Learned positions [MaxPositions, d].</summary>
     public LearnedPositionalEmbedding PositionEmbedding { get; }
+    /// <summary>Segment (token type) embeddings [Segments, d].</summary>
     public Embedding SegmentEmbedding { get; }
+    /// <summary>The LayerNorm after the embedding sum.</summary>
     public LayerNorm EmbeddingNorm { get; }
+    /// <summary>The encoder layers.</summary>
     public TransformerEncoder Encoder { get; }
+    /// <summary>BERT's pooler: tanh(W h_[CLS] + b), [d, d].</summary>
     public Linear Pooler { get; }
+    /// <summary>The classification head [Classes, d].</summary>
     public Linear Classifier { get; }
 
+    /// <summary>The global index of the current heads (encoder self-attention only).</summary>
     public HeadIndex HeadIndex { get; private set; }
 
+    /// <summary>The encoder's self-attention modules ("encoder.layers.N.self_attn").</summary>
     public IEnumerable<(string Name, AttentionKind Kind, int Layer, MultiHeadAttention Module)> AttentionModules() =>
         Enumerable.Range(0, Encoder.Layers.Count)
             .Select(i => ($"encoder.layers.{i}.self_attn", AttentionKind.EncoderSelf, i, Encoder.Layers[i].SelfAttention));
 
+    /// <summary>Physically removes every head whose global id is not in <paramref name="keep"/> and rebuilds <see cref="HeadIndex"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An id is outside [0, HeadIndex.Count).</exception>
     public void PruneHeads(IEnumerable<int> keep) => HeadIndex = HeadPruning.Apply(this, keep);
 
     /// <summary>

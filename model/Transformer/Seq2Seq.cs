@@ -17,6 +17,8 @@ public sealed class Seq2Seq : Module, IHeadPrunable
     readonly Dropout encoderDropout, decoderDropout;
     readonly float embedScale;
 
+    /// <summary>A model of <paramref name="config"/>'s shape initialised from its seed (weights from Fork(0), dropout from Fork(1)); padding rows are 0.</summary>
+    /// <exception cref="ArgumentException">The config is invalid (<see cref="Seq2SeqConfig.Validate"/>).</exception>
     public Seq2Seq(Device device, Seq2SeqConfig config)
     {
         config.Validate();
@@ -52,18 +54,30 @@ public sealed class Seq2Seq : Module, IHeadPrunable
         ? new LearnedPositionalEmbedding(device, c.MaxPositions, c.DModel)
         : new SinusoidalPositionalEmbedding(device, c.MaxPositions, c.DModel);
 
+    /// <summary>The architecture.</summary>
     public Seq2SeqConfig Config { get; }
+    /// <summary>The device holding the weights.</summary>
     public Device Device { get; }
+    /// <summary>The stream every dropout of the model draws from (register it with the trainer for exact resumes).</summary>
     public Rng DropoutRng { get; }
+    /// <summary>Source token embeddings [SourceVocab, d].</summary>
     public Embedding SourceEmbedding { get; }
+    /// <summary>Target token embeddings [TargetVocab, d] (the source table when shared).</summary>
     public Embedding TargetEmbedding { get; }
+    /// <summary>The source positions (sinusoidal or learned).</summary>
     public Module SourcePositions { get; }
+    /// <summary>The target positions (sinusoidal or learned).</summary>
     public Module TargetPositions { get; }
+    /// <summary>The encoder layers.</summary>
     public TransformerEncoder Encoder { get; }
+    /// <summary>The decoder layers.</summary>
     public TransformerDecoder Decoder { get; }
+    /// <summary>The output projection [TargetVocab, d], or null when tied to the target embedding.</summary>
     public Linear? OutputProjection { get; }
+    /// <summary>The global index of the current heads: encoder self, decoder self, then cross attention.</summary>
     public HeadIndex HeadIndex { get; private set; }
 
+    /// <summary>Every attention module with its name, kind and layer.</summary>
     public IEnumerable<(string Name, AttentionKind Kind, int Layer, MultiHeadAttention Module)> AttentionModules()
     {
         for (int i = 0; i < Encoder.Layers.Count; i++)
@@ -74,6 +88,8 @@ public sealed class Seq2Seq : Module, IHeadPrunable
             yield return ($"decoder.layers.{i}.encoder_attn", AttentionKind.DecoderCross, i, Decoder.Layers[i].CrossAttention);
     }
 
+    /// <summary>Physically removes every head whose global id is not in <paramref name="keep"/> and rebuilds <see cref="HeadIndex"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An id is outside [0, HeadIndex.Count).</exception>
     public void PruneHeads(IEnumerable<int> keep) => HeadIndex = HeadPruning.Apply(this, keep);
 
     /// <summary>Encoder output [B, S, d] for source ids [B, S] with key mask [B, S] (null = no padding).</summary>

@@ -12,8 +12,12 @@ namespace NativeDsp.Model.Transformer;
 /// </summary>
 public sealed partial class SequenceGenerator(Seq2Seq model, int maxLength, LengthPenalty lengthPenalty, Tensor? headGate = null)
 {
+    /// <summary>The model decoded.</summary>
     public Seq2Seq Model { get; } = model;
+    /// <summary>The most target tokens generated per hypothesis (EOS included).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">At construction: maxLength is below 1.</exception>
     public int MaxLength { get; } = maxLength >= 1 ? maxLength : throw new ArgumentOutOfRangeException(nameof(maxLength), maxLength, "decoding: the maximum length must be >= 1");
+    /// <summary>The length normalisation both searches maximise.</summary>
     public LengthPenalty LengthPenalty { get; } = lengthPenalty;
     int Vocab => Model.Config.TargetVocab;
     int Eos => Model.Config.EosId;

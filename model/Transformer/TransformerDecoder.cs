@@ -6,6 +6,9 @@ namespace NativeDsp.Model.Transformer;
 /// <summary>A stack of <see cref="DecoderLayer"/>s ("layers.N"), with a final "layer_norm" when pre-LN.</summary>
 public sealed class TransformerDecoder : Module
 {
+    /// <summary><paramref name="layers"/> zero-filled decoder layers of shape <paramref name="o"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="layers"/> is below 1, or a rate or eps is out of range.</exception>
+    /// <exception cref="ArgumentException">The head count does not divide the dim, or the activation is not ReLU/GELU.</exception>
     public TransformerDecoder(Device device, LayerOptions o, int layers, Rng dropoutRng)
     {
         if (layers < 1) throw new ArgumentOutOfRangeException(nameof(layers), layers, "transformer decoder: needs at least one layer");
@@ -13,7 +16,9 @@ public sealed class TransformerDecoder : Module
         if (o.PreNorm) FinalNorm = RegisterModule("layer_norm", new LayerNorm(device, o.Dim, o.LayerNormEps));
     }
 
+    /// <summary>The layers ("layers.N").</summary>
     public ModuleList<DecoderLayer> Layers { get; }
+    /// <summary>The final LayerNorm of a pre-LN stack, else null.</summary>
     public LayerNorm? FinalNorm { get; }
 
     /// <summary>

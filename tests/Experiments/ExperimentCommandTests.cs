@@ -1,5 +1,5 @@
-using NativeDsp.Experiments;
-using NativeDsp.Experiments.Commands;
+using NativeDsp.Model.Pruning;
+using NativeDsp.Experiments.Pruning;
 using NativeDsp.Experiments.Results;
 using NativeDsp.Experiments.Runs;
 
@@ -40,41 +40,18 @@ public sealed class ExperimentCommandTests
     [InlineData("mt", "--method", "dsp", "--setting", "both", "--heads", "4")]     // unknown setting
     [InlineData("mt", "--method", "dsp", "--heads", "4", "--device", "tpu")]       // unknown device
     [InlineData("plot")]                                                           // no CSV
+    [InlineData("sweep", "--task", "nli", "--out", "x", "--seeds", "a,b")]         // seeds not integers
     public void BadArgumentsExitWithUsage(params string[] args) => AssertExitsWithUsage(args);
 
-    /// <summary>Runs the program and checks that it printed the usage and exited with 2.</summary>
-    internal static void AssertExitsWithUsage(string[] args)
-    {
-        var error = new StringWriter();
-        var saved = Console.Error;
-        Console.SetError(error);
-        int code;
-        try
-        {
-            code = Program.Main(args);
-        }
-        finally
-        {
-            Console.SetError(saved);
-        }
-        Assert.Equal(2, code);
-        Assert.Contains("usage: nativedsp", error.ToString());
-    }
-
-    [Fact]
-    public void UsageErrorsAreUsageExceptions()
-    {
-        var e = Assert.Throws<UsageException>(() => SweepCommand.Run(["--task", "nli", "--out", "x", "--seeds", "a,b"]));
-        Assert.Contains("--seeds", e.Message);
-        Assert.NotNull(e.Usage);
-    }
+    /// <summary>Runs the program and checks that it exited with 2 and one line on stderr, without a stack trace.</summary>
+    internal static void AssertExitsWithUsage(string[] args) => CliRunner.AssertFails(2, args);
 
     [Fact]
     public void TinySweepWritesCsvAndPlotsAndResumeSkipsFinishedRows()
     {
         using var dir = new TempFolder();
         string[] args = ["--task", "nli", "--out", dir.Path, "--methods", "dsp,michel", "--heads", "1,2", "--seeds", "1", "--settings", "pipelined", .. TinyModel];
-        Assert.Equal(0, SweepCommand.Run(args));
+        Assert.Equal(0, CliRunner.Run(["sweep", .. args]).Code);
 
         string csv = Path.Combine(dir.Path, ResultsFile.FileName);
         var lines = File.ReadAllLines(csv);
@@ -106,24 +83,15 @@ public sealed class ExperimentCommandTests
 
         // Resume: a restarted sweep with one more K runs only the new rows and leaves the finished ones as they were.
         string before = File.ReadAllText(csv);
-        var output = new StringWriter();
-        var saved = Console.Out;
-        Console.SetOut(output);
-        try
-        {
-            Assert.Equal(0, SweepCommand.Run([.. args.Select(a => a == "1,2" ? "1" : a)]));
-        }
-        finally
-        {
-            Console.SetOut(saved);
-        }
-        Assert.Contains("2 already in", output.ToString());
-        Assert.Contains("0 to run", output.ToString());
+        var (code, output, _) = CliRunner.Run(["sweep", .. args.Select(a => a == "1,2" ? "1" : a)]);
+        Assert.Equal(0, code);
+        Assert.Contains("2 already in", output);
+        Assert.Contains("0 to run", output);
         Assert.Equal(before, File.ReadAllText(csv));
 
         // plot redraws from the CSV alone.
         File.Delete(Path.Combine(dir.Path, "quality_vs_heads.png"));
-        Assert.Equal(0, Program.Main(["plot", csv]));
+        Assert.Equal(0, CliRunner.Run("plot", csv).Code);
         Assert.True(File.Exists(Path.Combine(dir.Path, "quality_vs_heads.png")));
     }
 
@@ -133,7 +101,7 @@ public sealed class ExperimentCommandTests
     [InlineData(7)]
     public void ShardsCoverTheGridExactlyOnce(int n)
     {
-        var grid = SweepGrid.Build("nli", "quick", RunSpec.Settings, RunSpec.Methods, [2, 4, 8], [1, 2, 3], false, 12);
+        var grid = SweepGrid.Build("nli", "quick", Enum.GetValues<PruningSetting>(), Enum.GetValues<PruningMethod>(), [2, 4, 8], [1, 2, 3], false, 12);
         var keys = grid.Select(r => r.Key).ToList();
         Assert.Equal(keys.Count, keys.Distinct().Count());
         var shards = Enumerable.Range(1, n).Select(i => SweepGrid.Shard(grid, i, n).Select(r => r.Key).ToList()).ToList();
@@ -142,14 +110,14 @@ public sealed class ExperimentCommandTests
         Assert.Equal(keys.Order(), union.Order());
         Assert.All(shards, s => Assert.InRange(s.Count, keys.Count / n, keys.Count / n + 1));
         // Michel has no joint rows, "none" is one row per setting and seed.
-        Assert.DoesNotContain(grid, r => r.Method == "michel" && r.SettingName == "joint");
-        Assert.Equal(6, grid.Count(r => r.Method == "none"));
+        Assert.DoesNotContain(grid, r => r.Method == PruningMethod.Michel && r.SettingName == "joint");
+        Assert.Equal(6, grid.Count(r => r.Method == PruningMethod.None));
     }
 
     [Fact]
     public void ShardOneAndTwoOfTwoAreTheEvenAndOddRows()
     {
-        var grid = SweepGrid.Build("mt", "quick", ["pipelined"], ["dsp", "michel"], [3, 6], [1], false, 12);
+        var grid = SweepGrid.Build("mt", "quick", [PruningSetting.Pipelined], [PruningMethod.Dsp, PruningMethod.Michel], [3, 6], [1], false, 12);
         Assert.Equal([grid[0], grid[2]], SweepGrid.Shard(grid, 1, 2));
         Assert.Equal([grid[1], grid[3]], SweepGrid.Shard(grid, 2, 2));
         Assert.Equal((2, 2), SweepGrid.ParseShard("2/2"));
@@ -164,7 +132,9 @@ public sealed class ExperimentCommandTests
         Assert.Equal(1e-4, changed.TauEnd);
         Assert.Equal(32, changed.DModel);
         Assert.Equal(quick with { TauEnd = 1e-4, DModel = 32, HeadsGrid = quick.HeadsGrid }, changed);
-        Assert.Throws<ArgumentException>(() => quick.WithOverride("steps", "-5"));
+        // Ranges are checked by Validate, which names the option and the range.
+        Assert.Equal(["--steps -5: must be >= 0"], quick.WithOverride("steps", "-5").Validate("nli"));
+        Assert.Throws<ArgumentException>(() => quick.WithOverride("steps", "many"));
         Assert.Contains("t_cool", ExperimentConfig.Names);
         Assert.Contains("mask_lr", ExperimentConfig.Names);
     }

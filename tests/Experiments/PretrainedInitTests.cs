@@ -1,6 +1,4 @@
 using NativeDsp.Engine;
-using NativeDsp.Experiments;
-using NativeDsp.Experiments.Commands;
 using NativeDsp.Experiments.Data.Io;
 using NativeDsp.Experiments.Results;
 using NativeDsp.Experiments.Runs;
@@ -63,8 +61,9 @@ public sealed class PretrainedInitTests : IDisposable
     {
         string dir = Path.Combine(root, "empty");
         Directory.CreateDirectory(dir);
-        var e = Assert.Throws<UsageException>(() => NliCommand.Run(["--method", "none", "--init", dir, "--out", Path.Combine(root, "out")]));
-        Assert.Contains("config.json", e.Message);
+        string line = CliRunner.AssertFails(2, "nli", "--method", "none", "--init", dir, "--out", Path.Combine(root, "out"));
+        Assert.Contains("config.json", line);
+        Assert.False(Directory.Exists(Path.Combine(root, "out")));
     }
 
     /// <summary>A 2-layer x 4-head BERT with random weights and the NLI set's own WordPiece vocabulary, as a HF checkpoint.</summary>
@@ -73,7 +72,7 @@ public sealed class PretrainedInitTests : IDisposable
         var vocab = File.ReadAllLines(Path.Combine(DataPaths.NliDir(), "wordpiece.vocab.txt"));
         var config = new BertConfig(VocabSize: vocab.Length, HiddenSize: 16, Layers: 2, Heads: 4, IntermediateSize: 24,
                                     MaxPositions: 64, TypeVocabSize: 2, LayerNormEps: 1e-12f, PadTokenId: 0);
-        var weights = NativeDsp.Tests.Pretrained.RandomBertWeights.For(config, seed: 5, scale: 0.2f);
+        var weights = NativeDsp.Tests.Model.Pretrained.RandomBertWeights.For(config, seed: 5, scale: 0.2f);
         string dir = Path.Combine(root, "tiny-bert");
         SafetensorsBertCheckpoint.Write(new PretrainedBert(config, weights, vocab, "tiny"), dir);
         return dir;
@@ -110,24 +109,25 @@ public sealed class PretrainedInitTests : IDisposable
         string outDir = Path.Combine(root, "out");
         string[] args = ["--method", "dsp", "--heads", "3", "--init", dir, "--steps", "3", "--mask_steps", "2", "--train_examples", "64",
                          "--eval_examples", "16", "--batch", "8", "--max_len", "48", "--device", "host", "--out", outDir];
-        Assert.Equal(0, NliCommand.Run(args));
+        Assert.Equal(0, CliRunner.Run(["nli", .. args]).Code);
         var row = Assert.Single(ResultsFile.Read(Path.Combine(outDir, ResultsFile.FileName)));
         Assert.Equal((8, 3), (row.HeadsTotal, row.HeadsKept));
         Assert.True(row.ParamsPruned < row.Params);
         Assert.Contains($"pretrained={dir}", File.ReadAllText(RunConfigRecord.PathFor(outDir, "nli", "quick")));
 
         // The same folder with other settings is refused instead of mixing two configs in one table.
-        var e = Assert.Throws<UsageException>(() => NliCommand.Run([.. args[..^2], "--out", outDir, "--lr", "0.01"]));
-        Assert.Contains("lr=", e.Message);
+        string before = File.ReadAllText(Path.Combine(outDir, ResultsFile.FileName));
+        Assert.Contains("lr=", CliRunner.AssertFails(2, ["nli", .. args[..^2], "--out", outDir, "--lr", "0.01"]));
+        Assert.Equal(before, File.ReadAllText(Path.Combine(outDir, ResultsFile.FileName)));
     }
 
     [Fact]
     public void MiniLm_preset_runs_dsp_end_to_end()
     {
         string outDir = Path.Combine(root, "minilm");
-        Assert.Equal(0, NliCommand.Run(["--preset", "pretrained", "--method", "dsp", "--heads", "18", "--setting", "pipelined", "--steps", "2",
+        Assert.Equal(0, CliRunner.Run(["nli", "--preset", "pretrained", "--method", "dsp", "--heads", "18", "--setting", "pipelined", "--steps", "2",
                                         "--mask_steps", "2", "--train_examples", "16", "--eval_examples", "8", "--batch", "4", "--max_len", "32",
-                                        "--device", "host", "--out", outDir]));
+                                        "--device", "host", "--out", outDir]).Code);
         var row = Assert.Single(ResultsFile.Read(Path.Combine(outDir, ResultsFile.FileName)));
         Assert.Equal((72, 18, "pretrained"), (row.HeadsTotal, row.HeadsKept, row.Preset));
         // 22.7M parameters (the encoder's 22.71M + pooler + a 3-way head); 54 heads' q, k, v, o slices removed.

@@ -1,29 +1,13 @@
 using System.Globalization;
-using NativeDsp.Experiments;
-using NativeDsp.Experiments.Commands;
 using NativeDsp.Kernels.Random;
 using NativeDsp.Tests.References;
 
 namespace NativeDsp.Tests.Experiments;
 
+[Collection(ExperimentCommandTests.CliCollection)]
 public class TopKCommandTests
 {
-    static (int Code, string Out, string Err) RunTopK(params string[] args)
-    {
-        var (oldOut, oldErr) = (Console.Out, Console.Error);
-        var (o, e) = (new StringWriter(), new StringWriter());
-        Console.SetOut(o);
-        Console.SetError(e);
-        try
-        {
-            return (Program.Main(["topk", .. args]), o.ToString(), e.ToString());
-        }
-        finally
-        {
-            Console.SetOut(oldOut);
-            Console.SetError(oldErr);
-        }
-    }
+    static (int Code, string Out, string Err) RunTopK(params string[] args) => CliRunner.Run(["topk", .. args]);
 
     static double[][] ParseCsv(string text)
     {
@@ -125,10 +109,8 @@ public class TopKCommandTests
     [InlineData("--logits", "1,2,3", "--k")]
     public void BadArgumentsAreUsageErrors(params string[] args)
     {
-        var (code, output, error) = RunTopK(args);
-        Assert.Equal(2, code);
+        var (_, output, _) = RunTopK(args);
         Assert.Equal("", output);
-        Assert.Contains("nativedsp topk:", error);
-        Assert.Contains("usage: nativedsp topk", error);
+        Assert.Contains("nativedsp topk:", CliRunner.AssertFails(2, ["topk", .. args]));
     }
 }

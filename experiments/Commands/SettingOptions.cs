@@ -1,0 +1,71 @@
+using System.CommandLine;
+using System.Reflection;
+using NativeDsp.Experiments.Runs;
+
+namespace NativeDsp.Experiments.Commands;
+
+/// <summary>
+/// One <c>--name</c> option (and its dashed alias, <c>--d-model</c> for <c>--d_model</c>) per setting of
+/// <see cref="ExperimentConfig"/>, generated from its <see cref="SettingAttribute"/>s: the option has the setting's
+/// type and help, and its value overrides the preset's. Ranges are left to <see cref="ExperimentConfig.Validate"/>,
+/// which sees the whole config. Create one instance per command (an option belongs to one command).
+/// </summary>
+public sealed class SettingOptions
+{
+    readonly List<(Option Option, Func<ParseResult, ExperimentConfig, ExperimentConfig> Apply)> options = [];
+
+    public SettingOptions()
+    {
+        var make = typeof(SettingOptions).GetMethod(nameof(Make), BindingFlags.NonPublic | BindingFlags.Static)!;
+        foreach (var setting in ExperimentConfig.SettingInfos)
+        {
+            // --init takes a random-init scheme or a pretrained source, so it is text (ExperimentConfig.WithOverride sorts it out).
+            var type = setting.Name == "init" ? typeof(string) : setting.Type;
+            var (option, apply) = ((Option, Func<ParseResult, ExperimentConfig, ExperimentConfig>))make.MakeGenericMethod(type).Invoke(null, [setting])!;
+            options.Add((option, apply));
+        }
+    }
+
+    /// <summary>The generated options, to add to a command.</summary>
+    public IEnumerable<Option> Options => options.Select(o => o.Option);
+
+    /// <summary><paramref name="config"/> with every setting given on the command line.</summary>
+    public ExperimentConfig Apply(ParseResult parsed, ExperimentConfig config)
+    {
+        foreach (var (option, apply) in options)
+            if (parsed.GetResult(option) is { Implicit: false })
+                config = apply(parsed, config);
+        return config;
+    }
+
+    static (Option, Func<ParseResult, ExperimentConfig, ExperimentConfig>) Make<T>(ExperimentConfig.SettingInfo setting)
+    {
+        string name = "--" + setting.Name, dashed = "--" + setting.Name.Replace('_', '-');
+        bool numeric = setting.Type == typeof(int) || setting.Type == typeof(long) || setting.Type == typeof(float) || setting.Type == typeof(double);
+        var option = new Option<T>(name, dashed == name ? [] : [dashed])
+        {
+            Description = setting.Help + (numeric ? $"; {setting.Attribute.RangeText()}" : "") + "; default: the preset's",
+            HelpName = setting.Type == typeof(bool) ? "true|false" : setting.Type.IsEnum || setting.Name == "init" ? "VALUE" : numeric ? "NUMBER" : "TEXT",
+            CustomParser = r =>
+            {
+                // A bare boolean flag (--pre_norm) means true.
+                string text = r.Tokens.Count == 0 ? "true" : r.Tokens[^1].Value;
+                try
+                {
+                    return setting.Name == "init" ? (T)(object)text : (T)ExperimentConfig.ParseValue(setting, text);
+                }
+                catch (ArgumentException e)
+                {
+                    r.AddError(e.Message);
+                    return default!;
+                }
+            },
+        };
+        ExperimentConfig Apply(ParseResult parsed, ExperimentConfig config)
+        {
+            var value = parsed.GetValue(option)!;
+            return setting.Name == "init" ? config.WithOverride("init", (string)(object)value) : config.With(setting, value);
+        }
+        return (option, Apply);
+    }
+}

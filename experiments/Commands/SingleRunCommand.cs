@@ -1,0 +1,69 @@
+using System.CommandLine;
+using NativeDsp.Experiments.Results;
+using NativeDsp.Experiments.Runs;
+using NativeDsp.Model.Pruning;
+using NativeDsp.Experiments.Pruning;
+using NativeDsp.Model.Training;
+
+namespace NativeDsp.Experiments.Commands;
+
+/// <summary><c>nativedsp nli</c> and <c>nativedsp mt</c>: one run (method x setting x K x seed), appended to DIR/results.csv.</summary>
+public static class SingleRunCommand
+{
+    public static Command Create(ExperimentTask task)
+    {
+        string name = EnumText.Of(task);
+        var command = new Command(name, task == ExperimentTask.Nli
+            ? "one NLI head-pruning run (method, setting, K, seed) appended to DIR/results.csv"
+            : "one translation head-pruning run (method, setting, K, seed) appended to DIR/results.csv");
+        var method = CliOptions.RequiredChoice<PruningMethod>("--method", "how the K heads are chosen; none: the unpruned model (no --heads)");
+        var setting = CliOptions.OptionalChoice<PruningSetting>("--setting",
+            "joint: model and mask learn together; pipelined: the model is trained (cached in DIR/models), then frozen while the mask is learned (michel: scored); default joint (pipelined for michel)");
+        var heads = CliOptions.OptionalInteger("--heads", "K, the heads kept in all (per module in proportion with --per-layer); required unless --method none", min: 1);
+        var perLayer = new Option<bool>("--per-layer") { Description = "split K over the attention modules in proportion to their heads (--per-layer, --per-layer=true|false)" };
+        var seed = CliOptions.Integer("--seed", "random seed of weights, data order and noise", min: 0, defaultValue: 1);
+        var output = new Option<string>("--out") { Description = $"results folder (default: out/{name}); holds results.csv, the settings record and runs/<run>/", HelpName = "DIR", DefaultValueFactory = _ => Path.Combine("out", name) };
+        var run = new RunOptions();
+        command.Options.Add(method);
+        command.Options.Add(setting);
+        command.Options.Add(heads);
+        command.Options.Add(perLayer);
+        command.Options.Add(seed);
+        command.Options.Add(output);
+        run.AddTo(command);
+        command.SetAction(parsed =>
+        {
+            var m = parsed.GetValue(method);
+            var s = parsed.GetValue(setting) ?? (m == PruningMethod.Michel ? PruningSetting.Pipelined : PruningSetting.Joint);
+            if (!RunSpec.IsValid(m, s)) throw new UsageException("--method michel scores a trained model: use --setting pipelined");
+            string dir = parsed.GetValue(output)!;
+            CliOptions.RequireFolder(dir);
+            var config = run.Config(parsed, task);
+            string preset = EnumText.Of(run.Preset.Value(parsed));
+            int total = config.TotalHeads(name);
+            int k = m == PruningMethod.None ? total
+                : parsed.GetValue(heads) ?? throw new UsageException("--heads K is required (the number of heads to keep)");
+            if (k > total) throw new UsageException($"--heads {k}: the {preset} {name} model has {total} heads");
+            var spec = new RunSpec(name, s, m, k, parsed.GetValue(perLayer) && m != PruningMethod.None, parsed.GetValue(seed), preset);
+            if (RunConfigRecord.Conflict(dir, name, preset, config) is { } conflict) throw new UsageException(conflict);
+
+            using var device = Devices.Open(parsed.GetValue(run.Device));
+            Console.WriteLine($"device: {device.SelectionReason}");
+            Console.WriteLine($"run: {spec}");
+            Console.WriteLine($"config: {config.Describe()}");
+            var context = new RunContext(device, dir, Console.Out, parsed.GetValue(run.Data))
+            {
+                SaveArtifacts = true,
+                Progress = new PlainProgressSink(Console.Out),
+            };
+            var row = ExperimentRunner.Run(spec, config, context);
+            string csv = Path.Combine(dir, ResultsFile.FileName);
+            RunConfigRecord.Record(dir, name, preset, config);
+            ResultsFile.Append(csv, row);
+            Console.WriteLine($"{row.Metric} {row.Value:0.####} with {row.HeadsKept}/{row.HeadsTotal} heads; params {row.Params} -> {row.ParamsPruned}; {row.TrainSeconds:0.0} s");
+            Console.WriteLine($"results: {Path.GetFullPath(csv)}");
+            return 0;
+        });
+        return command;
+    }
+}
