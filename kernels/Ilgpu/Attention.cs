@@ -66,6 +66,7 @@ public sealed partial class IlgpuKernels
         s.CheckForward(nameof(AttentionForward), q, k, v, keyMask, gate, o, lse);
         var args = Args(nameof(AttentionForward), s, keyMask is not null, gate is not null, false);
         if (s.RowCount == 0) return;
+        if (TryAttentionForwardTiled(V(q), V(k), V(v), OptionalView(keyMask), OptionalView(gate), V(o), V(lse), s, args)) return; // D <= 64
         attentionForward ??= Accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
             ArrayView<float>, ArrayView<float>, ArrayView<float>, AttentionArgs>(AttentionForwardKernel);
         attentionForward(new KernelConfig(s.RowCount, AttentionTile), V(q), V(k), V(v), OptionalView(keyMask), OptionalView(gate),

@@ -4,10 +4,15 @@ using ILGPU;
 namespace NativeDsp.Kernels.Ilgpu;
 
 /// <summary>
-/// Tree reductions over one thread group in shared memory, for the row-wise kernels (one group per
-/// row). The group size must be a power of two no larger than <see cref="MaxGroupSize"/>; every thread
-/// of the group must call (they contain barriers) and all get the result. A fixed tree keeps the
-/// summation order, and so the result, identical from run to run.
+/// Reductions over one thread group, for the row-wise kernels (one group per row). Every thread of the group
+/// must call (they contain barriers) and all get the result. The group size must be a power of two no larger
+/// than <see cref="MaxGroupSize"/>.
+/// Groups of at least a warp reduce with warp shuffles (issue 18): each warp folds its values with
+/// <see cref="Warp.ShuffleDown{T}(T, int)"/> (log2(warp) register exchanges, no shared memory, no barrier), lane 0
+/// of each warp writes one partial, and after one barrier every thread adds the group's few partials (8 on
+/// CUDA's 256-thread groups) in warp order. That is 2 barriers instead of the shared-memory tree's
+/// 2 + log2(group) (10 at 256 threads). Smaller groups (below a warp: only on a CPU accelerator with large
+/// warps) keep the tree. Both orders are fixed, so a result is identical from run to run.
 /// </summary>
 static class GroupReduce
 {
@@ -16,6 +21,35 @@ static class GroupReduce
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sum(ArrayView<float> scratch, float value)
+    {
+        if (Group.DimX < Warp.WarpSize) return TreeSum(scratch, value);
+        for (int offset = Warp.WarpSize / 2; offset > 0; offset >>= 1)
+            value += Warp.ShuffleDown(value, offset);
+        if (Warp.LaneIdx == 0) scratch[Warp.WarpIdx] = value;
+        Group.Barrier();
+        float total = scratch[0];
+        int warps = Group.DimX / Warp.WarpSize;
+        for (int w = 1; w < warps; w++) total += scratch[w];
+        Group.Barrier(); // the scratch is reused by the next reduction
+        return total;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Max(ArrayView<float> scratch, float value)
+    {
+        if (Group.DimX < Warp.WarpSize) return TreeMax(scratch, value);
+        for (int offset = Warp.WarpSize / 2; offset > 0; offset >>= 1)
+            value = MathF.Max(value, Warp.ShuffleDown(value, offset));
+        if (Warp.LaneIdx == 0) scratch[Warp.WarpIdx] = value;
+        Group.Barrier();
+        float max = scratch[0];
+        int warps = Group.DimX / Warp.WarpSize;
+        for (int w = 1; w < warps; w++) max = MathF.Max(max, scratch[w]);
+        Group.Barrier();
+        return max;
+    }
+
+    static float TreeSum(ArrayView<float> scratch, float value)
     {
         int t = Group.IdxX;
         scratch[t] = value;
@@ -26,12 +60,11 @@ static class GroupReduce
             Group.Barrier();
         }
         float total = scratch[0];
-        Group.Barrier(); // the scratch is reused by the next reduction
+        Group.Barrier();
         return total;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Max(ArrayView<float> scratch, float value)
+    static float TreeMax(ArrayView<float> scratch, float value)
     {
         int t = Group.IdxX;
         scratch[t] = value;

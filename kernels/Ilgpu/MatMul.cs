@@ -25,15 +25,21 @@ public sealed partial class IlgpuKernels
         if (batch == 0 || m == 0 || n == 0) return;
         if (Accelerator.MaxNumThreadsPerGroup < MatMulThreads * MatMulThreads)
             throw new NotSupportedException($"MatMul: the tiled kernel needs groups of {MatMulThreads * MatMulThreads} threads, {Accelerator.Name} allows {Accelerator.MaxNumThreadsPerGroup}");
-        matMul ??= Accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, MatMulArgs>(MatMulTiledKernel);
-        var grid = new Index3D((n + TileN - 1) / TileN, (m + TileM - 1) / TileM, batch);
-        matMul(new KernelConfig(grid, new Index3D(MatMulThreads, MatMulThreads, 1)), V(a), V(b), V(c), new MatMulArgs
+        var args = new MatMulArgs
         {
             M = m, N = n, K = k, TransA = transA ? 1 : 0, TransB = transB ? 1 : 0,
             // MatMulChecks.Validate guarantees (batch - 1) * stride < buffer length <= int.MaxValue.
             StrideA = batch == 1 ? 0 : (int)strideA, StrideB = batch == 1 ? 0 : (int)strideB, StrideC = batch == 1 ? 0 : (int)strideC,
             Alpha = alpha, Beta = beta,
-        });
+        };
+        if (UseLargeTiles(m, n))
+        {
+            LaunchLargeTiles(V(a), V(b), V(c), batch, m, n, args); // MatMulLargeTiles.cs
+            return;
+        }
+        matMul ??= Accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, MatMulArgs>(MatMulTiledKernel);
+        var grid = new Index3D((n + TileN - 1) / TileN, (m + TileM - 1) / TileM, batch);
+        matMul(new KernelConfig(grid, new Index3D(MatMulThreads, MatMulThreads, 1)), V(a), V(b), V(c), args);
     }
 
     internal struct MatMulArgs

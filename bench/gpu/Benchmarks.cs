@@ -1,0 +1,191 @@
+using System.Diagnostics;
+using NativeDsp.Kernels;
+using NativeDsp.Kernels.Ilgpu;
+
+namespace NativeDsp.GpuCheck;
+
+/// <summary>
+/// Times the kernels of <see cref="CheckPlan"/> on one backend: each case is warmed up, then run
+/// <see cref="CheckPlan.Repeats"/> times between two <see cref="IKernels.Synchronize"/> calls (a synchronised
+/// wall clock: ILGPU exposes no CUDA events through <see cref="IKernels"/>), and the median is kept. A case that
+/// throws is recorded with its error and the others still run.
+/// </summary>
+public sealed class Benchmarks(IKernels kernels, CheckPlan plan, TextWriter log)
+{
+    readonly Random rng = new(7);
+
+    /// <summary>Runs every timed case in the order GEMM, attention, soft top-K, training step.</summary>
+    public List<TimingCase> RunAll()
+    {
+        var cases = new List<TimingCase>();
+        foreach (int n in plan.GemmSizes) cases.Add(Guard($"gemm {n}", "gemm", new() { ["m"] = n, ["n"] = n, ["k"] = n }, Gemm));
+        if (kernels is IlgpuKernels)
+        {
+            // The older 64 x 64-tile kernel at the target size, to show what the 128 x 128 tiles gain.
+            int n = plan.GemmSizes[^1] >= 4096 ? 4096 : plan.GemmSizes[^1];
+            cases.Add(Guard($"gemm {n} (64x64 tiles)", "gemm", new() { ["m"] = n, ["n"] = n, ["k"] = n, ["tiles64"] = 1 }, Gemm));
+        }
+        var (b, h, t, d) = plan.Attention;
+        cases.Add(Guard($"attention fwd+bwd B{b} H{h} T{t} D{d}", "attention", new() { ["b"] = b, ["h"] = h, ["t"] = t, ["d"] = d }, Attention));
+        if (kernels is IlgpuKernels) // the per-row forward it replaces, to show what the tiles gain
+            cases.Add(Guard($"attention fwd+bwd B{b} H{h} T{t} D{d} (per-row forward)", "attention",
+                new() { ["b"] = b, ["h"] = h, ["t"] = t, ["d"] = d, ["per_row"] = 1 }, Attention));
+        var (heads, k) = plan.TopK;
+        cases.Add(Guard($"soft top-K fwd+bwd H{heads} K{k}", "softtopk", new() { ["heads"] = heads, ["k"] = k, ["tau"] = 1.0 }, SoftTopK));
+        var s = plan.Bert;
+        cases.Add(Guard($"BERT step L{s.Layers} d{s.DModel} B{s.Batch}x{s.Length} DSP K{s.KeepHeads}", "bert_step", new()
+        {
+            ["layers"] = s.Layers, ["d"] = s.DModel, ["heads"] = s.Heads, ["ffn"] = s.Ffn, ["vocab"] = s.Vocab,
+            ["batch"] = s.Batch, ["length"] = s.Length, ["keep"] = s.KeepHeads,
+        }, BertStep));
+        return cases;
+    }
+
+    TimingCase Guard(string key, string kind, Dictionary<string, double> p, Func<string, string, Dictionary<string, double>, TimingCase> run)
+    {
+        log.WriteLine($"timing {key} ...");
+        try
+        {
+            var c = run(key, kind, p);
+            log.WriteLine($"  {c.Milliseconds:F4} ms (median of {c.Repeats}){(c.Note.Length > 0 ? "; " + c.Note : "")}");
+            return c;
+        }
+        catch (Exception e)
+        {
+            log.WriteLine($"  FAILED: {e.GetType().Name}: {e.Message}");
+            return new TimingCase(key, kind, p, null, 0, 0, 0, $"failed: {e.GetType().Name}: {e.Message}");
+        }
+    }
+
+    /// <summary>Median milliseconds of <paramref name="op"/> and the number of timed calls.</summary>
+    public static (double Ms, int Repeats) Median(IKernels kernels, Action op, int warmup, int repeats, double capSeconds)
+    {
+        for (int i = 0; i < warmup; i++) op();
+        kernels.Synchronize();
+        var times = new List<double>();
+        var total = Stopwatch.StartNew();
+        while (times.Count < repeats && (times.Count == 0 || total.Elapsed.TotalSeconds < capSeconds))
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            op();
+            kernels.Synchronize();
+            times.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+        }
+        times.Sort();
+        int m = times.Count;
+        return (m % 2 == 1 ? times[m / 2] : 0.5 * (times[m / 2 - 1] + times[m / 2]), m);
+    }
+
+    (double Ms, int Repeats) Median(Action op) => Median(kernels, op, plan.Warmup, plan.Repeats, plan.SecondsPerCase);
+
+    DeviceBuffer<float> Random(int n, float scale = 1f)
+    {
+        var data = new float[n];
+        for (int i = 0; i < n; i++) data[i] = (rng.NextSingle() * 2f - 1f) * scale;
+        var b = kernels.Allocate(n);
+        b.CopyFrom(data);
+        return b;
+    }
+
+    TimingCase Gemm(string key, string kind, Dictionary<string, double> p)
+    {
+        int n = (int)p["n"];
+        using var a = Random(n * n);
+        using var b = Random(n * n);
+        using var c = kernels.Allocate(n * n);
+        var ilgpu = kernels as IlgpuKernels;
+        var tiling = p.ContainsKey("tiles64") ? IlgpuGemmTiling.Tiles64 : IlgpuGemmTiling.Auto;
+        if (ilgpu is not null) ilgpu.GemmTiling = tiling;
+        try
+        {
+            var (ms, reps) = Median(() => kernels.MatMul(a, b, c, 1, n, n, n, false, false, 0, 0, 0));
+            string which = ilgpu is null ? "" : tiling == IlgpuGemmTiling.Tiles64 || n < IlgpuKernels.LargeTileMinimum ? ", 64x64 tiles" : ", 128x128 tiles";
+            return new TimingCase(key, kind, p, ms, 2.0 * n * n * n, 3.0 * 4 * n * n, reps, $"C = A B, fp32, NN{which}");
+        }
+        finally
+        {
+            if (ilgpu is not null) ilgpu.GemmTiling = IlgpuGemmTiling.Auto;
+        }
+    }
+
+    TimingCase Attention(string key, string kind, Dictionary<string, double> p)
+    {
+        int b = (int)p["b"], h = (int)p["h"], t = (int)p["t"], d = (int)p["d"];
+        var s = AttentionShape.Create(b, h, t, t, d);
+        using var q = Random(s.QueryElements);
+        using var k = Random(s.KeyElements);
+        using var v = Random(s.KeyElements);
+        using var dO = Random(s.QueryElements);
+        using var o = kernels.Allocate(s.QueryElements);
+        using var lse = kernels.Allocate(s.RowCount);
+        using var dq = kernels.Allocate(s.QueryElements);
+        using var dk = kernels.Allocate(s.KeyElements);
+        using var dv = kernels.Allocate(s.KeyElements);
+        using var gate = kernels.Allocate(h);
+        using var dGate = kernels.Allocate(h);
+        using var mask = kernels.Allocate(b * t);
+        gate.CopyFrom(Enumerable.Range(0, h).Select(i => 0.5f + 0.5f * (i % 3) / 2f).ToArray());
+        mask.CopyFrom(PaddingMask(b, t));
+        var ilgpu = kernels as IlgpuKernels;
+        if (ilgpu is not null) ilgpu.TiledAttentionForward = !p.ContainsKey("per_row");
+        (double ms, int reps) timed;
+        try
+        {
+            timed = Median(() =>
+            {
+                kernels.AttentionForward(q, k, v, mask, gate, o, lse, s);
+                kernels.AttentionBackward(q, k, v, mask, gate, o, lse, dO, dq, dk, dv, dGate, s);
+            });
+        }
+        finally
+        {
+            if (ilgpu is not null) ilgpu.TiledAttentionForward = true;
+        }
+        var (ms, reps) = timed;
+        double flops = 14.0 * b * h * t * t * d;        // forward 4 BHT^2D, backward 10 (scores recomputed)
+        double bytes = 4.0 * 15 * b * h * t * d;        // fwd: q k v read, o written; bwd: q k v o dO read, dq dk dv read + written
+        return new TimingCase(key, kind, p, ms, flops, bytes, reps, "key padding mask (odd batch items keep 3/4 of the keys) and head gate");
+    }
+
+    /// <summary>The padding of the attention case, shared with peers.py by rule: odd batch items keep the first 3T/4 keys.</summary>
+    public static float[] PaddingMask(int batch, int length)
+    {
+        var mask = new float[batch * length];
+        for (int b = 0; b < batch; b++)
+        {
+            int keep = b % 2 == 1 ? Math.Max(1, 3 * length / 4) : length;
+            for (int j = 0; j < keep; j++) mask[b * length + j] = 1f;
+        }
+        return mask;
+    }
+
+    TimingCase SoftTopK(string key, string kind, Dictionary<string, double> p)
+    {
+        int heads = (int)p["heads"], k = (int)p["k"];
+        double tau = p["tau"];
+        using var w = Random(heads);
+        using var g = kernels.Allocate(heads);
+        using var mask = kernels.Allocate(heads);
+        using var dmask = Random(heads);
+        using var dw = kernels.Allocate(heads);
+        using var saved = kernels.AllocateDouble((int)Kernels.Pruning.SoftTopKLayout.SavedLength(heads, k));
+        kernels.FillGumbel(g, heads, 3, 0);
+        var (ms, reps) = Median(() =>
+        {
+            kernels.SoftTopKForward(w, g, mask, saved, heads, k, tau);
+            kernels.SoftTopKBackward(saved, dmask, dw, heads, k, tau);
+        });
+        // Per iteration and head: a softmax (max, exp, sum, divide) and log(1 - p) forward, about twice that backward.
+        double flops = 30.0 * k * heads;
+        double bytes = 8.0 * Kernels.Pruning.SoftTopKLayout.SavedLength(heads, k) * 2 + 4.0 * 5 * heads;
+        return new TimingCase(key, kind, p, ms, flops, bytes, reps, "float64 inside; latency-bound (one group)");
+    }
+
+    TimingCase BertStep(string key, string kind, Dictionary<string, double> p)
+    {
+        using var step = new BertDspStep(kernels, plan.Bert);
+        var (ms, reps) = Median(() => step.Run());
+        return new TimingCase(key, kind, p, ms, BertDspStep.Flops(plan.Bert), BertDspStep.MinimumBytes(step.ParameterCount), reps,
+            $"forward + backward + AdamW, dropout 0.1, one loss read-back; {step.ParameterCount / 1e6:F1}M parameters; last loss {step.LastLoss:F4}");
+    }
+}

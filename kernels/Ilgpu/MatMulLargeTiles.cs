@@ -1,0 +1,170 @@
+using ILGPU;
+using ILGPU.Runtime;
+
+namespace NativeDsp.Kernels.Ilgpu;
+
+/// <summary>Which tiled GEMM kernel <see cref="IlgpuKernels.MatMul"/> launches.</summary>
+public enum IlgpuGemmTiling
+{
+    /// <summary>128 x 128 tiles where both m and n reach <see cref="IlgpuKernels.LargeTileMinimum"/>, else 64 x 64 tiles.</summary>
+    Auto,
+    /// <summary>Always the 64 x 64 tiles (4 x 4 outputs per thread): the older kernel, no waste on small products.</summary>
+    Tiles64,
+    /// <summary>Always the 128 x 128 tiles (8 x 8 outputs per thread, double-buffered shared memory).</summary>
+    Tiles128,
+}
+
+// GEMM with 128 x 128 output tiles for large products (issue 18): 16 x 16 threads, each accumulating an 8 x 8
+// block of C in registers (64 FMAs per 16 shared loads, against 16 per 8 in the 64 x 64 kernel), over k panels
+// of 8 held in double-buffered shared memory: while the group multiplies one panel, each thread's global loads
+// for the next are already in flight into registers, and they are stored into the other buffer afterwards, so
+// one barrier per panel suffices. Thread (tx, ty) owns rows ty + 16 i and columns tx + 16 j: a warp's shared
+// reads are one broadcast (A) and 16 consecutive words (B), free of bank conflicts, and its stores to C are
+// coalesced. The transposed layouts are read in place: each thread's 4 loads per operand walk that operand's
+// contiguous axis across neighbouring threads. Loads are scalar (ILGPU 1.5.3 exposes no 16-byte vector load
+// for an ArrayView<float> at an arbitrary, possibly unaligned, offset). The grid is (n / 128, m / 128, batch).
+public sealed partial class IlgpuKernels
+{
+    const int LtM = 128, LtN = 128, LtK = 8;
+    // k-major panels with 4 floats of padding: the non-transposed A stores (rows t/2, k 0 or 4) hit distinct banks.
+    const int LtStride = LtM + 4, LtPanel = LtK * LtStride;
+
+    /// <summary>Smallest m and n for which <see cref="IlgpuGemmTiling.Auto"/> picks the 128 x 128 tiles.</summary>
+    public const int LargeTileMinimum = 256;
+
+    /// <summary>
+    /// The GEMM kernel choice (default <see cref="IlgpuGemmTiling.Auto"/>): tests force each kernel on shapes of
+    /// every size; benchmarks compare them. Not thread-safe to change while other threads launch MatMul.
+    /// </summary>
+    public IlgpuGemmTiling GemmTiling { get; set; } = IlgpuGemmTiling.Auto;
+
+    Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, MatMulArgs>? matMulLarge;
+
+    /// <summary>Whether <see cref="MatMul"/> launches the 128 x 128 kernel for an m x n product.</summary>
+    bool UseLargeTiles(int m, int n) => GemmTiling switch
+    {
+        IlgpuGemmTiling.Tiles128 => true,
+        IlgpuGemmTiling.Tiles64 => false,
+        _ => m >= LargeTileMinimum && n >= LargeTileMinimum,
+    };
+
+    /// <summary>Launches the 128 x 128 kernel; the caller (<see cref="MatMul"/>) has checked the arguments.</summary>
+    void LaunchLargeTiles(ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, int batch, int m, int n, MatMulArgs args)
+    {
+        matMulLarge ??= Accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, MatMulArgs>(MatMulLargeTileKernel);
+        var grid = new Index3D((n + LtN - 1) / LtN, (m + LtM - 1) / LtM, batch);
+        matMulLarge(new KernelConfig(grid, new Index3D(MatMulThreads, MatMulThreads, 1)), a, b, c, args);
+    }
+
+    [IlgpuKernel]
+    static void MatMulLargeTileKernel(ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, MatMulArgs p)
+    {
+        var sa = SharedMemory.Allocate<float>(2 * LtPanel); // sa[buf * LtPanel + kk * LtStride + i] = op(A)[row0 + i, k0 + kk]
+        var sb = SharedMemory.Allocate<float>(2 * LtPanel); // sb[buf * LtPanel + kk * LtStride + j] = op(B)[k0 + kk, col0 + j]
+        int tx = Group.IdxX, ty = Group.IdxY, t = ty * MatMulThreads + tx;
+        int row0 = Grid.IdxY * LtM, col0 = Grid.IdxX * LtN, item = Grid.IdxZ;
+        int baseA = item * p.StrideA, baseB = item * p.StrideB, baseC = item * p.StrideC;
+
+        // Each thread loads 4 elements of each 128 x 8 panel: along the operand's contiguous axis, neighbouring
+        // threads take neighbouring elements. A stored [k, m]: i = t % 128, kk = t / 128 + 2q; A stored [m, k]:
+        // i = t / 2, kk = 4 (t % 2) + q. B likewise with n for m.
+        int aI, aK, aStep, bJ, bK, bStep;
+        if (p.TransA != 0) { aI = t & 127; aK = t >> 7; aStep = 2; } else { aI = t >> 1; aK = (t & 1) << 2; aStep = 1; }
+        if (p.TransB != 0) { bJ = t >> 1; bK = (t & 1) << 2; bStep = 1; } else { bJ = t & 127; bK = t >> 7; bStep = 2; }
+
+        float c00 = 0f, c01 = 0f, c02 = 0f, c03 = 0f, c04 = 0f, c05 = 0f, c06 = 0f, c07 = 0f;
+        float c10 = 0f, c11 = 0f, c12 = 0f, c13 = 0f, c14 = 0f, c15 = 0f, c16 = 0f, c17 = 0f;
+        float c20 = 0f, c21 = 0f, c22 = 0f, c23 = 0f, c24 = 0f, c25 = 0f, c26 = 0f, c27 = 0f;
+        float c30 = 0f, c31 = 0f, c32 = 0f, c33 = 0f, c34 = 0f, c35 = 0f, c36 = 0f, c37 = 0f;
+        float c40 = 0f, c41 = 0f, c42 = 0f, c43 = 0f, c44 = 0f, c45 = 0f, c46 = 0f, c47 = 0f;
+        float c50 = 0f, c51 = 0f, c52 = 0f, c53 = 0f, c54 = 0f, c55 = 0f, c56 = 0f, c57 = 0f;
+        float c60 = 0f, c61 = 0f, c62 = 0f, c63 = 0f, c64 = 0f, c65 = 0f, c66 = 0f, c67 = 0f;
+        float c70 = 0f, c71 = 0f, c72 = 0f, c73 = 0f, c74 = 0f, c75 = 0f, c76 = 0f, c77 = 0f;
+
+        int panels = (p.K + LtK - 1) / LtK;
+        float pa0 = LoadA(a, p, baseA, row0 + aI, aK), pa1 = LoadA(a, p, baseA, row0 + aI, aK + aStep);
+        float pa2 = LoadA(a, p, baseA, row0 + aI, aK + 2 * aStep), pa3 = LoadA(a, p, baseA, row0 + aI, aK + 3 * aStep);
+        float pb0 = LoadB(b, p, baseB, col0 + bJ, bK), pb1 = LoadB(b, p, baseB, col0 + bJ, bK + bStep);
+        float pb2 = LoadB(b, p, baseB, col0 + bJ, bK + 2 * bStep), pb3 = LoadB(b, p, baseB, col0 + bJ, bK + 3 * bStep);
+        StorePanel(sa, 0, aK, aStep, aI, pa0, pa1, pa2, pa3);
+        StorePanel(sb, 0, bK, bStep, bJ, pb0, pb1, pb2, pb3);
+        Group.Barrier();
+
+        for (int panel = 0; panel < panels; panel++)
+        {
+            int buf = panel & 1;
+            bool more = panel + 1 < panels;
+            if (more)
+            {
+                // The next panel's loads are issued before this panel's FMAs, so their latency is hidden.
+                int k1 = (panel + 1) * LtK;
+                pa0 = LoadA(a, p, baseA, row0 + aI, k1 + aK); pa1 = LoadA(a, p, baseA, row0 + aI, k1 + aK + aStep);
+                pa2 = LoadA(a, p, baseA, row0 + aI, k1 + aK + 2 * aStep); pa3 = LoadA(a, p, baseA, row0 + aI, k1 + aK + 3 * aStep);
+                pb0 = LoadB(b, p, baseB, col0 + bJ, k1 + bK); pb1 = LoadB(b, p, baseB, col0 + bJ, k1 + bK + bStep);
+                pb2 = LoadB(b, p, baseB, col0 + bJ, k1 + bK + 2 * bStep); pb3 = LoadB(b, p, baseB, col0 + bJ, k1 + bK + 3 * bStep);
+            }
+            for (int kk = 0; kk < LtK; kk++)
+            {
+                int ra = buf * LtPanel + kk * LtStride + ty, rb = buf * LtPanel + kk * LtStride + tx;
+                float a0 = sa[ra + 0], a1 = sa[ra + 16], a2 = sa[ra + 32], a3 = sa[ra + 48], a4 = sa[ra + 64], a5 = sa[ra + 80], a6 = sa[ra + 96], a7 = sa[ra + 112];
+                float b0 = sb[rb + 0], b1 = sb[rb + 16], b2 = sb[rb + 32], b3 = sb[rb + 48], b4 = sb[rb + 64], b5 = sb[rb + 80], b6 = sb[rb + 96], b7 = sb[rb + 112];
+                c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3; c04 += a0 * b4; c05 += a0 * b5; c06 += a0 * b6; c07 += a0 * b7;
+                c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3; c14 += a1 * b4; c15 += a1 * b5; c16 += a1 * b6; c17 += a1 * b7;
+                c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3; c24 += a2 * b4; c25 += a2 * b5; c26 += a2 * b6; c27 += a2 * b7;
+                c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3; c34 += a3 * b4; c35 += a3 * b5; c36 += a3 * b6; c37 += a3 * b7;
+                c40 += a4 * b0; c41 += a4 * b1; c42 += a4 * b2; c43 += a4 * b3; c44 += a4 * b4; c45 += a4 * b5; c46 += a4 * b6; c47 += a4 * b7;
+                c50 += a5 * b0; c51 += a5 * b1; c52 += a5 * b2; c53 += a5 * b3; c54 += a5 * b4; c55 += a5 * b5; c56 += a5 * b6; c57 += a5 * b7;
+                c60 += a6 * b0; c61 += a6 * b1; c62 += a6 * b2; c63 += a6 * b3; c64 += a6 * b4; c65 += a6 * b5; c66 += a6 * b6; c67 += a6 * b7;
+                c70 += a7 * b0; c71 += a7 * b1; c72 += a7 * b2; c73 += a7 * b3; c74 += a7 * b4; c75 += a7 * b5; c76 += a7 * b6; c77 += a7 * b7;
+            }
+            if (more)
+            {
+                // The other buffer was last read in the previous panel, before the barrier that ended it.
+                StorePanel(sa, 1 - buf, aK, aStep, aI, pa0, pa1, pa2, pa3);
+                StorePanel(sb, 1 - buf, bK, bStep, bJ, pb0, pb1, pb2, pb3);
+            }
+            Group.Barrier();
+        }
+
+        StoreRow8(c, baseC, p, row0 + ty + 0, col0 + tx, c00, c01, c02, c03, c04, c05, c06, c07);
+        StoreRow8(c, baseC, p, row0 + ty + 16, col0 + tx, c10, c11, c12, c13, c14, c15, c16, c17);
+        StoreRow8(c, baseC, p, row0 + ty + 32, col0 + tx, c20, c21, c22, c23, c24, c25, c26, c27);
+        StoreRow8(c, baseC, p, row0 + ty + 48, col0 + tx, c30, c31, c32, c33, c34, c35, c36, c37);
+        StoreRow8(c, baseC, p, row0 + ty + 64, col0 + tx, c40, c41, c42, c43, c44, c45, c46, c47);
+        StoreRow8(c, baseC, p, row0 + ty + 80, col0 + tx, c50, c51, c52, c53, c54, c55, c56, c57);
+        StoreRow8(c, baseC, p, row0 + ty + 96, col0 + tx, c60, c61, c62, c63, c64, c65, c66, c67);
+        StoreRow8(c, baseC, p, row0 + ty + 112, col0 + tx, c70, c71, c72, c73, c74, c75, c76, c77);
+    }
+
+    /// <summary>op(A)[gi, gk], or 0 outside the matrix (the panel's padding).</summary>
+    static float LoadA(ArrayView<float> a, MatMulArgs p, int baseA, int gi, int gk) =>
+        gi < p.M && gk < p.K ? (p.TransA != 0 ? a[baseA + gk * p.M + gi] : a[baseA + gi * p.K + gk]) : 0f;
+
+    /// <summary>op(B)[gk, gj], or 0 outside the matrix.</summary>
+    static float LoadB(ArrayView<float> b, MatMulArgs p, int baseB, int gj, int gk) =>
+        gj < p.N && gk < p.K ? (p.TransB != 0 ? b[baseB + gj * p.K + gk] : b[baseB + gk * p.N + gj]) : 0f;
+
+    static void StorePanel(ArrayView<float> panel, int buf, int k, int step, int index, float v0, float v1, float v2, float v3)
+    {
+        int start = buf * LtPanel + index;
+        panel[start + k * LtStride] = v0;
+        panel[start + (k + step) * LtStride] = v1;
+        panel[start + (k + 2 * step) * LtStride] = v2;
+        panel[start + (k + 3 * step) * LtStride] = v3;
+    }
+
+    static void StoreRow8(ArrayView<float> c, int baseC, MatMulArgs p, int row, int col,
+                          float v0, float v1, float v2, float v3, float v4, float v5, float v6, float v7)
+    {
+        if (row >= p.M) return;
+        int start = baseC + row * p.N;
+        Store(c, start, p, col, v0);
+        Store(c, start, p, col + 16, v1);
+        Store(c, start, p, col + 32, v2);
+        Store(c, start, p, col + 48, v3);
+        Store(c, start, p, col + 64, v4);
+        Store(c, start, p, col + 80, v5);
+        Store(c, start, p, col + 96, v6);
+        Store(c, start, p, col + 112, v7);
+    }
+}

@@ -1,0 +1,99 @@
+using ILGPU;
+using ILGPU.Backends.EntryPoints;
+using ILGPU.Backends.PTX;
+using ILGPU.Runtime;
+using ILGPU.Runtime.Cuda;
+using NativeDsp.Kernels;
+using NativeDsp.Kernels.Ilgpu;
+using NativeDsp.Tests.References;
+
+namespace NativeDsp.Tests.Kernels;
+
+/// <summary>
+/// The 128 x 128-tile ILGPU GEMM (kernels/Ilgpu/MatMulLargeTiles.cs) on ILGPU's CPU accelerator against
+/// <see cref="MatMulReference"/>: forced on odd shapes below, at and past one tile (k not a multiple of the
+/// 8-deep panel, one panel, many panels: the double buffer swaps), every transpose, batches with a broadcast
+/// operand, alpha and beta; and picked by <see cref="IlgpuGemmTiling.Auto"/> for a product past
+/// <see cref="IlgpuKernels.LargeTileMinimum"/>. Tolerance as <see cref="MatMulTests"/>: 4 (sqrt(k) + 2) eps times
+/// sum_p |alpha a_ip b_pj| + |beta c_ij|; a wrong or missing term is hundreds of times larger.
+/// </summary>
+public sealed class MatMulLargeTileTests
+{
+    static IlgpuKernels Gpu => (IlgpuKernels)TestBackends.Get("ilgpu-cpu");
+
+    public static TheoryData<int, int, int, int, bool, bool> Cases()
+    {
+        var data = new TheoryData<int, int, int, int, bool, bool>();
+        foreach (var (batch, m, n, k) in new[] { (1, 1, 1, 1), (1, 3, 5, 7), (2, 17, 33, 9), (1, 128, 128, 8), (1, 129, 130, 17), (2, 70, 140, 41) })
+            foreach (bool ta in new[] { false, true })
+                foreach (bool tb in new[] { false, true })
+                    data.Add(batch, m, n, k, ta, tb);
+        return data;
+    }
+
+    [Theory, MemberData(nameof(Cases))]
+    public void ForcedLargeTilesMatchReference(int batch, int m, int n, int k, bool transA, bool transB)
+    {
+        var rng = new Random(((batch * 131 + m) * 1009 + n) * 1013 + k + (transA ? 7 : 0) + (transB ? 11 : 0));
+        // batch > 1 broadcasts B (a weight) and accumulates into C with alpha, beta != 1.
+        float alpha = batch > 1 ? 0.5f : 1f, beta = batch > 1 ? -1f : 0f;
+        var c = batch > 1 ? Values(rng, batch * m * n) : Enumerable.Repeat(float.NaN, m * n).ToArray(); // beta = 0 must not read C
+        Check(IlgpuGemmTiling.Tiles128, Values(rng, batch * m * k), Values(rng, k * n), c, batch, m, n, k, transA, transB,
+              (long)m * k, 0, (long)m * n, alpha, beta);
+    }
+
+    [Fact]
+    public void AutoPicksLargeTilesPastTheThresholdAndStaysCorrect()
+    {
+        int m = IlgpuKernels.LargeTileMinimum + 1, n = IlgpuKernels.LargeTileMinimum + 3, k = 12;
+        var rng = new Random(5);
+        Check(IlgpuGemmTiling.Auto, Values(rng, k * m), Values(rng, k * n), Values(rng, m * n), 1, m, n, k, true, false, 0, 0, 0, 1.5f, 0.5f);
+    }
+
+    [Fact]
+    public void AccumulatorsStayInRegistersInThePtx()
+    {
+        // The 8 x 8 accumulators are 64 scalars, not an array: ILGPU must emit them as virtual registers. A
+        // `.local` declaration would mean ILGPU put something in per-thread local memory (DRAM-backed), which
+        // would make the kernel memory-bound. (Register allocation proper happens later, in the driver's ptxas.)
+        var method = typeof(IlgpuKernels).GetMethod("MatMulLargeTileKernel", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!;
+        using var context = Context.Create(b => IlgpuKernels.Configure(b));
+        using var backend = new PTXBackend(context, CudaArchitecture.SM_70, CudaInstructionSet.ISA_70, nvvmAPI: null!);
+        var ptx = ((PTXCompiledKernel)backend.Compile(EntryPointDescription.FromExplicitlyGroupedKernel(method), new KernelSpecialization())).PTXAssembly;
+        Assert.DoesNotContain(".local", ptx, StringComparison.Ordinal);
+        Assert.Contains(".shared", ptx, StringComparison.Ordinal);
+        // Register blocking: per k step 8 shared loads of A and 8 of B feed 64 multiply-adds (ILGPU emits mul.f32 +
+        // add.f32 without a rounding mode, which ptxas contracts into FFMA). The loop over the panel is not unrolled
+        // by ILGPU, so the PTX holds exactly those 16 ld.shared.
+        Assert.Equal(16, ptx.Split("ld.shared").Length - 1);
+    }
+
+    static void Check(IlgpuGemmTiling tiling, float[] a, float[] b, float[] c, int batch, int m, int n, int k,
+                      bool transA, bool transB, long strideA, long strideB, long strideC, float alpha, float beta)
+    {
+        var (expected, magnitude) = MatMulReference.Run(a, b, c, batch, m, n, k, transA, transB, strideA, strideB, strideC, alpha, beta);
+        var gpu = Gpu;
+        gpu.GemmTiling = tiling;
+        try
+        {
+            using var da = gpu.Allocate(a.Length);
+            using var db = gpu.Allocate(b.Length);
+            using var dc = gpu.Allocate(c.Length);
+            da.CopyFrom(a);
+            db.CopyFrom(b);
+            dc.CopyFrom(c);
+            gpu.MatMul(da, db, dc, batch, m, n, k, transA, transB, strideA, strideB, strideC, alpha, beta);
+            var actual = dc.ToArray();
+            double tolerance = 4 * (Math.Sqrt(k) + 2) / (1 << 24);
+            for (int i = 0; i < expected.Length; i++)
+                Assert.True(Math.Abs(actual[i] - expected[i]) <= tolerance * magnitude[i],
+                    $"{tiling} b={batch} m={m} n={n} k={k} transA={transA} transB={transB}: element {i} is {actual[i]}, expected {expected[i]} (allowed {tolerance * magnitude[i]:G3})");
+        }
+        finally
+        {
+            gpu.GemmTiling = IlgpuGemmTiling.Auto;
+        }
+    }
+
+    static float[] Values(Random rng, int n) => Enumerable.Range(0, n).Select(_ => rng.NextSingle() * 2f - 1f).ToArray();
+}
