@@ -24,7 +24,8 @@ RAW="$OUT/raw.tsv"; LOG="$OUT/log.txt"; HEADER="$OUT/header.txt"
 echo "building (Release)..." >&2
 dotnet build bench/NativeDsp.Bench.csproj -c Release -v q -nologo >> "$LOG" 2>&1
 dotnet build bench/peers/NativeDsp.Bench.Peers.csproj -c Release -v q -nologo >> "$LOG" 2>&1
-ND=(dotnet bench/bin/Release/net10.0/NativeDsp.Bench.dll)
+# The bench sets RuntimeIdentifier linux-x64 (ONNX Runtime's natives), so its output folder has the RID in it.
+ND=(dotnet bench/bin/Release/net10.0/linux-x64/NativeDsp.Bench.dll)
 PEERS=(dotnet bench/peers/bin/Release/net10.0/NativeDsp.Bench.Peers.dll)
 export DOTNET_PROCESSOR_COUNT=$THREADS DOTNET_TieredPGO=1
 
