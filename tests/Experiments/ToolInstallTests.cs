@@ -15,7 +15,7 @@ public sealed class ToolInstallTests
     [ShellFact]
     public void ThePackedToolInstallsAndRunsOutsideTheRepository()
     {
-        string root = RepositoryRoot();
+        string root = RepositoryRoot.Find();
         var start = new ProcessStartInfo("bash") { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(Path.Combine(root, ".ci", "tool-install.sh"));
         // Pack what this test run's build left in experiments/bin: rebuilding would race the running tests' files.
@@ -29,12 +29,5 @@ public sealed class ToolInstallTests
         Assert.True(exited, $"tool-install.sh ran over 10 minutes:\n{output}");
         Assert.True(process.ExitCode == 0, $"tool-install.sh exited {process.ExitCode}:\n{output}");
         Assert.Contains(": OK", stdout);
-    }
-
-    static string RepositoryRoot()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "NativeDsp.sln"))) return d.FullName;
-        throw new InvalidOperationException($"no NativeDsp.sln above {AppContext.BaseDirectory}");
     }
 }

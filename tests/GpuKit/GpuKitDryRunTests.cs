@@ -48,7 +48,7 @@ public sealed class GpuKitDryRunTests : IDisposable
     [ShellFact]
     public void RunScriptRunsEveryStepAndPrintsTheTableLast()
     {
-        string root = RepositoryRoot();
+        string root = RepositoryRoot.Find();
         string app = Path.Combine(AppContext.BaseDirectory, "NativeDsp.GpuCheck.dll");
         Assert.True(File.Exists(app), $"{app} is missing: the tests reference bench/gpu/NativeDsp.GpuCheck.csproj");
         // Host against Host: this checks the script's steps, return codes, peers.py and the report, not kernels
@@ -79,7 +79,7 @@ public sealed class GpuKitDryRunTests : IDisposable
         // An app whose check fails (exit 1): no timing step may run, and the exit code is the check's.
         string fake = Path.Combine(dir, "fake-app.sh");
         File.WriteAllText(fake, "#!/bin/sh\necho \"fake $1\"\n[ \"$1\" = check ] && exit 1\nexit 0\n");
-        var (code, stdout) = Shell(RepositoryRoot(), "bash", ["bench/gpu/run.sh", "--device", "host", "--app", $"sh {fake}"]);
+        var (code, stdout) = Shell(RepositoryRoot.Find(), "bash", ["bench/gpu/run.sh", "--device", "host", "--app", $"sh {fake}"]);
         Assert.Equal(1, code);
         Assert.Contains("the kernel check failed", stdout);
         Assert.DoesNotContain("fake time", stdout);
@@ -148,13 +148,6 @@ public sealed class GpuKitDryRunTests : IDisposable
         string stdout = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
         return (process.ExitCode, stdout + stderr.Result);
-    }
-
-    static string RepositoryRoot()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "NativeDsp.sln"))) return d.FullName;
-        throw new InvalidOperationException($"no NativeDsp.sln above {AppContext.BaseDirectory}");
     }
 }
 
