@@ -32,6 +32,26 @@ public abstract class StepWorkload : IDisposable
     /// <summary>Runs the unit once, ending with one read-back (as a training loop logs its loss).</summary>
     public abstract float Run();
 
+    /// <summary>
+    /// One timed training step inside a tape scope: <paramref name="loss"/> builds the forward graph and returns the
+    /// scalar loss, then zero-grad + backward, the optimizer step and the one read-back of the loss; sets
+    /// <see cref="LastPhases"/> (the read-back is counted in the optimizer phase).
+    /// </summary>
+    protected float TrainingStep(Func<Tensor> loss, AdamW optimizer)
+    {
+        long t0 = Stopwatch.GetTimestamp();
+        using var scope = Device.Scope();
+        var value = loss();
+        long t1 = Stopwatch.GetTimestamp();
+        optimizer.ZeroGrad();
+        value.Backward();
+        long t2 = Stopwatch.GetTimestamp();
+        optimizer.Step();
+        float result = value.Item();
+        LastPhases = (t1 - t0, t2 - t1, Stopwatch.GetTimestamp() - t2);
+        return result;
+    }
+
     /// <summary>Builds the workload <paramref name="name"/> (one of <see cref="Names"/>) with dropout <paramref name="dropout"/> where it trains.</summary>
     /// <exception cref="ArgumentException">Unknown name.</exception>
     public static StepWorkload Create(string name, IKernels kernels, float dropout = 0.1f) => name switch
@@ -100,20 +120,7 @@ public abstract class StepWorkload : IDisposable
         public override string Description => description;
         public override int Tokens => batch * length;
 
-        public override float Run()
-        {
-            long t0 = Stopwatch.GetTimestamp();
-            using var scope = Device.Scope();
-            var loss = Ops.CrossEntropy(model.Forward(ids, segments, batch, length, gate), labels);
-            long t1 = Stopwatch.GetTimestamp();
-            optimizer.ZeroGrad();
-            loss.Backward();
-            long t2 = Stopwatch.GetTimestamp();
-            optimizer.Step();
-            float value = loss.Item();
-            LastPhases = (t1 - t0, t2 - t1, Stopwatch.GetTimestamp() - t2);
-            return value;
-        }
+        public override float Run() => TrainingStep(() => Ops.CrossEntropy(model.Forward(ids, segments, batch, length, gate), labels), optimizer);
 
         public override void Dispose()
         {
@@ -184,22 +191,12 @@ public abstract class StepWorkload : IDisposable
         public override string Description => "training step, encoder-decoder 3+3 d256 4H FFN 512, vocab 8k, batch 48 x 40";
         public override int Tokens => 2 * Batch * Length;
 
-        public override float Run()
+        public override float Run() => TrainingStep(() =>
         {
-            long t0 = Stopwatch.GetTimestamp();
-            using var scope = Device.Scope();
             var (src, mask) = model.SourceTensors(source, Batch, Length);
             var logits = model.Forward(src, mask, model.TargetTensor(targetIn, Batch, Length));
-            var loss = Ops.CrossEntropy(Ops.Reshape(logits, Batch * Length, Vocab), Device.Tape.Own(IntTensor.FromArray(Device, targetOut, Batch * Length)));
-            long t1 = Stopwatch.GetTimestamp();
-            optimizer.ZeroGrad();
-            loss.Backward();
-            long t2 = Stopwatch.GetTimestamp();
-            optimizer.Step();
-            float value = loss.Item();
-            LastPhases = (t1 - t0, t2 - t1, Stopwatch.GetTimestamp() - t2);
-            return value;
-        }
+            return Ops.CrossEntropy(Ops.Reshape(logits, Batch * Length, Vocab), Device.Tape.Own(IntTensor.FromArray(Device, targetOut, Batch * Length)));
+        }, optimizer);
 
         public override void Dispose()
         {
