@@ -20,8 +20,7 @@ namespace NativeDsp.Bench;
 [Config(typeof(TrainingStepConfig))]
 public class OnnxRuntimePrunedBenchmarks
 {
-    const int Batch = 32, Length = 64, Layers = 6, Heads = 12;
-    static readonly int[] KeptPerLayer18 = [1, 3, 2, 4, 3, 5];
+    const int Batch = 32, Length = 64;
 
     InferenceSession full = null!, pruned = null!;
     List<NamedOnnxValue> inputs = null!;
@@ -33,27 +32,17 @@ public class OnnxRuntimePrunedBenchmarks
     static byte[] Export(int[]? keep)
     {
         using var device = new Device(new HostKernels());
-        using var model = new NliClassifier(device, new NliClassifierConfig
-        {
-            Layers = Layers, DModel = 384, Heads = Heads, Ffn = 1536, Vocab = 30522, MaxPositions = 512, Seed = 1, Dropout = 0f,
-        });
+        using var model = PrunedInferenceBenchmarks.Build(device);
         model.Eval();
         if (keep is not null) model.PruneHeads(keep);
         return OnnxClassifierExport.Build(model).ToByteArray();
-    }
-
-    static int[] Keep(int k)
-    {
-        var perLayer = k == 18 ? KeptPerLayer18 : KeptPerLayer18.Select(n => Math.Min(Heads, 2 * n)).ToArray();
-        if (perLayer.Sum() != k) perLayer[^1] += k - perLayer.Sum();
-        return Enumerable.Range(0, Layers).SelectMany(l => Enumerable.Range(l * Heads, perLayer[l])).ToArray();
     }
 
     [GlobalSetup]
     public void Setup()
     {
         full = new InferenceSession(Export(null));
-        pruned = new InferenceSession(Export(Keep(K)));
+        pruned = new InferenceSession(Export(PrunedInferenceBenchmarks.Keep(K)));
         var rng = new Random(1);
         var dims = new[] { Batch, Length };
         var ids = Enumerable.Range(0, Batch * Length).Select(_ => (long)rng.Next(1000, 30522)).ToArray();

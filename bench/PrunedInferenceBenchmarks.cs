@@ -31,13 +31,14 @@ public class PrunedInferenceBenchmarks
     [Params(18, 36)]
     public int K { get; set; }
 
-    static NliClassifier Build(Device device) => new(device, new NliClassifierConfig
+    /// <summary>The benchmarked classifier (6 layers x 12 heads, d 384, seed 1), also exported by <see cref="OnnxRuntimePrunedBenchmarks"/>.</summary>
+    internal static NliClassifier Build(Device device) => new(device, new NliClassifierConfig
     {
         Layers = Layers, DModel = 384, Heads = Heads, Ffn = 1536, Vocab = 30522, MaxPositions = 512, Seed = 1, Dropout = 0f,
     });
 
     /// <summary>The first kept[l] heads of each layer (head ids are layer-major in the classifier's index).</summary>
-    static int[] Keep(int k)
+    internal static int[] Keep(int k)
     {
         var perLayer = k == 18 ? KeptPerLayer18 : KeptPerLayer18.Select(n => Math.Min(Heads, 2 * n)).ToArray();
         if (perLayer.Sum() != k) perLayer[^1] += k - perLayer.Sum();
