@@ -41,23 +41,8 @@ public sealed partial class KernelCases
     }
 
     /// <summary>Runs <paramref name="call"/> with the attention forward kernel chosen on an ILGPU backend, then restores the tiled default.</summary>
-    static void WithTiledForward(IKernels k, bool tiled, Action call)
-    {
-        if (k is not IlgpuKernels ilgpu)
-        {
-            call();
-            return;
-        }
-        ilgpu.TiledAttentionForward = tiled;
-        try
-        {
-            call();
-        }
-        finally
-        {
-            ilgpu.TiledAttentionForward = true;
-        }
-    }
+    static void WithTiledForward(IKernels k, bool tiled, Action call) =>
+        WithIlgpuChoice(k, g => g.TiledAttentionForward = tiled, g => g.TiledAttentionForward = true, call);
 
     /// <summary>1 for tokens, 0 for the padding at the end of every other batch item (at least one key kept).</summary>
     float[] KeyMask(int batch, int keys, bool masked)

@@ -93,21 +93,28 @@ public sealed partial class KernelCases(KernelAgreement agree, IKernels host, bo
     }
 
     /// <summary>Runs <paramref name="call"/> with the GEMM kernel choice set on an ILGPU backend (Host has one GEMM), then restores Auto.</summary>
-    static void WithTiling(IKernels k, IlgpuGemmTiling tiling, Action call)
+    static void WithTiling(IKernels k, IlgpuGemmTiling tiling, Action call) =>
+        WithIlgpuChoice(k, g => g.GemmTiling = tiling, g => g.GemmTiling = IlgpuGemmTiling.Auto, call);
+
+    /// <summary>
+    /// Runs <paramref name="call"/> with a kernel choice made by <paramref name="choose"/> on an ILGPU backend, then
+    /// puts the default back with <paramref name="restore"/> even when the call throws; any other backend runs it as is.
+    /// </summary>
+    static void WithIlgpuChoice(IKernels k, Action<IlgpuKernels> choose, Action<IlgpuKernels> restore, Action call)
     {
         if (k is not IlgpuKernels ilgpu)
         {
             call();
             return;
         }
-        ilgpu.GemmTiling = tiling;
+        choose(ilgpu);
         try
         {
             call();
         }
         finally
         {
-            ilgpu.GemmTiling = IlgpuGemmTiling.Auto;
+            restore(ilgpu);
         }
     }
 
