@@ -65,8 +65,13 @@ public static class ExperimentRunner
         var task = experiment.Task(model);
         var index = task.Prunable.HeadIndex;
         int total = index.Count;
+        // The unpruned baseline keeps what the model has: a checkpoint exported with pruned heads has fewer than its
+        // config's layers x heads, which is what the command line counted.
+        if (spec.Method == PruningMethod.None) spec = spec with { HeadsKept = total };
         if (spec.HeadsKept < 1 || spec.HeadsKept > total)
-            throw new ArgumentException($"--heads {spec.HeadsKept}: K must be in [1, {total}] (the model has {total} heads)");
+            throw new ExpectedFailureException($"--heads {spec.HeadsKept}: K must be in [1, {total}] (the model has {total} heads)");
+        if (spec.Setting == PruningSetting.Joint && spec.Method != PruningMethod.None && config.Steps < 1)
+            throw new ExpectedFailureException($"--steps {config.Steps}: a joint {spec.MethodName} run learns the mask while it trains the model; give --steps >= 1 or --setting pipelined");
         var modules = index.Groups.Select(g => (g.Name, g.Offset, g.Count)).ToList();
         // The protocol's mask steps (mask_epochs passes over the training data unless mask_steps is set).
         var options = RunOptions(spec, config, context) with { MaskSteps = config.MaskStepsFor(experiment.Train.Count) };

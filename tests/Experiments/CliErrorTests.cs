@@ -78,6 +78,8 @@ public sealed class CliErrorTests : IDisposable
     // Every setting's range, named as the option, checked before any data is read.
     [InlineData(2, "--tau0 0: must be > 0", "nli", "--method", "dsp", "--heads", "2", "--tau0", "0", "--out", "{out}")]
     [InlineData(2, "--dropout 1.5: must be in [0, 1)", "nli", "--method", "dsp", "--heads", "2", "--dropout", "1.5", "--out", "{out}")]
+    [InlineData(2, "--method none keeps every head", "nli", "--method", "none", "--heads", "3", "--out", "{out}")]
+    [InlineData(2, "a joint dsp run learns the mask while it trains the model", "nli", "--method", "dsp", "--heads", "2", "--steps", "0", "--out", "{out}")]
     [InlineData(2, "--batch 0: must be >= 1", "nli", "--method", "dsp", "--heads", "2", "--batch", "0", "--out", "{out}")]
     [InlineData(2, "--d_model 0: must be >= 1", "nli", "--method", "dsp", "--heads", "2", "--d_model", "0", "--out", "{out}")]
     [InlineData(2, "--attn_heads 5: must divide --d_model 64", "nli", "--method", "dsp", "--heads", "2", "--attn_heads", "5", "--out", "{out}")]
