@@ -51,13 +51,11 @@ public static class SingleRunCommand
             int total = config.TotalHeads(name);
             if (m == PruningMethod.None && parsed.GetValue(heads) is int ignored)
                 throw new UsageException($"--heads {ignored}: --method none keeps every head; drop --heads or choose a pruning method");
-            // A joint run learns the mask while it trains the model: with no training step there is nothing to learn it in.
-            if (m != PruningMethod.None && s == PruningSetting.Joint && config.Steps < 1)
-                throw new UsageException($"--steps {config.Steps}: a joint {EnumText.Of(m)} run learns the mask while it trains the model; give --steps >= 1 or --setting pipelined");
             int k = m == PruningMethod.None ? total
                 : parsed.GetValue(heads) ?? throw new UsageException("--heads K is required (the number of heads to keep)");
             if (k > total) throw new UsageException($"--heads {k}: the {preset} {name} model has {total} heads");
             var spec = new RunSpec(name, s, m, k, parsed.GetValue(perLayer) && m != PruningMethod.None, parsed.GetValue(seed), preset);
+            if (ExperimentRunner.CannotRun(spec, config) is { } problem) throw new UsageException(problem);
             var corpus = corpusOptions?.Resolve(parsed, name, parsed.GetValue(run.Data));
             string? data = corpus is null ? (name == "mt" ? "committed" : null) : corpus.ToString();
             if (RunConfigRecord.Conflict(dir, name, preset, config, data) is { } conflict) throw new UsageException(conflict);

@@ -56,6 +56,16 @@ public static class ExperimentRunner
         }
     }
 
+    /// <summary>
+    /// Why <paramref name="spec"/> cannot run with <paramref name="config"/>, or null when it can: a joint run learns
+    /// the mask while it trains the model, so with no training step there is nothing to learn it in. The single-run
+    /// command reports it as a usage error before any work; a sweep meets it here.
+    /// </summary>
+    public static string? CannotRun(RunSpec spec, ExperimentConfig config) =>
+        spec.Setting == PruningSetting.Joint && spec.Method != PruningMethod.None && config.Steps < 1
+            ? $"--steps {config.Steps}: a joint {spec.MethodName} run learns the mask while it trains the model; give --steps >= 1 or --setting pipelined"
+            : null;
+
     static ResultRow RunUnchecked<T>(TaskExperiment<T> experiment, RunSpec spec, RunContext context)
     {
         if (!RunSpec.IsValid(spec.Method, spec.Setting))
@@ -70,8 +80,7 @@ public static class ExperimentRunner
         if (spec.Method == PruningMethod.None) spec = spec with { HeadsKept = total };
         if (spec.HeadsKept < 1 || spec.HeadsKept > total)
             throw new ExpectedFailureException($"--heads {spec.HeadsKept}: K must be in [1, {total}] (the model has {total} heads)");
-        if (spec.Setting == PruningSetting.Joint && spec.Method != PruningMethod.None && config.Steps < 1)
-            throw new ExpectedFailureException($"--steps {config.Steps}: a joint {spec.MethodName} run learns the mask while it trains the model; give --steps >= 1 or --setting pipelined");
+        if (CannotRun(spec, config) is { } problem) throw new ExpectedFailureException(problem);
         var modules = index.Groups.Select(g => (g.Name, g.Offset, g.Count)).ToList();
         // The protocol's mask steps (mask_epochs passes over the training data unless mask_steps is set).
         var options = RunOptions(spec, config, context) with { MaskSteps = config.MaskStepsFor(experiment.Train.Count) };
