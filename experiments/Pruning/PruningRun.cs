@@ -4,6 +4,7 @@ using NativeDsp.Engine;
 using NativeDsp.Engine.Checkpoints;
 using NativeDsp.Model.Training;
 using NativeDsp.Model.Pruning;
+using NativeDsp.Model.Pruning.Units;
 
 namespace NativeDsp.Experiments.Pruning;
 
@@ -123,27 +124,40 @@ public static class PruningRun
     /// Learns the pruner's logits: jointly with the model (TrainSteps), or with the model frozen (MaskSteps;
     /// its parameters get no gradient, no optimizer state, and stay bit-identical). Nothing for Michel.
     /// </summary>
-    public static void LearnMask<T>(PruningTask<T> task, IHeadPruner pruner, PruningRunOptions options, MaskSnapshots? snapshots = null)
+    public static void LearnMask<T>(PruningTask<T> task, IHeadPruner pruner, PruningRunOptions options, MaskSnapshots? snapshots = null) =>
+        LearnLogits(task, options, pruner.Method, pruner.ParameterGroup, pruner as Module, step => pruner.Mask(step, training: true), pruner.Penalty,
+                    (batch, mask) => task.Loss(batch, mask), snapshots is null ? null : snapshots.Take);
+
+    /// <summary>
+    /// The mask-learning phase shared by head and unit pruners: trains <paramref name="logits"/> (nothing when null)
+    /// jointly with the model (TrainSteps) or with the model frozen (MaskSteps), on the task loss under the mask of each
+    /// step plus the penalty, in checkpoint phase "mask"; <paramref name="snapshot"/> is called at step 0 and every
+    /// SnapshotEvery steps.
+    /// </summary>
+    /// <exception cref="ArgumentException">The phase's step count is below 1.</exception>
+    internal static void LearnLogits<T>(PruningTask<T> task, PruningRunOptions options, string method, ParameterGroup? logits, Module? prunerModule,
+                                        Func<long, Tensor> mask, Func<Tensor?> penalty, Func<IReadOnlyList<T>, Tensor, BatchLoss> maskedLoss,
+                                        Action<long>? snapshot)
     {
-        if (pruner.ParameterGroup is not { } logits) return;
+        if (logits is null) return;
         bool joint = options.Setting == PruningSetting.Joint;
         long steps = joint ? options.TrainSteps : options.MaskSteps;
-        if (steps < 1) throw new ArgumentException($"pruning run: {(joint ? "TrainSteps" : "MaskSteps")} must be >= 1 to learn the {pruner.Method} mask");
+        if (steps < 1) throw new ArgumentException($"pruning run: {(joint ? "TrainSteps" : "MaskSteps")} must be >= 1 to learn the {method} mask");
         var groups = joint ? new[] { ModelGroup(task.Model, options), logits } : [logits];
         using var optimizer = new AdamW(groups);
         var trainer = NewTrainer(task, optimizer, steps, options, freeze: !joint, phase: "mask", loss: (batch, context) =>
         {
-            var loss = task.Loss(batch, pruner.Mask(context.Step, training: true));
-            return pruner.Penalty() is { } penalty ? loss with { Loss = Ops.Add(loss.Loss, penalty) } : loss;
+            var loss = maskedLoss(batch, mask(context.Step));
+            return penalty() is { } p ? loss with { Loss = Ops.Add(loss.Loss, p) } : loss;
         });
-        trainer.Description = $"{pruner.Method} mask ({options.Setting})";
-        if (pruner is Module module) trainer.ExtraModules["pruner"] = module;
-        if (snapshots is not null && options.SnapshotEvery > 0)
+        trainer.Description = $"{method} mask ({options.Setting})";
+        if (prunerModule is not null) trainer.ExtraModules["pruner"] = prunerModule;
+        if (snapshot is not null && options.SnapshotEvery > 0)
         {
-            snapshots.Take(0);
+            snapshot(0);
             trainer.Hooks.Add(new DelegateHook(afterStep: (context, _) =>
             {
-                if (context.Step % options.SnapshotEvery == 0) snapshots.Take(context.Step);
+                if (context.Step % options.SnapshotEvery == 0) snapshot(context.Step);
             }));
         }
         trainer.Run();
@@ -182,7 +196,12 @@ public static class PruningRun
     }
 
     /// <summary>The metric under <paramref name="gate"/> (null = every head) in evaluation mode, and tokens/s.</summary>
-    public static (double Metric, double TokensPerSecond) Evaluate<T>(PruningTask<T> task, Tensor? gate)
+    public static (double Metric, double TokensPerSecond) Evaluate<T>(PruningTask<T> task, Tensor? gate) => Measure(task, () => task.Evaluate(gate));
+
+    /// <summary>The metric under unit gates in evaluation mode, and tokens/s.</summary>
+    public static (double Metric, double TokensPerSecond) Evaluate<T>(PruningTask<T> task, UnitGates gates) => Measure(task, () => task.EvaluateUnder(gates));
+
+    static (double Metric, double TokensPerSecond) Measure<T>(PruningTask<T> task, Func<(double Metric, long Tokens)> evaluate)
     {
         bool training = task.Model.Training;
         task.Model.Eval();
@@ -190,7 +209,7 @@ public static class PruningRun
         {
             using var noGrad = NoGrad.Scope();
             var clock = Stopwatch.StartNew();
-            var (metric, tokens) = task.Evaluate(gate);
+            var (metric, tokens) = evaluate();
             task.Model.Parameters()[0].Device.Synchronize();
             double seconds = clock.Elapsed.TotalSeconds;
             return (metric, seconds > 0 ? tokens / seconds : 0);
@@ -201,14 +220,14 @@ public static class PruningRun
         }
     }
 
-    static ParameterGroup ModelGroup(Module model, PruningRunOptions options) =>
+    internal static ParameterGroup ModelGroup(Module model, PruningRunOptions options) =>
         new(model.Parameters(), options.ModelLearningRate, options.WeightDecay, name: "model");
 
     /// <summary>
     /// A trainer for one phase of the run. The model's dropout stream is registered so that checkpoints carry it;
     /// with a checkpoint directory the phase checkpoints into its own subfolder and continues from it.
     /// </summary>
-    static Trainer<T> NewTrainer<T>(PruningTask<T> task, Adam optimizer, long steps, PruningRunOptions options, bool freeze, LossFunction<T> loss, string phase)
+    internal static Trainer<T> NewTrainer<T>(PruningTask<T> task, Adam optimizer, long steps, PruningRunOptions options, bool freeze, LossFunction<T> loss, string phase)
     {
         var trainerOptions = new TrainerOptions
         {

@@ -1,14 +1,20 @@
 using NativeDsp.Engine;
 using NativeDsp.Model.Training;
 using NativeDsp.Model.Pruning;
+using NativeDsp.Model.Pruning.Units;
 
 namespace NativeDsp.Experiments.Pruning;
 
-/// <summary>Joint: mask and model learn together. Pipelined: train, freeze the model, learn or score the mask, optionally fine-tune.</summary>
+/// <summary>
+/// Joint: mask and model learn together. Pipelined: train, freeze the model, learn or score the mask, optionally
+/// fine-tune. BeforeFinetuning: a single-shot method prunes the pretrained model, then the pruned model is fine-tuned
+/// (SMP; unit runs only). Its text (<see cref="Runs.EnumText"/>) is the setting column of results.csv.
+/// </summary>
 public enum PruningSetting
 {
     Joint,
     Pipelined,
+    BeforeFinetuning,
 }
 
 /// <summary>
@@ -32,6 +38,40 @@ public sealed class PruningTask<T>
     public required Func<Tensor?, (double Metric, long Tokens)> Evaluate { get; init; }
 
     public string MetricName { get; init; } = "accuracy";
+
+    /// <summary>
+    /// The loss of a batch under unit gates (heads, FFN neurons, blocks; <see cref="UnitGates"/>); runs inside a tape
+    /// scope. Null for a task whose model prunes heads only (then unit runs over other kinds are refused).
+    /// </summary>
+    public Func<IReadOnlyList<T>, UnitGates, BatchLoss>? UnitLoss { get; init; }
+
+    /// <summary>The metric on held-out data under unit gates and the tokens processed (as <see cref="Evaluate"/>); null as <see cref="UnitLoss"/>.</summary>
+    public Func<UnitGates, (double Metric, long Tokens)>? UnitEvaluate { get; init; }
+
+    /// <summary>The encoder's final hidden states [B, T, d] of a batch under unit gates and its key mask (SMP's representation); null where the task has none.</summary>
+    public Func<IReadOnlyList<T>, UnitGates, (Tensor Hidden, Tensor? KeyMask)>? Hidden { get; init; }
+
+    /// <summary>
+    /// One forward pass of a fixed batch of <c>size</c> held-out examples in evaluation mode under NoGrad, scoped
+    /// (what <see cref="InferenceTiming"/> times); null where the task cannot be timed.
+    /// </summary>
+    public Func<int, Action>? BenchmarkForward { get; init; }
+
+    /// <summary>The loss under unit gates: <see cref="UnitLoss"/>, or <see cref="Loss"/> when only heads are gated.</summary>
+    /// <exception cref="ArgumentException">Other kinds are gated and the task has no <see cref="UnitLoss"/>.</exception>
+    public BatchLoss LossUnder(IReadOnlyList<T> batch, UnitGates gates) => UnitLoss is { } f ? f(batch, gates)
+        : OnlyHeads(gates) ? Loss(batch, gates.Heads) : throw new ArgumentException("pruning task: this task's model prunes heads only");
+
+    /// <summary>The evaluation under unit gates: <see cref="UnitEvaluate"/>, or <see cref="Evaluate"/> when only heads are gated.</summary>
+    /// <exception cref="ArgumentException">Other kinds are gated and the task has no <see cref="UnitEvaluate"/>.</exception>
+    public (double Metric, long Tokens) EvaluateUnder(UnitGates gates) => UnitEvaluate is { } f ? f(gates)
+        : OnlyHeads(gates) ? Evaluate(gates.Heads) : throw new ArgumentException("pruning task: this task's model prunes heads only");
+
+    static bool OnlyHeads(UnitGates g) => g.Neurons is null && g.AttentionBlocks is null && g.FfnBlocks is null;
+
+    /// <summary>The model's unit view; the model must implement <see cref="IUnitPrunable"/>.</summary>
+    /// <exception cref="ArgumentException">It does not (e.g. the translation model, heads only).</exception>
+    public IUnitPrunable UnitPrunable => Model as IUnitPrunable ?? throw new ArgumentException($"pruning task: the model {Model.GetType().Name} prunes heads only (it is not unit-prunable)");
 
     public IHeadPrunable Prunable => Model as IHeadPrunable ?? throw new ArgumentException($"pruning task: the model {Model.GetType().Name} does not implement IHeadPrunable");
 }
@@ -79,6 +119,18 @@ public sealed record PruningRunOptions
     public string? OutputDirectory { get; init; }
 
     public IProgressSink Progress { get; init; } = NullProgressSink.Instance;
+
+    /// <summary>Unit runs: time the forward pass of the full and the pruned model (<see cref="InferenceTiming"/>); off by default.</summary>
+    public bool TimeInference { get; init; }
+
+    /// <summary>Examples in the fixed timing batch.</summary>
+    public int TimingBatch { get; init; } = InferenceTiming.DefaultBatch;
+
+    /// <summary>Untimed passes before timing.</summary>
+    public int TimingWarmUp { get; init; } = InferenceTiming.DefaultWarmUp;
+
+    /// <summary>Timed passes (the median is reported).</summary>
+    public int TimingRepetitions { get; init; } = InferenceTiming.DefaultRepetitions;
 }
 
 /// <summary>
