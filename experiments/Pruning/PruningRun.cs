@@ -92,17 +92,23 @@ public static class PruningRun
     /// </summary>
     /// <returns>The file's path.</returns>
     /// <exception cref="IOException">The file cannot be written; no partial or temporary file is left.</exception>
-    public static string SavePrunedModel(Module model, PruningResult result, string directory)
-    {
-        Directory.CreateDirectory(directory);
-        string path = Path.Combine(directory, PrunedModelFile);
-        SafetensorsWriter.Write(path, model.StateDict(), new Dictionary<string, string>
+    public static string SavePrunedModel(Module model, PruningResult result, string directory) =>
+        SavePrunedModel(model, new Dictionary<string, string>
         {
             ["method"] = result.Method,
             ["setting"] = result.Setting.ToString(),
             ["kept_heads"] = string.Join(",", result.Kept),
             ["heads_before"] = result.Heads.ToString(CultureInfo.InvariantCulture),
-        });
+        }, directory);
+
+    /// <summary>Writes <paramref name="model"/> to <paramref name="directory"/>/pruned.safetensors (atomically) with <paramref name="metadata"/>.</summary>
+    /// <returns>The file's path.</returns>
+    /// <exception cref="IOException">The file cannot be written; no partial or temporary file is left.</exception>
+    public static string SavePrunedModel(Module model, IReadOnlyDictionary<string, string> metadata, string directory)
+    {
+        Directory.CreateDirectory(directory);
+        string path = Path.Combine(directory, PrunedModelFile);
+        SafetensorsWriter.Write(path, model.StateDict(), metadata.ToDictionary());
         return path;
     }
 
@@ -199,7 +205,7 @@ public static class PruningRun
     public static (double Metric, double TokensPerSecond) Evaluate<T>(PruningTask<T> task, Tensor? gate) => Measure(task, () => task.Evaluate(gate));
 
     /// <summary>The metric under unit gates in evaluation mode, and tokens/s.</summary>
-    public static (double Metric, double TokensPerSecond) Evaluate<T>(PruningTask<T> task, UnitGates gates) => Measure(task, () => task.EvaluateUnder(gates));
+    public static (double Metric, double TokensPerSecond) EvaluateUnits<T>(PruningTask<T> task, UnitGates gates) => Measure(task, () => task.EvaluateUnder(gates));
 
     static (double Metric, double TokensPerSecond) Measure<T>(PruningTask<T> task, Func<(double Metric, long Tokens)> evaluate)
     {

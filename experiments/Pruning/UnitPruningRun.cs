@@ -72,14 +72,14 @@ public static class UnitPruningRun
         pruner.Units.CheckKeep(keep);
         clock.Stop();
 
-        var all = PruningRun.Evaluate(task, UnitGates.None);
+        var all = PruningRun.EvaluateUnits(task, UnitGates.None);
         (double Metric, double TokensPerSecond) masked;
         using (var gate = UnitGates.KeepTensor(model.Parameters()[0].Device, pruner.Units, keep))
-            masked = PruningRun.Evaluate(task, UnitGates.Split(pruner.Units, gate));
+            masked = PruningRun.EvaluateUnits(task, UnitGates.Split(pruner.Units, gate));
         var fullTiming = Time(task, options);
         long parametersFull = model.ParameterCount;
         prunable.PruneUnits(pruner.Units, UnitSelection.Ids(keep));
-        var pruned = PruningRun.Evaluate(task, UnitGates.None);
+        var pruned = PruningRun.EvaluateUnits(task, UnitGates.None);
         var prunedTiming = Time(task, options);
 
         double? finetuned = null;
@@ -88,12 +88,12 @@ public static class UnitPruningRun
             clock.Start();
             PruningRun.TrainModel(task, options.TrainSteps, options, "fine-tune the pruned model", phase: "train");
             clock.Stop();
-            finetuned = PruningRun.Evaluate(task, UnitGates.None).Metric;
+            finetuned = PruningRun.EvaluateUnits(task, UnitGates.None).Metric;
         }
         if (options.FinetuneSteps > 0)
         {
             PruningRun.TrainModel(task, options.FinetuneSteps, options, "fine-tune pruned model", phase: "finetune");
-            finetuned = PruningRun.Evaluate(task, UnitGates.None).Metric;
+            finetuned = PruningRun.EvaluateUnits(task, UnitGates.None).Metric;
         }
 
         return new UnitPruningResult

@@ -24,8 +24,33 @@ public sealed partial class ResultRow
     /// <summary>The protocol values of a row, appended to <see cref="LegacyColumns"/>; empty where they do not apply.</summary>
     public static readonly string[] ProtocolColumns = ["mask_steps", "t_cool", "michel_step", "lambda", "heads_reached"];
 
-    /// <summary>The header written today: <see cref="LegacyColumns"/> then <see cref="ProtocolColumns"/>.</summary>
-    public static readonly string[] Columns = [.. LegacyColumns, .. ProtocolColumns];
+    /// <summary>
+    /// The unit-run columns (issue 20), appended after <see cref="ProtocolColumns"/>; empty for head runs and old rows.
+    /// units: the kinds pruned ("heads,neurons"); budget: what the run kept ("params_fraction=0.5", "params=N", "K=24");
+    /// kept_units: units per kind in the physically pruned model ("head=40;neuron=6000;attention_block=6;ffn_block=6");
+    /// pruned_shape: heads/neurons per layer, "-" for a removed branch (<see cref="Pruning.PrunedShape"/>);
+    /// prunable_params: parameters the prunable units held before pruning. Timing (benchmark-grade, see
+    /// <see cref="Pruning.InferenceTiming"/>): infer_ms_full and infer_ms_pruned are the median wall time of one
+    /// forward pass of a fixed batch of time_batch test examples, after 3 untimed warm-up passes, over time_reps timed
+    /// passes, on time_threads host threads (Environment.ProcessorCount), the full model timed before pruning and the
+    /// pruned one after, in the same process; speedup = infer_ms_full / infer_ms_pruned; time_load is the 1-minute load
+    /// average before timing and time_quiet whether it was below 0.5 (a run timed right after its own training never
+    /// is: re-time the shapes later with <c>nativedsp time</c>).
+    /// </summary>
+    public static readonly string[] UnitColumns =
+    [
+        "units", "budget", "kept_units", "pruned_shape", "prunable_params", "infer_ms_full", "infer_ms_pruned", "speedup",
+        "time_batch", "time_threads", "time_reps", "time_load", "time_quiet",
+    ];
+
+    /// <summary>The header written before the unit-run columns: <see cref="LegacyColumns"/> then <see cref="ProtocolColumns"/>.</summary>
+    public static readonly string[] ProtocolEraColumns = [.. LegacyColumns, .. ProtocolColumns];
+
+    /// <summary>The header written today: <see cref="LegacyColumns"/>, <see cref="ProtocolColumns"/>, <see cref="UnitColumns"/>.</summary>
+    public static readonly string[] Columns = [.. LegacyColumns, .. ProtocolColumns, .. UnitColumns];
+
+    /// <summary>Every header results.csv has had, newest first.</summary>
+    public static readonly string[][] KnownHeaders = [Columns, ProtocolEraColumns, LegacyColumns];
 
     [CsvColumn("task")] public string Task { get; set; } = "";
     [CsvColumn("setting")] public string Setting { get; set; } = "";
@@ -56,8 +81,43 @@ public sealed partial class ResultRow
     /// <summary>Voita: heads whose deterministic gate is above 0.5 at the end (the K the penalty reached before the top-K cut); null otherwise.</summary>
     [CsvColumn("heads_reached", Optional = true)] public int? HeadsReached { get; set; }
 
-    /// <summary>The resume key: task, setting, method, heads_kept, per_layer, seed, preset.</summary>
-    public string Key => RunSpec.MakeKey(Task, Setting, Method, HeadsKept, PerLayer, Seed, Preset);
+    /// <summary>Unit runs: the kinds pruned ("heads", "heads,neurons"); empty for head runs and old rows.</summary>
+    [CsvColumn("units", Optional = true)] public string? Units { get; set; }
+    /// <summary>Unit runs: the budget ("params_fraction=0.5", "params=N", "K=24").</summary>
+    [CsvColumn("budget", Optional = true)] public string? Budget { get; set; }
+    /// <summary>Unit runs: units per kind in the physically pruned model ("head=40;neuron=6000;attention_block=6;ffn_block=6").</summary>
+    [CsvColumn("kept_units", Optional = true)] public string? KeptUnits { get; set; }
+    /// <summary>Unit runs: heads/neurons per layer of the pruned model, "-" for a removed branch.</summary>
+    [CsvColumn("pruned_shape", Optional = true)] public string? PrunedShape { get; set; }
+    /// <summary>Unit runs: parameters the prunable units held before pruning.</summary>
+    [CsvColumn("prunable_params", Optional = true)] public long? PrunableParams { get; set; }
+    /// <summary>Median forward time of the full model on the fixed batch, ms (see <see cref="UnitColumns"/>).</summary>
+    [CsvColumn("infer_ms_full", Optional = true)] public double? InferMsFull { get; set; }
+    /// <summary>Median forward time of the physically pruned model on the same batch, ms.</summary>
+    [CsvColumn("infer_ms_pruned", Optional = true)] public double? InferMsPruned { get; set; }
+    /// <summary>infer_ms_full / infer_ms_pruned.</summary>
+    [CsvColumn("speedup", Optional = true)] public double? Speedup { get; set; }
+    /// <summary>Examples in the timed batch.</summary>
+    [CsvColumn("time_batch", Optional = true)] public int? TimeBatch { get; set; }
+    /// <summary>Host threads during timing.</summary>
+    [CsvColumn("time_threads", Optional = true)] public int? TimeThreads { get; set; }
+    /// <summary>Timed repetitions (the median is reported).</summary>
+    [CsvColumn("time_reps", Optional = true)] public int? TimeReps { get; set; }
+    /// <summary>The 1-minute load average before timing.</summary>
+    [CsvColumn("time_load", Optional = true)] public double? TimeLoad { get; set; }
+    /// <summary>Whether the machine was quiet when timed (load average below 0.5).</summary>
+    [CsvColumn("time_quiet", Optional = true)] public bool? TimeQuiet { get; set; }
+
+    /// <summary>Whether the row is a unit run's (its units column is set).</summary>
+    public bool IsUnitRun => !string.IsNullOrEmpty(Units);
+
+    /// <summary>The resume key: task, setting, method, heads_kept, per_layer, seed, preset; for a unit run units and budget instead of heads_kept (<see cref="RunSpec.Key"/>).</summary>
+    public string Key => IsUnitRun
+        ? RunSpec.MakeUnitKey(Task, Setting, Method, Units!, Budget ?? "", PerLayer, Seed, Preset)
+        : RunSpec.MakeKey(Task, Setting, Method, HeadsKept, PerLayer, Seed, Preset);
+
+    /// <summary>The series a plot draws the row in: the method, with its units for a unit run other than heads ("dsp heads,neurons").</summary>
+    public string Series => IsUnitRun && Units != "heads" ? $"{Method} {Units}" : Method;
 
     /// <summary>(module name, heads kept) parsed from <see cref="KeptPerModule"/>.</summary>
     public IReadOnlyList<(string Module, int Kept)> KeptModules() =>

@@ -14,7 +14,7 @@ public static class ResultsFile
 
     /// <summary>
     /// Every row of <paramref name="path"/> (none when the file does not exist), read strictly: the header must be
-    /// <see cref="ResultRow.Columns"/> (or <see cref="ResultRow.LegacyColumns"/>, written before the protocol columns), every row must have exactly that many fields, numbers and booleans must
+    /// <see cref="ResultRow.Columns"/> (or an older header of <see cref="ResultRow.KnownHeaders"/>, whose missing columns read as null), every row must have exactly that many fields, numbers and booleans must
     /// parse, and the key columns and the metric's name must not be empty. A row cut short (an editor, a copy) would otherwise be read
     /// with empty fields and written back so.
     /// </summary>
@@ -23,8 +23,8 @@ public static class ResultsFile
     {
         if (!File.Exists(path)) return [];
         string header = File.ReadLines(path).FirstOrDefault() ?? "";
-        // Files written before the protocol columns hold the legacy header; their rows read with those columns null.
-        if (header != string.Join(",", ResultRow.Columns) && header != string.Join(",", ResultRow.LegacyColumns))
+        // Files written before the protocol or the unit columns hold an older header; their rows read with those columns null.
+        if (!ResultRow.KnownHeaders.Any(h => header == string.Join(",", h)))
             throw new ExpectedFailureException($"{path}:1: the header is '{header}', expected '{string.Join(",", ResultRow.Columns)}': " +
                                                "this is not a NativeDsp results file; use another --out");
         var options = new CsvReaderOptions

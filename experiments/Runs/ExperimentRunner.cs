@@ -69,10 +69,11 @@ public static class ExperimentRunner
     static ResultRow RunUnchecked<T>(TaskExperiment<T> experiment, RunSpec spec, RunContext context)
     {
         if (!RunSpec.IsValid(spec.Method, spec.Setting))
-            throw new ArgumentException($"{spec.MethodName} has no {spec.SettingName} setting (Michel et al. score a trained model: use pipelined)");
+            throw new ArgumentException($"{spec.MethodName} has no {spec.SettingName} setting (it runs {string.Join(" or ", PrunerFactory.Settings(spec.Method).Select(RunSpec.SettingText))})");
         var config = experiment.Config;
         using var model = experiment.BuildModel(context.Device, spec.Seed);
         var task = experiment.Task(model);
+        if (spec.IsUnitRun) return UnitExperimentRunner.Run(experiment, model, task, spec, context);
         var index = task.Prunable.HeadIndex;
         int total = index.Count;
         // The unpruned baseline keeps what the model has: a checkpoint exported with pruned heads has fewer than its
@@ -128,14 +129,14 @@ public static class ExperimentRunner
     /// Records the row first, then writes the large artefact (a full disk must not lose a computed result), then
     /// removes the run's checkpoints, which only a rerun of an unfinished run needs.
     /// </summary>
-    static void Finish(ResultRow row, PruningRunOptions options, RunContext context, Action? saveArtifacts = null)
+    internal static void Finish(ResultRow row, PruningRunOptions options, RunContext context, Action? saveArtifacts = null)
     {
         context.RecordRow?.Invoke(row);
         if (options.OutputDirectory is not null) saveArtifacts?.Invoke();
         if (options.CheckpointDirectory is string checkpoints && Directory.Exists(checkpoints)) Directory.Delete(checkpoints, recursive: true);
     }
 
-    static PruningRunOptions RunOptions(RunSpec spec, ExperimentConfig config, RunContext context)
+    internal static PruningRunOptions RunOptions(RunSpec spec, ExperimentConfig config, RunContext context)
     {
         long scheduleSteps = Math.Max(1, Math.Max(config.Steps, config.FinetuneSteps));
         string? runDirectory = context.SaveArtifacts ? Path.Combine(context.OutputDirectory, "runs", spec.Key.Replace('|', '_')) : null;
@@ -187,7 +188,7 @@ public static class ExperimentRunner
     /// caches it; a damaged or stale cache entry is trained again and rewritten, with a line saying so. Returns its
     /// training seconds.
     /// </summary>
-    static double LoadOrTrain<T>(TaskExperiment<T> experiment, Module model, PruningTask<T> task, RunSpec spec, PruningRunOptions options, RunContext context)
+    internal static double LoadOrTrain<T>(TaskExperiment<T> experiment, Module model, PruningTask<T> task, RunSpec spec, PruningRunOptions options, RunContext context)
     {
         string key = $"{experiment.Name}|{spec.Preset}|{spec.Seed}|{experiment.Config.ModelKey()}";
         if (experiment.DataKey.Length > 0) key += "|" + experiment.DataKey;
@@ -215,7 +216,7 @@ public static class ExperimentRunner
         return entry.Seconds;
     }
 
-    static ResultRow Row<T>(RunSpec spec, TaskExperiment<T> experiment, RunContext context, int total, int kept, double value, long parameters,
+    internal static ResultRow Row<T>(RunSpec spec, TaskExperiment<T> experiment, RunContext context, int total, int kept, double value, long parameters,
                             long parametersPruned, double seconds, double maskedSpeed, double prunedSpeed, IReadOnlyList<int> keptIds,
                             IReadOnlyList<(string Name, int Offset, int Count)> modules) => new()
     {

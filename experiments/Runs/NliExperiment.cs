@@ -3,6 +3,7 @@ using NativeDsp.Experiments.Data.Io;
 using NativeDsp.Experiments.Data.Nli;
 using NativeDsp.Experiments.Tokenization;
 using NativeDsp.Model.Pretrained;
+using NativeDsp.Model.Pruning.Units;
 using NativeDsp.Model.Training;
 using NativeDsp.Model.Transformer;
 
@@ -83,16 +84,25 @@ public sealed class NliExperiment : TaskExperiment<NliItem>
         Vocab = tokenizer.VocabularySize, MaxPositions = Config.MaxLen, Seed = (ulong)seed, PadId = tokenizer.PadId,
     });
 
-    public override BatchLoss Loss(Module model, IReadOnlyList<NliItem> batch, Tensor? gate)
+    public override BatchLoss Loss(Module model, IReadOnlyList<NliItem> batch, Tensor? gate) => UnitLoss(model, batch, UnitGates.FromHeads(gate));
+
+    public override (double Metric, long Tokens) Evaluate(Module model, Tensor? gate) => UnitEvaluate(model, UnitGates.FromHeads(gate));
+
+    /// <summary>The classifier prunes heads, FFN neurons and blocks.</summary>
+    public override bool PrunesUnits => true;
+
+    /// <summary>The cross-entropy of a batch under unit gates (called inside a tape scope).</summary>
+    public override BatchLoss UnitLoss(Module model, IReadOnlyList<NliItem> batch, UnitGates gates)
     {
         var classifier = (NliClassifier)model;
-        var (logits, tokens) = Forward(classifier, batch, gate);
+        var (logits, tokens) = Forward(classifier, batch, gates);
         var device = classifier.Device;
         var targets = device.Tape.Own(IntTensor.FromArray(device, batch.Select(x => x.Label).ToArray(), batch.Count));
         return new BatchLoss(Ops.CrossEntropy(logits, targets), tokens);
     }
 
-    public override (double Metric, long Tokens) Evaluate(Module model, Tensor? gate)
+    /// <summary>Accuracy on the test split under unit gates, and the tokens processed.</summary>
+    public override (double Metric, long Tokens) UnitEvaluate(Module model, UnitGates gates)
     {
         var classifier = (NliClassifier)model;
         long correct = 0, tokens = 0;
@@ -100,7 +110,7 @@ public sealed class NliExperiment : TaskExperiment<NliItem>
         {
             using var scope = classifier.Device.Scope();
             var batch = test.GetRange(start, Math.Min(EvalBatch, test.Count - start));
-            var (logits, n) = Forward(classifier, batch, gate);
+            var (logits, n) = Forward(classifier, batch, gates);
             tokens += n;
             var values = logits.ToArray();
             int classes = values.Length / batch.Count;
@@ -115,11 +125,38 @@ public sealed class NliExperiment : TaskExperiment<NliItem>
         return (test.Count == 0 ? 0 : (double)correct / test.Count, tokens);
     }
 
-    (Tensor Logits, long Tokens) Forward(NliClassifier model, IReadOnlyList<NliItem> batch, Tensor? gate)
+    /// <summary>The encoder's final hidden states of a batch (packed as for the loss) under unit gates, and its key mask.</summary>
+    public override (Tensor Hidden, Tensor? KeyMask) Hidden(Module model, IReadOnlyList<NliItem> batch, UnitGates gates)
+    {
+        var pairs = batch.Select(x => (x.Premise, x.Hypothesis)).ToList();
+        var (ids, segments, length) = NliInput.Pack(pairs, tokenizer.ClassificationId, tokenizer.SeparatorId, tokenizer.PadId, Config.MaxLen);
+        return ((NliClassifier)model).Encode(ids, segments, batch.Count, length, gates);
+    }
+
+    /// <summary>
+    /// One forward pass of the first <paramref name="size"/> test pairs (repeated when the split is smaller), packed
+    /// once, in a tape scope under NoGrad, ending with a device synchronisation: a fixed batch for timing.
+    /// </summary>
+    public override Action BenchmarkForward(Module model, int size)
+    {
+        var classifier = (NliClassifier)model;
+        if (test.Count == 0) throw new InvalidOperationException("nli: no test pairs to time");
+        var pairs = Enumerable.Range(0, size).Select(i => test[i % test.Count]).Select(x => (x.Premise, x.Hypothesis)).ToList();
+        var (ids, segments, length) = NliInput.Pack(pairs, tokenizer.ClassificationId, tokenizer.SeparatorId, tokenizer.PadId, Config.MaxLen);
+        return () =>
+        {
+            using var noGrad = NoGrad.Scope();
+            using var scope = classifier.Device.Scope();
+            _ = classifier.Forward(ids, segments, size, length, UnitGates.None);
+            classifier.Device.Synchronize();
+        };
+    }
+
+    (Tensor Logits, long Tokens) Forward(NliClassifier model, IReadOnlyList<NliItem> batch, UnitGates gates)
     {
         var pairs = batch.Select(x => (x.Premise, x.Hypothesis)).ToList();
         var (ids, segments, length) = NliInput.Pack(pairs, tokenizer.ClassificationId, tokenizer.SeparatorId, tokenizer.PadId, Config.MaxLen);
         long tokens = ids.LongCount(i => i != tokenizer.PadId);
-        return (model.Forward(ids, segments, batch.Count, length, gate), tokens);
+        return (model.Forward(ids, segments, batch.Count, length, gates), tokens);
     }
 }

@@ -2,6 +2,7 @@ using NativeDsp.Engine;
 using NativeDsp.Experiments.Pruning;
 using NativeDsp.Experiments.Results;
 using NativeDsp.Model.Pruning;
+using NativeDsp.Model.Pruning.Units;
 using NativeDsp.Model.Training;
 
 namespace NativeDsp.Experiments.Runs;
@@ -25,6 +26,22 @@ public sealed record BuiltPruner(IHeadPruner Pruner, long? MaskSteps, long? Cool
             row.Lambda = voita.Options.Lambda;
             row.HeadsReached = voita.ReachedK;
         }
+    }
+}
+
+/// <summary>A unit pruner built for one run, with the head pruner's protocol values when it wraps one (for the result row).</summary>
+/// <param name="Pruner">The pruner; the caller disposes it.</param>
+/// <param name="Head">The head pruner it wraps (<see cref="HeadUnitPruner"/>), with its protocol values; null for a unit method.</param>
+public sealed record BuiltUnitPruner(IUnitPruner Pruner, BuiltPruner? Head)
+{
+    /// <summary>Steps the mask is learnt for, for a unit method that learns one (a head pruner's come from <see cref="Head"/>).</summary>
+    public long? MaskSteps { get; init; }
+
+    /// <summary>Writes the protocol values into <paramref name="row"/>.</summary>
+    public void Describe(ResultRow row)
+    {
+        if (Head is not null) Head.Describe(row);
+        else row.MaskSteps = MaskSteps;
     }
 }
 
@@ -84,6 +101,101 @@ public static class PrunerFactory
             default:
                 throw new ArgumentException($"method {spec.MethodName} prunes nothing");
         }
+    }
+
+    // ---- unit methods (issue 20) -------------------------------------------------------------------------------
+
+    /// <summary>The reading list's methods, which run only as unit runs (<see cref="UnitPruningRun"/>).</summary>
+    public static bool IsUnitMethod(PruningMethod method) => method is PruningMethod.Gradrank or PruningMethod.Smp or PruningMethod.Mlpruning or PruningMethod.Snip;
+
+    /// <summary>
+    /// The settings a method runs in, its natural one first (the default when --setting is not given): DSP, STE and
+    /// Voita joint or pipelined; Michel and gradient ranking score a trained model (pipelined); SMP prunes the
+    /// pretrained model before fine-tuning; MLPruning and SNIP learn while the model trains (joint).
+    /// </summary>
+    public static IReadOnlyList<PruningSetting> Settings(PruningMethod method) => method switch
+    {
+        PruningMethod.Michel or PruningMethod.Gradrank => [PruningSetting.Pipelined],
+        PruningMethod.Smp => [PruningSetting.BeforeFinetuning],
+        PruningMethod.Mlpruning or PruningMethod.Snip => [PruningSetting.Joint],
+        _ => [PruningSetting.Joint, PruningSetting.Pipelined],
+    };
+
+    /// <summary>
+    /// Whether <paramref name="method"/> prunes the units <paramref name="units"/>: DSP any (heads: the paper's
+    /// <see cref="DspPruner"/>; otherwise DSP over units); STE, Voita and Michel heads only; the reading-list methods
+    /// the units their papers prune (gradient ranking and SMP: heads; MLPruning: heads and FFN rows; SNIP: heads and
+    /// whole blocks). One table, adjusted with the pruners.
+    /// </summary>
+    public static bool Supports(PruningMethod method, UnitKinds units) => method switch
+    {
+        PruningMethod.Dsp => units != UnitKinds.None,
+        PruningMethod.Mlpruning => (units & ~(UnitKinds.Heads | UnitKinds.Neurons)) == 0 && units != UnitKinds.None,
+        PruningMethod.Snip => (units & ~(UnitKinds.Heads | UnitKinds.Blocks)) == 0 && units != UnitKinds.None,
+        PruningMethod.None => true,
+        _ => units == UnitKinds.Heads,
+    };
+
+    /// <summary>The unit sets a sweep runs a method over when --units is not given: DSP heads-only and heads + neurons; each other method its natural set.</summary>
+    public static IReadOnlyList<UnitKinds> DefaultUnits(PruningMethod method) => method switch
+    {
+        PruningMethod.Dsp => [UnitKinds.Heads, UnitKinds.Heads | UnitKinds.Neurons],
+        PruningMethod.Mlpruning => [UnitKinds.Heads | UnitKinds.Neurons],
+        PruningMethod.Snip => [UnitKinds.Heads | UnitKinds.Blocks],
+        _ => [UnitKinds.Heads],
+    };
+
+    /// <summary>
+    /// The unit pruner of a unit run over <paramref name="index"/> keeping <paramref name="budget"/>. Head methods over
+    /// heads only are the head pruners of <see cref="Create"/> seen as unit pruners (<see cref="HeadUnitPruner"/>), so a
+    /// parameter budget and the measured speed come to them without a second implementation.
+    /// </summary>
+    /// <exception cref="ExpectedFailureException">The method's pruner is not in this build.</exception>
+    /// <exception cref="ArgumentException">The method does not prune these units (<see cref="Supports"/>), or prunes nothing.</exception>
+    public static BuiltUnitPruner CreateUnits<T>(TaskExperiment<T> experiment, Module model, PruningTask<T> task, RunSpec spec, UnitIndex index,
+                                                 UnitBudget budget, PruningRunOptions options, Device device, TextWriter log)
+    {
+        if (!Supports(spec.Method, index.Kinds)) throw new ArgumentException($"--method {spec.MethodName} does not prune {UnitKindsText.Of(index.Kinds)}");
+        var config = experiment.Config;
+        ulong seed = (ulong)spec.Seed;
+        long maskSteps = spec.Setting == PruningSetting.Joint ? options.TrainSteps : options.MaskSteps;
+        if (index.Kinds == UnitKinds.Heads && spec.Method is PruningMethod.Dsp or PruningMethod.Ste or PruningMethod.Voita)
+        {
+            var built = Create(experiment, model, task, spec, HeadBudgetOf(budget, index), options, device, log);
+            return new BuiltUnitPruner(new HeadUnitPruner(built.Pruner, index), built);
+        }
+        // ===== THE PLACE WHERE EACH UNIT METHOD'S PRUNER IS BUILT (one case per method; wired as the pruners land on main) =====
+        IUnitPruner pruner = spec.Method switch
+        {
+            // DSP over heads + neurons / blocks: UnitDspPruner (branch unitdsp), e.g.
+            //   new UnitDspPruner(device, index, budget, new DspOptions { Temperature = new TemperatureSchedule(config.Tau0, config.TauEnd, config.CoolStepsFor(maskSteps)), LearningRate = config.MaskLr, Seed = seed })
+            PruningMethod.Dsp => throw NotInBuild("dsp over " + UnitKindsText.Of(index.Kinds), "UnitDspPruner"),
+            // Gradient-ranked one-shot pruning: GradientRankPruner (branch readlist1).
+            PruningMethod.Gradrank => throw NotInBuild("gradrank", "GradientRankPruner"),
+            // Single-Shot Meta-Pruning: SmpPruner (branch readlist1).
+            PruningMethod.Smp => throw NotInBuild("smp", "SmpPruner"),
+            // MLPruning: MlPruningPruner (branch readlist2).
+            PruningMethod.Mlpruning => throw NotInBuild("mlpruning", "MlPruningPruner"),
+            // SNIP: SnipPruner (branch readlist2).
+            PruningMethod.Snip => throw NotInBuild("snip", "SnipPruner"),
+            _ => throw new ArgumentException($"--method {spec.MethodName} runs with --heads K only (no --units or --keep-params)"),
+        };
+        // ===== end of the place =====
+        return new BuiltUnitPruner(pruner, null) { MaskSteps = pruner.ParameterGroup is null ? null : maskSteps };
+    }
+
+    static ExpectedFailureException NotInBuild(string what, string pruner) =>
+        new($"--method {what}: its pruner ({pruner}) is not in this build yet");
+
+    /// <summary>A heads-only unit budget as the head budget it is: global K, or K per module.</summary>
+    /// <exception cref="ArgumentException">The budget's segments are neither one over all heads nor one per module.</exception>
+    public static HeadBudget HeadBudgetOf(UnitBudget budget, UnitIndex index)
+    {
+        var segments = budget.Segments;
+        if (segments.Count == 1 && segments[0].Offset == 0 && segments[0].Count == index.Count) return HeadBudget.Global(segments[0].K);
+        if (segments.Count == index.Groups.Count && segments.Select((seg, i) => seg.Offset == index.Groups[i].Offset && seg.Count == index.Groups[i].Count).All(x => x))
+            return HeadBudget.PerModule(segments.Select(seg => seg.K).ToArray());
+        throw new ArgumentException($"a head method needs one K over all heads or one per module, not {budget}");
     }
 
     /// <summary>

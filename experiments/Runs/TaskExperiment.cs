@@ -1,5 +1,6 @@
 using NativeDsp.Engine;
 using NativeDsp.Model.Pruning;
+using NativeDsp.Model.Pruning.Units;
 using NativeDsp.Model.Training;
 using NativeDsp.Experiments.Pruning;
 
@@ -52,6 +53,27 @@ public abstract class TaskExperiment<T>
     /// <summary>The metric on the evaluation set under a gate, and the tokens processed.</summary>
     public abstract (double Metric, long Tokens) Evaluate(Module model, Tensor? gate);
 
+    /// <summary>Whether the task's model prunes units beyond heads (FFN neurons, blocks): the Unit* members below work.</summary>
+    public virtual bool PrunesUnits => false;
+
+    /// <summary>The loss of a batch under unit gates (called inside a tape scope).</summary>
+    /// <exception cref="NotSupportedException">The model prunes heads only (<see cref="PrunesUnits"/> is false).</exception>
+    public virtual BatchLoss UnitLoss(Module model, IReadOnlyList<T> batch, UnitGates gates) => throw HeadsOnly();
+
+    /// <summary>The metric on the evaluation set under unit gates, and the tokens processed.</summary>
+    /// <exception cref="NotSupportedException">The model prunes heads only.</exception>
+    public virtual (double Metric, long Tokens) UnitEvaluate(Module model, UnitGates gates) => throw HeadsOnly();
+
+    /// <summary>The encoder's final hidden states [B, T, d] of a batch under unit gates, and its key mask.</summary>
+    /// <exception cref="NotSupportedException">The model prunes heads only.</exception>
+    public virtual (Tensor Hidden, Tensor? KeyMask) Hidden(Module model, IReadOnlyList<T> batch, UnitGates gates) => throw HeadsOnly();
+
+    /// <summary>One forward pass of the first <paramref name="size"/> evaluation examples (fixed), scoped, under NoGrad: what timing measures.</summary>
+    /// <exception cref="NotSupportedException">The model prunes heads only.</exception>
+    public virtual Action BenchmarkForward(Module model, int size) => throw HeadsOnly();
+
+    NotSupportedException HeadsOnly() => new($"{Name}: the model prunes heads only (FFN neurons and blocks: nli)");
+
     public PruningTask<T> Task(Module model) => new()
     {
         Model = model,
@@ -59,6 +81,10 @@ public abstract class TaskExperiment<T>
         Loss = (batch, gate) => Loss(model, batch, gate),
         Evaluate = gate => Evaluate(model, gate),
         MetricName = MetricName,
+        UnitLoss = PrunesUnits ? (batch, gates) => UnitLoss(model, batch, gates) : null,
+        UnitEvaluate = PrunesUnits ? gates => UnitEvaluate(model, gates) : null,
+        Hidden = PrunesUnits ? (batch, gates) => Hidden(model, batch, gates) : null,
+        BenchmarkForward = PrunesUnits ? size => BenchmarkForward(model, size) : null,
     };
 
     /// <summary>Fixed training batches for Michel's importance pass (the same for every K of a seed).</summary>
