@@ -9,7 +9,7 @@ namespace NativeDsp.Experiments.Commands;
 /// </summary>
 public sealed class RunOptions
 {
-    public ChoiceOption<PresetName> Preset { get; } = CliOptions.Choice("--preset", "named settings: quick (minutes on a CPU), full (CPU hours), paper (the paper's shapes, for a GPU), pretrained (nli: fine-tune MiniLM)", PresetName.Quick);
+    public ChoiceOption<PresetName> Preset { get; } = CliOptions.Choice("--preset", "named settings: quick (minutes on a CPU), full (CPU hours), paper (the paper's shapes, for a GPU), pretrained (nli: fine-tune MiniLM), units (nli: the unit sweep over parameter budgets on MiniLM)", PresetName.Quick);
     public Option<DeviceChoice?> Device { get; } = CliOptions.Device();
     public Option<string?> Data { get; } = new("--data") { Description = "data root holding mt/ and nli/ (default: experiments/data of this repository, or $NATIVEDSP_DATA)", HelpName = "PATH" };
     public SettingOptions Settings { get; } = new();

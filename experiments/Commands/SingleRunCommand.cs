@@ -3,6 +3,7 @@ using System.CommandLine;
 using NativeDsp.Experiments.Results;
 using NativeDsp.Experiments.Runs;
 using NativeDsp.Model.Pruning;
+using NativeDsp.Model.Pruning.Units;
 using NativeDsp.Model.Training;
 
 namespace NativeDsp.Experiments.Commands;
@@ -27,7 +28,13 @@ public static class SingleRunCommand
             "checkpoint training every N steps into DIR/runs/<run>/checkpoints (0: by time, --checkpoint-minutes); the same command continues from there after an interruption, even kill -9",
             min: 0, defaultValue: 0);
         var checkpointMinutes = CliOptions.Integer("--checkpoint-minutes", "also checkpoint after this many minutes of work since the last checkpoint (0: off)", min: 0, defaultValue: 5);
+        var units = UnitOptions.Units("--units", "the units the method chooses among: heads, neurons (FFN), blocks (attention and FFN), attention-blocks, ffn-blocks, combined with ',' (heads,neurons) [default: heads]");
+        var keepParams = UnitOptions.KeepParams();
+        var keepFraction = UnitOptions.KeepFraction();
         var run = new RunOptions();
+        command.Options.Add(units);
+        command.Options.Add(keepParams);
+        command.Options.Add(keepFraction);
         command.Options.Add(checkpointEvery);
         command.Options.Add(checkpointMinutes);
         command.Options.Add(method);
@@ -42,8 +49,12 @@ public static class SingleRunCommand
         command.SetAction(parsed =>
         {
             var m = parsed.GetValue(method);
-            var s = parsed.GetValue(setting) ?? (m == PruningMethod.Michel ? PruningSetting.Pipelined : PruningSetting.Joint);
-            if (!RunSpec.IsValid(m, s)) throw new UsageException("--method michel scores a trained model: use --setting pipelined");
+            var s = parsed.GetValue(setting) ?? PrunerFactory.Settings(m)[0];
+            if (!RunSpec.IsValid(m, s))
+                throw new UsageException(m == PruningMethod.Michel ? "--method michel scores a trained model: use --setting pipelined"
+                    : $"--method {EnumText.Of(m)} has no {EnumText.Of(s)} setting: use --setting {string.Join(" or ", PrunerFactory.Settings(m).Select(EnumText.Of))}");
+            var unitKinds = parsed.GetValue(units) ?? UnitKinds.Heads;
+            var budget = UnitOptions.Budget(parsed.GetValue(keepParams), parsed.GetValue(keepFraction));
             string dir = parsed.GetValue(output)!;
             CliOptions.RequireFolder(dir);
             var config = run.Config(parsed, task);
@@ -51,10 +62,12 @@ public static class SingleRunCommand
             int total = config.TotalHeads(name);
             if (m == PruningMethod.None && parsed.GetValue(heads) is int ignored)
                 throw new UsageException($"--heads {ignored}: --method none keeps every head; drop --heads or choose a pruning method");
+            UnitOptions.Check(m, unitKinds, budget, parsed.GetValue(heads), parsed.GetValue(perLayer), name);
             int k = m == PruningMethod.None ? total
-                : parsed.GetValue(heads) ?? throw new UsageException("--heads K is required (the number of heads to keep)");
+                : budget is not null ? 0
+                : parsed.GetValue(heads) ?? throw new UsageException("--heads K is required (the number of heads to keep), or a budget in parameters (--keep-params N, --keep-params-fraction F)");
             if (k > total) throw new UsageException($"--heads {k}: the {preset} {name} model has {total} heads");
-            var spec = new RunSpec(name, s, m, k, parsed.GetValue(perLayer) && m != PruningMethod.None, parsed.GetValue(seed), preset);
+            var spec = new RunSpec(name, s, m, k, parsed.GetValue(perLayer) && m != PruningMethod.None, parsed.GetValue(seed), preset, unitKinds, budget);
             if (ExperimentRunner.CannotRun(spec, config) is { } problem) throw new UsageException(problem);
             var corpus = corpusOptions?.Resolve(parsed, name, parsed.GetValue(run.Data));
             string? data = corpus is null ? (name == "mt" ? "committed" : null) : corpus.ToString();
@@ -84,6 +97,7 @@ public static class SingleRunCommand
             };
             var row = ExperimentRunner.Run(spec, config, context);
             Console.WriteLine($"{row.Metric} {row.Value:0.####} with {row.HeadsKept}/{row.HeadsTotal} heads; params {row.Params} -> {row.ParamsPruned}; {row.TrainSeconds:0.0} s");
+            if (row.IsUnitRun) Console.WriteLine($"kept {row.KeptUnits}; forward {row.InferMsFull:0.###} -> {row.InferMsPruned:0.###} ms (speed-up {row.Speedup:0.###}, {row.TimeThreads} threads, load {row.TimeLoad})");
             Console.WriteLine($"results: {Path.GetFullPath(csv)}");
             return 0;
         });

@@ -5,6 +5,7 @@ using NativeDsp.Experiments.Plots;
 using NativeDsp.Experiments.Results;
 using NativeDsp.Experiments.Runs;
 using NativeDsp.Model.Pruning;
+using NativeDsp.Model.Pruning.Units;
 using NativeDsp.Model.Training;
 
 namespace NativeDsp.Experiments.Commands;
@@ -26,8 +27,43 @@ public static class SweepCommand
             HelpName = "DIR",
             Required = true,
         };
-        var methods = CliOptions.ChoiceList("--methods", "methods to run (default: all)", Enum.GetValues<PruningMethod>());
-        var settings = CliOptions.ChoiceList("--settings", "settings to run (default: both)", Enum.GetValues<PruningSetting>());
+        var methods = new Option<List<PruningMethod>>("--methods")
+        {
+            Description = "methods to run (default: the head methods dsp, ste, voita, michel, none; a unit sweep: the preset's methods)",
+            HelpName = string.Join(",", EnumText.Names<PruningMethod>()),
+            CustomParser = CliOptions.List<PruningMethod>("--methods", "", "", s => EnumText.TryParse(s, out PruningMethod v)
+                ? v : throw new ArgumentException($"expected one of {string.Join(", ", EnumText.Names<PruningMethod>())}")).CustomParser,
+        };
+        var settings = new Option<List<PruningSetting>>("--settings")
+        {
+            Description = "settings to run (default: joint and pipelined; a unit sweep: each method's own, pipelined where it has it)",
+            HelpName = string.Join(",", EnumText.Names<PruningSetting>()),
+            CustomParser = CliOptions.List<PruningSetting>("--settings", "", "", s => EnumText.TryParse(s, out PruningSetting v)
+                ? v : throw new ArgumentException($"expected one of {string.Join(", ", EnumText.Names<PruningSetting>())}")).CustomParser,
+        };
+        var units = new Option<List<UnitKinds>>("--units")
+        {
+            Description = "unit sets of a unit sweep, each a kind list (heads, heads,neurons, heads+blocks); repeat the option or separate sets with ';' " +
+                          "(default: dsp over heads and heads,neurons, every other method its own set)",
+            HelpName = "SET[;SET...]",
+            CustomParser = r =>
+            {
+                var sets = new List<UnitKinds>();
+                try
+                {
+                    foreach (var token in r.Tokens)
+                        foreach (string set in token.Value.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                            sets.Add(UnitKindsText.Parse(set));
+                }
+                catch (ArgumentException e)
+                {
+                    r.AddError($"--units: {e.Message}");
+                }
+                return sets.Distinct().ToList();
+            },
+        };
+        var fractions = CliOptions.List("--keep-params-fractions", "parameter budgets of a unit sweep: shares in (0, 1] of the prunable units' parameters kept (default: the preset's, e.g. units: 0.25,0.5,0.75,0.9)",
+                                        "F1,F2,...", s => UnitOptions.FractionOf(s, "--keep-params-fractions", e => throw new ArgumentException(e)) ?? 0);
         var heads = CliOptions.List("--heads", "K values (default: the preset's grid); method none runs once per setting and seed with every head",
                                     "K1,K2,...", s => CliOptions.Integer(s, 1));
         var seeds = CliOptions.List("--seeds", "seeds (default: 1,2,3)", "S1,S2,...", s => CliOptions.Integer(s, 0), () => [1, 2, 3]);
@@ -51,29 +87,58 @@ public static class SweepCommand
         };
         var run = new RunOptions();
         var corpus = new MtCorpusOptions();
-        foreach (Option o in new Option[] { task, output, methods, settings, heads, seeds, perLayer, shard }) command.Options.Add(o);
+        foreach (Option o in new Option[] { task, output, methods, settings, heads, seeds, perLayer, shard, units, fractions }) command.Options.Add(o);
         run.AddTo(command);
         corpus.AddTo(command);
-        command.SetAction(parsed => Run(parsed, parsed.GetValue(task), parsed.GetValue(output)!, parsed.GetValue(methods)!, parsed.GetValue(settings)!,
-                                        parsed.GetValue(heads), parsed.GetValue(seeds)!, parsed.GetValue(perLayer), parsed.GetValue(shard), run, corpus));
+        command.SetAction(parsed => Run(parsed, parsed.GetValue(task), parsed.GetValue(output)!, parsed.GetValue(methods), parsed.GetValue(settings),
+                                        parsed.GetValue(heads), parsed.GetValue(seeds)!, parsed.GetValue(perLayer), parsed.GetValue(shard), run, corpus,
+                                        parsed.GetValue(units), parsed.GetValue(fractions)));
         return command;
     }
 
-    static int Run(ParseResult parsed, ExperimentTask taskChoice, string dir, List<PruningMethod> methods, List<PruningSetting> settings,
-                   List<int>? heads, List<int> seeds, bool perLayer, (int Index, int Count)? shard, RunOptions run, MtCorpusOptions corpusOptions)
+    /// <summary>The methods of a head sweep when --methods is not given (today's grid).</summary>
+    static readonly PruningMethod[] HeadMethods = [PruningMethod.Dsp, PruningMethod.Ste, PruningMethod.Voita, PruningMethod.Michel, PruningMethod.None];
+
+    static int Run(ParseResult parsed, ExperimentTask taskChoice, string dir, List<PruningMethod>? methodChoice, List<PruningSetting>? settingChoice,
+                   List<int>? heads, List<int> seeds, bool perLayer, (int Index, int Count)? shard, RunOptions run, MtCorpusOptions corpusOptions,
+                   List<UnitKinds>? units, List<double>? fractions)
     {
         CliOptions.RequireFolder(dir);
         string task = EnumText.Of(taskChoice);
         var config = run.Config(parsed, taskChoice);
         string preset = EnumText.Of(run.Preset.Value(parsed));
         int total = config.TotalHeads(task);
+        // A unit sweep: budgets in parameters (given, or the preset's grid when --heads is not given).
+        var budgets = fractions ?? (heads is null && config.KeepParamsGrid.Length > 0 ? config.KeepParamsGrid.ToList() : null);
+        if (budgets is not null && heads is not null) throw new UsageException("--heads and --keep-params-fractions: a sweep has one kind of budget");
+        if (budgets is null && units is not null) throw new UsageException("--units: a unit sweep needs budgets in parameters (--keep-params-fractions F1,F2,...)");
+        if (budgets is not null && perLayer) throw new UsageException("--per-layer splits K heads over the modules; a unit sweep's budgets are in parameters");
+        if (budgets is not null && task == "mt") throw new UsageException("--keep-params-fractions: unit sweeps are nli only (the mt model prunes heads only)");
+        List<PruningMethod> methods = methodChoice ?? (budgets is not null && config.UnitMethods.Length > 0 ? config.UnitMethods.ToList() : HeadMethods.ToList());
+        List<RunSpec> grid;
+        if (budgets is not null)
+        {
+            if (methods.Contains(PruningMethod.Michel))
+                throw new UsageException("--methods michel: Michel et al. run with K heads (--heads), not a parameter budget");
+            grid = SweepGrid.BuildUnits(task, preset, methods, m => units ?? PrunerFactory.DefaultUnits(m), m => SweepGrid.UnitSetting(m, settingChoice),
+                                        budgets.Order().ToList(), seeds, total);
+            if (shard is var (si, sn)) grid = SweepGrid.Shard(grid, si, sn);
+            return RunGrid(parsed, task, preset, config, dir, grid, shard is not null, run, corpusOptions);
+        }
+        var settings = settingChoice ?? [PruningSetting.Joint, PruningSetting.Pipelined];
         // --heads applies to both settings; else the preset's grids (pipelined: the full curve; joint: fewer K, each a training run).
         List<int> pipelinedHeads = (heads ?? config.HeadsGrid.ToList()).Order().ToList();
         List<int> jointHeads = (heads ?? (config.JointHeadsGrid.Length > 0 ? config.JointHeadsGrid : config.HeadsGrid).ToList()).Order().ToList();
         if (pipelinedHeads.Concat(jointHeads).FirstOrDefault(k => k > total) is int tooMany and > 0)
             throw new UsageException($"--heads {tooMany}: the {preset} {task} model has {total} heads");
-        var grid = SweepGrid.Build(task, preset, settings, methods, s => s == PruningSetting.Joint ? jointHeads : pipelinedHeads, seeds, perLayer, total);
+        grid = SweepGrid.Build(task, preset, settings, methods, s => s == PruningSetting.Joint ? jointHeads : pipelinedHeads, seeds, perLayer, total);
         if (shard is var (i, n)) grid = SweepGrid.Shard(grid, i, n);
+        return RunGrid(parsed, task, preset, config, dir, grid, shard is not null, run, corpusOptions);
+    }
+
+    static int RunGrid(ParseResult parsed, string task, string preset, ExperimentConfig config, string dir, List<RunSpec> grid, bool sharded,
+                       RunOptions run, MtCorpusOptions corpusOptions)
+    {
         var corpus = corpusOptions.Resolve(parsed, task, parsed.GetValue(run.Data));
         string? data = corpus is null ? (task == "mt" ? "committed" : null) : corpus.ToString();
         if (RunConfigRecord.Conflict(dir, task, preset, config, data) is { } conflict) throw new UsageException(conflict);
@@ -84,7 +149,7 @@ public static class SweepCommand
         var todo = grid.Where(r => !done.Contains(r.Key)).ToList();
         using var device = Devices.Open(parsed.GetValue(run.Device));
         Console.WriteLine($"device: {device.SelectionReason}");
-        Console.WriteLine($"sweep: {task} preset {preset}, {grid.Count} runs in this {(shard is null ? "grid" : "shard")}, " +
+        Console.WriteLine($"sweep: {task} preset {preset}, {grid.Count} runs in this {(sharded ? "shard" : "grid")}, " +
                           $"{grid.Count - todo.Count} already in {csv}, {todo.Count} to run");
         Console.WriteLine($"config: {config.Describe()}");
         if (config.Protocol.Length > 0) Console.WriteLine($"protocol: {config.Protocol}");
@@ -126,7 +191,7 @@ public static class SweepCommand
         var mine = all.Where(r => r.Task == task && r.Preset == preset).ToList();
         if (mine.Count > 0) Console.WriteLine(SummaryTable.Format(mine));
         // Only what exists: a sweep whose every run failed has no results.csv and no plots to point at.
-        var outputs = new[] { csv, Path.Combine(dir, QualityPlot.FileName), Path.Combine(dir, KeptHeadsPlot.FileName) }
+        var outputs = new[] { csv, Path.Combine(dir, QualityPlot.FileName), Path.Combine(dir, KeptHeadsPlot.FileName), Path.Combine(dir, UnitsPlot.FileName) }
             .Where(File.Exists).Select(Path.GetFullPath).ToList();
         if (outputs.Count == 0) Console.WriteLine($"no results in {Path.GetFullPath(dir)}");
         for (int o = 0; o < outputs.Count; o++) Console.WriteLine($"{(o == 0 ? "outputs:" : "        ")} {outputs[o]}");
@@ -152,5 +217,7 @@ public static class SweepCommand
     {
         QualityPlot.Save(Path.Combine(dir, QualityPlot.FileName), rows);
         KeptHeadsPlot.Save(Path.Combine(dir, KeptHeadsPlot.FileName), rows);
+        // Unit runs also get quality vs kept parameters and vs measured speed-up.
+        if (rows.Any(r => r.IsUnitRun)) UnitsPlot.Save(Path.Combine(dir, UnitsPlot.FileName), rows);
     }
 }

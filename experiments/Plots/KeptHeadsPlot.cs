@@ -26,6 +26,8 @@ public static class KeptHeadsPlot
     /// </summary>
     public static IReadOnlyList<Plot> Panels(IReadOnlyList<ResultRow> rows)
     {
+        // Unit runs (budgets in parameters) are drawn by UnitsPlot.
+        rows = rows.Where(r => !r.IsUnitRun).ToList();
         var pruned = rows.Where(r => r.Method != "none" && r.KeptPerModule.Length > 0).ToList();
         var panels = new List<Plot>();
         foreach (var setting in new[] { "joint", "pipelined" }.Where(s => pruned.Any(r => r.Setting == s)))

@@ -48,6 +48,12 @@ public static class PanelImage
         "ste" => Colors.Blue,
         "voita" => Colors.Green,
         "michel" => Colors.Orange,
+        "dsp heads,neurons" => Colors.DarkRed,
+        "gradrank" => Colors.Purple,
+        "smp" => Colors.Teal,
+        "mlpruning" => Colors.Brown,
+        "snip" => Colors.Magenta,
+        _ when method.StartsWith("dsp ", StringComparison.Ordinal) => Colors.Salmon,
         _ => Colors.Gray,
     };
 }

@@ -34,6 +34,8 @@ public static class QualityPlot
     /// </summary>
     public static IReadOnlyList<Panel> Panels(IReadOnlyList<ResultRow> rows)
     {
+        // Unit runs (budgets in parameters) are drawn by UnitsPlot.
+        rows = rows.Where(r => !r.IsUnitRun).ToList();
         var panels = new List<Panel>();
         var groups = rows.Where(r => r.Method != "none").Select(r => (r.Task, r.Setting)).Distinct()
             .OrderBy(g => g.Task).ThenBy(g => g.Setting == "joint" ? 0 : 1).ToList();

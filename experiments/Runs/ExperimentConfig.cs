@@ -157,6 +157,15 @@ public sealed record ExperimentConfig
     public int[] JointHeadsGrid { get; init; } = [];
 
     /// <summary>
+    /// The parameter budgets of a unit sweep (fractions of the prunable units' parameters kept) when neither --heads nor
+    /// --keep-params-fractions is given; empty = a head sweep over <see cref="HeadsGrid"/>.
+    /// </summary>
+    public double[] KeepParamsGrid { get; init; } = [];
+
+    /// <summary>The methods of a unit sweep when --methods is not given (each at its default unit sets, <see cref="PrunerFactory.DefaultUnits"/>).</summary>
+    public PruningMethod[] UnitMethods { get; init; } = [];
+
+    /// <summary>
     /// Where this preset follows and departs from the official protocol, and why (printed by <c>sweep</c> and
     /// <c>describe</c> beside the settings). Empty for a config built by hand.
     /// </summary>

@@ -7,4 +7,5 @@ public enum PresetName
     Full,
     Paper,
     Pretrained,
+    Units,
 }

@@ -1,5 +1,6 @@
 using NativeDsp.Experiments.Pruning;
 using NativeDsp.Model.Pruning;
+using NativeDsp.Model.Pruning.Units;
 
 namespace NativeDsp.Experiments.Runs;
 
@@ -35,6 +36,42 @@ public static class SweepGrid
                 }
         }
         return runs;
+    }
+
+    /// <summary>
+    /// A unit sweep: for each seed, each method at each of its unit sets (<paramref name="units"/>, filtered by
+    /// <see cref="PrunerFactory.Supports"/>) and each parameter budget (fractions of the prunable units' parameters), in
+    /// the setting <paramref name="setting"/> gives it; "none" is one pipelined head row per seed (the unpruned model).
+    /// </summary>
+    public static List<RunSpec> BuildUnits(string task, string preset, IReadOnlyList<PruningMethod> methods, Func<PruningMethod, IReadOnlyList<UnitKinds>> units,
+                                           Func<PruningMethod, PruningSetting> setting, IReadOnlyList<double> fractions, IReadOnlyList<int> seeds, int totalHeads)
+    {
+        var runs = new List<RunSpec>();
+        foreach (int seed in seeds)
+            foreach (var method in methods)
+            {
+                if (method == PruningMethod.None)
+                {
+                    runs.Add(new RunSpec(task, PruningSetting.Pipelined, method, totalHeads, false, seed, preset));
+                    continue;
+                }
+                foreach (var kinds in units(method).Where(k => PrunerFactory.Supports(method, k)))
+                    foreach (double f in fractions)
+                        runs.Add(new RunSpec(task, setting(method), method, 0, false, seed, preset, kinds, new ParameterBudget(f, true)));
+            }
+        return runs;
+    }
+
+    /// <summary>
+    /// The setting a unit sweep runs a method in when --settings does not choose: pipelined where the method has it
+    /// (the model is trained once per seed and cached), else its only one (SMP before fine-tuning, MLPruning and SNIP joint).
+    /// </summary>
+    public static PruningSetting UnitSetting(PruningMethod method, IReadOnlyList<PruningSetting>? chosen = null)
+    {
+        var valid = PrunerFactory.Settings(method);
+        foreach (var s in chosen ?? [])
+            if (valid.Contains(s)) return s;
+        return valid.Contains(PruningSetting.Pipelined) ? PruningSetting.Pipelined : valid[0];
     }
 
     /// <summary>Rows whose position p satisfies p mod n == i - 1 (i is 1-based, as Slurm array ids and GNU parallel slots).</summary>
