@@ -27,6 +27,7 @@ public static class Program
         ExportCommand.Create,
         PlotCommand.Create,
         ReportCommand.Create,
+        TimeCommand.Create,
         DescribeCommand.Create,
         TopKCommand.Create,
         DeviceCommand.Create,
