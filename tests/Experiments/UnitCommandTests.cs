@@ -1,0 +1,116 @@
+using NativeDsp.Experiments.Pruning;
+using NativeDsp.Experiments.Results;
+using NativeDsp.Experiments.Runs;
+using NativeDsp.Model.Pruning.Units;
+using NativeDsp.Tests.Experiments.Data;
+
+namespace NativeDsp.Tests.Experiments;
+
+/// <summary>
+/// Unit runs from the command line (issue 20): --units, --keep-params(-fraction), the new methods' settings, the
+/// one-line usage errors, the unit columns of results.csv (old files still load), the unit sweep's grid, and
+/// <c>nativedsp time</c> re-timing a run's pruned shape.
+/// </summary>
+[Collection(ExperimentCommandTests.CliCollection)]
+public sealed class UnitCommandTests : IDisposable
+{
+    readonly TempDir temp = new();
+
+    public void Dispose() => temp.Dispose();
+
+    static readonly string[] Tiny =
+    [
+        "--layers", "2", "--attn_heads", "2", "--d_model", "16", "--ffn", "16", "--mask_steps", "6", "--steps", "8",
+        "--train_examples", "96", "--eval_examples", "32", "--batch", "8", "--device", "host",
+    ];
+
+    [Theory]
+    [InlineData("--units heads,neurons --heads 2", "give the budget in parameters")]
+    [InlineData("--units neurons --keep-params 100 --method-ste", "does not prune neurons")]
+    [InlineData("--heads 2 --keep-params 100", "give one budget")]
+    [InlineData("--keep-params 100 --keep-params-fraction 0.5", "give one budget")]
+    [InlineData("--keep-params-fraction 1.5", "(0, 1]")]
+    [InlineData("--keep-params-fraction 0.5 --per-layer", "--per-layer")]
+    [InlineData("--units foo --heads 1", "not a kind of unit")]
+    [InlineData("--method-smp --setting joint --heads 2", "use --setting before-finetuning")]
+    [InlineData("--method-michel --setting pipelined --keep-params-fraction 0.5", "michel runs with --heads K only")]
+    [InlineData("--method-none --units heads,neurons", "keeps every unit")]
+    public void BadUnitCombinationsAreOneLineUsageErrors(string options, string expected)
+    {
+        var args = options.Split(' ').ToList();
+        string method = args.FirstOrDefault(a => a.StartsWith("--method-"))?["--method-".Length..] ?? "dsp";
+        args.RemoveAll(a => a.StartsWith("--method-"));
+        string line = CliRunner.AssertFails(2, ["nli", "--method", method, .. args, "--out", temp.File("out"), .. Tiny]);
+        Assert.Contains(expected, line);
+        Assert.False(Directory.Exists(temp.File("out")), "a usage error writes nothing");
+    }
+
+    [Fact]
+    public void ADspRunWithAParameterBudgetWritesTheUnitColumnsAndTimeRetimesIt()
+    {
+        string data = TinyData.Nli(temp.File("data"));
+        string dir = temp.File("out");
+        var (code, output, err) = CliRunner.Run(["nli", "--method", "dsp", "--setting", "pipelined", "--keep-params-fraction", "0.5", "--seed", "2",
+                                                 "--out", dir, "--data", data, .. Tiny]);
+        Assert.True(code == 0, output + err);
+        var row = Assert.Single(ResultsFile.Read(Path.Combine(dir, ResultsFile.FileName)));
+        Assert.Equal(("heads", "params_fraction=0.5"), (row.Units, row.Budget));
+        Assert.True(row.IsUnitRun);
+        Assert.Equal("nli|pipelined|dsp|heads|params_fraction=0.5|0|2|quick", row.Key);
+        // 4 heads of equal cost: half their parameters is 2 heads.
+        Assert.Equal(2, row.HeadsKept);
+        Assert.StartsWith("head=2;neuron=32;", row.KeptUnits);
+        Assert.Equal(2, row.PrunedShape!.Split(';').Sum(l => int.Parse(l.Split('/')[0])));
+        Assert.True(row.ParamsPruned < row.Params);
+        Assert.True(row.InferMsFull > 0 && row.InferMsPruned > 0 && row.Speedup > 0);
+        Assert.Equal((InferenceTiming.DefaultBatch, Environment.ProcessorCount, InferenceTiming.DefaultRepetitions), (row.TimeBatch, row.TimeThreads, row.TimeReps));
+        Assert.NotNull(row.TimeQuiet);
+        Assert.True(File.Exists(Path.Combine(dir, "runs", row.Key.Replace('|', '_'), PruningRun.PrunedModelFile)));
+
+        // Re-timed later from the shape: the timing columns change, nothing else.
+        (code, output, err) = CliRunner.Run(["time", Path.Combine(dir, ResultsFile.FileName), "--data", data, "--reps", "2", "--batch", "4", "--device", "host"]);
+        Assert.True(code == 0, output + err);
+        var again = Assert.Single(ResultsFile.Read(Path.Combine(dir, ResultsFile.FileName)));
+        Assert.Equal((row.Key, row.Value, row.ParamsPruned, row.PrunedShape), (again.Key, again.Value, again.ParamsPruned, again.PrunedShape));
+        Assert.Equal((4, 2), (again.TimeBatch, again.TimeReps));
+    }
+
+    [Fact]
+    public void AMethodWhosePrunerIsNotBuiltFailsWithOneLine()
+    {
+        string data = TinyData.Nli(temp.File("data"));
+        string line = CliRunner.AssertFails(1, ["nli", "--method", "dsp", "--units", "heads,neurons", "--keep-params-fraction", "0.5",
+                                                "--setting", "pipelined", "--out", temp.File("out"), "--data", data, .. Tiny]);
+        Assert.Contains("not in this build", line);
+    }
+
+    [Fact]
+    public void ResultsFilesOfEveryEarlierHeaderStillLoad()
+    {
+        string path = temp.File("results.csv");
+        File.WriteAllText(path, string.Join(",", ResultRow.ProtocolEraColumns) + "\n" +
+            "nli,joint,dsp,12,3,False,1,accuracy,0.5,621251,583955,30.5,1000,1000,encoder.layers.0.self_attn=3,host,quick,3080,2053,,,\n");
+        var row = Assert.Single(ResultsFile.Read(path));
+        Assert.False(row.IsUnitRun);
+        Assert.Null(row.Speedup);
+        Assert.Equal("nli|joint|dsp|3|0|1|quick", row.Key);
+        ResultsFile.Write(path, [row]);
+        Assert.Equal(string.Join(",", ResultRow.Columns), File.ReadLines(path).First());
+        Assert.Equal(row.Key, Assert.Single(ResultsFile.Read(path)).Key);
+    }
+
+    [Fact]
+    public void TheUnitSweepGridRunsEachMethodAtItsSettingAndUnitsOverTheBudgets()
+    {
+        var config = Presets.Get("nli", "units");
+        var grid = SweepGrid.BuildUnits("nli", "units", config.UnitMethods, PrunerFactory.DefaultUnits, m => SweepGrid.UnitSetting(m), config.KeepParamsGrid, [1, 2], 72);
+        // Per seed: dsp x 2 unit sets + gradrank + smp + mlpruning + snip = 6 series x 4 budgets, and one unpruned row.
+        Assert.Equal(2 * (6 * 4 + 1), grid.Count);
+        Assert.Equal(grid.Count, grid.Select(r => r.Key).Distinct().Count());
+        Assert.All(grid.Where(r => r.Method != PruningMethod.None), r => Assert.True(r.IsUnitRun && RunSpec.IsValid(r.Method, r.Setting)));
+        Assert.Equal(PruningSetting.BeforeFinetuning, grid.First(r => r.Method == PruningMethod.Smp).Setting);
+        Assert.Equal(PruningSetting.Pipelined, grid.First(r => r.Method == PruningMethod.Dsp).Setting);
+        Assert.Contains(grid, r => r.Method == PruningMethod.Dsp && r.Units == (UnitKinds.Heads | UnitKinds.Neurons));
+        Assert.Equal(UnitKinds.Heads | UnitKinds.Neurons, UnitKindsText.Parse(UnitKindsText.Of(UnitKinds.Heads | UnitKinds.Neurons)));
+    }
+}
