@@ -104,6 +104,12 @@ public static class SweepCommand
                    List<UnitKinds>? units, List<double>? fractions)
     {
         CliOptions.RequireFolder(dir);
+        // An absent list option may read as an empty list: absent either way.
+        if (heads is { Count: 0 }) heads = null;
+        if (methodChoice is { Count: 0 }) methodChoice = null;
+        if (settingChoice is { Count: 0 }) settingChoice = null;
+        if (units is { Count: 0 }) units = null;
+        if (fractions is { Count: 0 }) fractions = null;
         string task = EnumText.Of(taskChoice);
         var config = run.Config(parsed, taskChoice);
         string preset = EnumText.Of(run.Preset.Value(parsed));

@@ -41,6 +41,32 @@ public static class PanelImage
         File.Move(temp, full, overwrite: true);
     }
 
+    /// <summary>
+    /// A curve through the means <paramref name="stats"/> at <paramref name="xs"/> (ascending), legend "label (n=N)", with a
+    /// band of the intervals where a point has one (n &gt;= 2; a point of one seed pinches the band to its mean) and,
+    /// for a lone point with an interval, an error bar instead (no line to carry a band).
+    /// </summary>
+    public static void AddMeanCurve(Plot plot, double[] xs, IReadOnlyList<MeanInterval> stats, Color color, string label)
+    {
+        var ys = stats.Select(p => p.Mean).ToArray();
+        if (stats.Any(p => p.HasInterval) && stats.Count >= 2)
+        {
+            var band = plot.Add.FillY(xs, stats.Select(p => p.HasInterval ? p.Low : p.Mean).ToArray(), stats.Select(p => p.HasInterval ? p.High : p.Mean).ToArray());
+            band.FillColor = color.WithAlpha(0.18);
+            band.LineWidth = 0;
+        }
+        var scatter = plot.Add.Scatter(xs, ys);
+        scatter.Color = color;
+        scatter.LegendText = $"{label} (n={stats.Max(p => p.N)})";
+        scatter.LineWidth = 2;
+        scatter.MarkerSize = 7;
+        if (stats.Count == 1 && stats[0].HasInterval)
+        {
+            var bar = plot.Add.ErrorBar(xs, ys, [stats[0].HalfWidth]);
+            bar.Color = color;
+        }
+    }
+
     /// <summary>A fixed colour per method, so that every plot shows a method the same way.</summary>
     public static Color MethodColor(string method) => method switch
     {

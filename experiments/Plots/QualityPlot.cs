@@ -67,27 +67,7 @@ public static class QualityPlot
                 }
                 var points = inSetting.Where(r => r.Method == method).GroupBy(r => r.HeadsKept).OrderBy(g => g.Key)
                     .Select(g => (K: (double)g.Key, Stats: SeedStatistics.Interval(g.Select(r => r.Value).ToList()))).ToList();
-                var xs = points.Select(p => p.K).ToArray();
-                var ys = points.Select(p => p.Stats.Mean).ToArray();
-                // The band spans the K values with an interval (n >= 2); a K of one seed pinches it to the mean.
-                if (points.Any(p => p.Stats.HasInterval) && points.Count >= 2)
-                {
-                    var band = plot.Add.FillY(xs, points.Select(p => p.Stats.HasInterval ? p.Stats.Low : p.Stats.Mean).ToArray(),
-                                              points.Select(p => p.Stats.HasInterval ? p.Stats.High : p.Stats.Mean).ToArray());
-                    band.FillColor = color.WithAlpha(0.18);
-                    band.LineWidth = 0;
-                }
-                var scatter = plot.Add.Scatter(xs, ys);
-                scatter.Color = color;
-                scatter.LegendText = $"{method} (n={points.Max(p => p.Stats.N)})";
-                scatter.LineWidth = 2;
-                scatter.MarkerSize = 7;
-                // A lone K has no line to carry a band: show its interval as an error bar instead.
-                if (points.Count == 1 && points[0].Stats.HasInterval)
-                {
-                    var bar = plot.Add.ErrorBar(xs, ys, [points[0].Stats.HalfWidth]);
-                    bar.Color = color;
-                }
+                PanelImage.AddMeanCurve(plot, points.Select(p => p.K).ToArray(), points.Select(p => p.Stats).ToArray(), color, method);
             }
             // Ticks at the K values run, not at fractions of a head.
             plot.Axes.Bottom.SetTicks(ks.Select(k => (double)k).ToArray(), ks.Select(k => k.ToString(CultureInfo.InvariantCulture)).ToArray());

@@ -66,21 +66,7 @@ public static class UnitsPlot
         var plot = new Plot();
         foreach (var (series, points) in curves.OrderBy(c => c.Key, StringComparer.Ordinal))
         {
-            var color = PanelImage.MethodColor(series);
-            var xs = points.Select(p => p.X).ToArray();
-            var ys = points.Select(p => p.Quality.Mean).ToArray();
-            if (points.Count >= 2 && points.Any(p => p.Quality.HasInterval))
-            {
-                var band = plot.Add.FillY(xs, points.Select(p => p.Quality.HasInterval ? p.Quality.Low : p.Quality.Mean).ToArray(),
-                                          points.Select(p => p.Quality.HasInterval ? p.Quality.High : p.Quality.Mean).ToArray());
-                band.FillColor = color.WithAlpha(0.18);
-                band.LineWidth = 0;
-            }
-            var scatter = plot.Add.Scatter(xs, ys);
-            scatter.Color = color;
-            scatter.LineWidth = 2;
-            scatter.MarkerSize = 7;
-            scatter.LegendText = $"{series} (n={points.Max(p => p.Quality.N)})";
+            PanelImage.AddMeanCurve(plot, points.Select(p => p.X).ToArray(), points.Select(p => p.Quality).ToArray(), PanelImage.MethodColor(series), series);
         }
         if (none.Count > 0)
         {

@@ -29,6 +29,8 @@ public static class ClaimsReport
     /// <summary>The markdown report of every (task, preset) in <paramref name="rows"/>.</summary>
     public static string Format(IReadOnlyList<ResultRow> rows, string source)
     {
+        // The paper's claims are about K heads; unit runs (budgets in parameters) are summarised by UnitSummaryTable.
+        rows = rows.Where(r => !r.IsUnitRun).ToList();
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"# The paper's claims against {source}");
         text.AppendLine();

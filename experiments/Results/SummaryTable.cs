@@ -15,8 +15,13 @@ public static class SummaryTable
     public static string Format(IReadOnlyList<ResultRow> rows)
     {
         var text = new StringBuilder();
+        // Unit runs (budgets in parameters) get their own table after the head tables.
+        var unitRuns = rows.Where(r => r.IsUnitRun).ToList();
+        rows = rows.Where(r => !r.IsUnitRun).ToList();
         foreach (var group in rows.GroupBy(r => (r.Task, r.Preset, r.PerLayer)).OrderBy(g => g.Key.Task))
         {
+            // The unpruned rows of a unit sweep are its table's last line, not a head table of their own.
+            if (group.All(r => r.Method == "none") && unitRuns.Any(u => u.Task == group.Key.Task && u.Preset == group.Key.Preset)) continue;
             var ks = group.Where(r => r.Method != "none").Select(r => r.HeadsKept).Distinct().Order().ToList();
             int total = group.Max(r => r.HeadsTotal);
             string metric = group.First().Metric;
@@ -42,10 +47,12 @@ public static class SummaryTable
                 text.AppendLine();
             }
         }
+        if (unitRuns.Count > 0) text.Append(UnitSummaryTable.Format(unitRuns.Concat(rows.Where(r => r.Method == "none")).ToList()));
         return text.ToString();
     }
 
-    static string Cell(IReadOnlyList<ResultRow> runs, string metric)
+    /// <summary>"mean±half (n)" of the runs' metric, "mean (1)" for one seed, "-" for none.</summary>
+    public static string Cell(IReadOnlyList<ResultRow> runs, string metric)
     {
         if (runs.Count == 0) return "-";
         var interval = SeedStatistics.Interval(runs.Select(r => r.Value).ToList());

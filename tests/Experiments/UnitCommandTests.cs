@@ -85,6 +85,38 @@ public sealed class UnitCommandTests : IDisposable
     }
 
     [Fact]
+    public void AUnitSweepRunsItsGridDrawsTheUnitPlotAndResumes()
+    {
+        string data = TinyData.Nli(temp.File("data"));
+        string dir = temp.File("sweep");
+        string[] command = ["sweep", "--task", "nli", "--out", dir, "--data", data, "--keep-params-fractions", "0.9,0.5", "--methods", "dsp,none",
+                            "--units", "heads", "--seeds", "1", .. Tiny];
+        var (code, output, err) = CliRunner.Run(command);
+        Assert.True(code == 0, output + err);
+        var rows = ResultsFile.Read(Path.Combine(dir, ResultsFile.FileName));
+        Assert.Equal(["dsp|params_fraction=0.5", "dsp|params_fraction=0.9", "none|"], rows.Select(r => $"{r.Method}|{r.Budget}").Order());
+        Assert.True(File.Exists(Path.Combine(dir, NativeDsp.Experiments.Plots.UnitsPlot.FileName)));
+        Assert.Contains("nli unit runs (preset quick)", output);
+        // The larger budget keeps at least as many parameters.
+        Assert.True(rows.Single(r => r.Budget == "params_fraction=0.9").ParamsPruned >= rows.Single(r => r.Budget == "params_fraction=0.5").ParamsPruned);
+        (code, output, err) = CliRunner.Run(command);
+        Assert.True(code == 0, output + err);
+        Assert.Contains("3 already in", output);
+        Assert.Contains("0 to run", output);
+    }
+
+    [Theory]
+    [InlineData("--units heads --heads 1", "needs budgets in parameters")]
+    [InlineData("--keep-params-fractions 0.5 --heads 1", "one kind of budget")]
+    [InlineData("--keep-params-fractions 0.5 --methods michel", "michel")]
+    [InlineData("--keep-params-fractions 0", "(0, 1]")]
+    public void BadUnitSweepsAreOneLineUsageErrors(string options, string expected)
+    {
+        string line = CliRunner.AssertFails(2, ["sweep", "--task", "nli", "--out", temp.File("out"), .. options.Split(' '), .. Tiny]);
+        Assert.Contains(expected, line);
+    }
+
+    [Fact]
     public void ResultsFilesOfEveryEarlierHeaderStillLoad()
     {
         string path = temp.File("results.csv");

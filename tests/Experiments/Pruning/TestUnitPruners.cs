@@ -4,9 +4,10 @@ using NativeDsp.Model.Pruning.Units;
 namespace NativeDsp.Tests.Experiments.Pruning;
 
 /// <summary>A unit pruner that learns nothing: it keeps the top units of fixed scores under its budget (the run's plumbing under test, not a method).</summary>
-sealed class FixedUnitPruner(Device device, UnitIndex units, UnitBudget budget, float[] scores) : IUnitPruner
+class FixedUnitPruner(Device device, UnitIndex units, UnitBudget budget, float[] scores) : IUnitPruner
 {
-    public string Method => "fixed";
+    protected Device Device => device;
+    public virtual string Method => "fixed";
     public UnitIndex Units => units;
     public UnitBudget? Budget => budget;
     public ParameterGroup? ParameterGroup => null;
@@ -24,15 +25,13 @@ sealed class FixedUnitPruner(Device device, UnitIndex units, UnitBudget budget, 
 /// batch, and hidden states; it keeps the top units of fixed scores. <see cref="CrashAfterFirstTrial"/> throws after
 /// the first trial run (a killed process, for the resume test).
 /// </summary>
-sealed class RecordingProcedure(Device device, UnitIndex units, UnitBudget budget, float[] scores, PruningStage stage) : IUnitPruningProcedure
+sealed class RecordingProcedure(Device device, UnitIndex units, UnitBudget budget, float[] scores, PruningStage stage)
+    : FixedUnitPruner(device, units, budget, scores), IUnitPruningProcedure
 {
     public const long TrialSteps = 6;
     public bool CrashAfterFirstTrial { get; init; }
     public List<string> Calls { get; } = [];
-    public string Method => "recording";
-    public UnitIndex Units => units;
-    public UnitBudget? Budget => budget;
-    public ParameterGroup? ParameterGroup => null;
+    public override string Method => "recording";
     public PruningStage Stage => stage;
 
     public void Run(UnitPruningContext context)
@@ -40,8 +39,8 @@ sealed class RecordingProcedure(Device device, UnitIndex units, UnitBudget budge
         Calls.Add($"train steps {context.TrainSteps}");
         context.Train(TrialSteps, context.Seed + 1, [], null, null);
         if (CrashAfterFirstTrial) throw new InvalidOperationException("simulated kill after the first trial run");
-        context.Train(TrialSteps, context.Seed + 2, [], _ => UnitGates.Split(units, device.Tape.Own(Tensor.FromArray(device, Enumerable.Repeat(1f, units.Count).ToArray(), units.Count))), null);
-        using (var scope = device.Scope())
+        context.Train(TrialSteps, context.Seed + 2, [], _ => UnitGates.Split(Units, Device.Tape.Own(Tensor.FromArray(Device, Enumerable.Repeat(1f, Units.Count).ToArray(), Units.Count))), null);
+        using (var scope = Device.Scope())
         {
             var all = UnitGates.None;
             float train = context.TrainLoss(context.TrainBatches + 1, all).Loss.ToArray()[0];
@@ -50,11 +49,4 @@ sealed class RecordingProcedure(Device device, UnitIndex units, UnitBudget budge
             Calls.Add($"losses finite {float.IsFinite(train) && float.IsFinite(score)}; hidden rank {hidden.Shape.Rank}");
         }
     }
-
-    public Tensor Mask(long step, bool training) => device.Tape.Own(Tensor.FromArray(device, units.MaskKeeping(FinalKeep()), units.Count));
-    public Tensor? Penalty() => null;
-    public bool[] FinalKeep() => UnitSelection.TopK(scores, budget, units);
-    public float[] Scores() => scores;
-    public float[] SnapshotMask(long step) => units.MaskKeeping(FinalKeep());
-    public void Dispose() { }
 }
