@@ -123,13 +123,13 @@ public static class PrunerFactory
 
     /// <summary>
     /// Whether <paramref name="method"/> prunes the units <paramref name="units"/>: DSP any (heads: the paper's
-    /// <see cref="DspPruner"/>; otherwise DSP over units); STE, Voita and Michel heads only; the reading-list methods
-    /// the units their papers prune (gradient ranking and SMP: heads; MLPruning: heads and FFN rows; SNIP: heads and
-    /// whole blocks). One table, adjusted with the pruners.
+    /// <see cref="DspPruner"/>; otherwise DSP over units); STE, Voita and Michel heads only; gradient ranking and SMP
+    /// any kind (their papers: heads); MLPruning heads and FFN rows; SNIP heads and whole blocks (residual modules, no
+    /// neurons). One table, kept in step with the pruners.
     /// </summary>
     public static bool Supports(PruningMethod method, UnitKinds units) => method switch
     {
-        PruningMethod.Dsp => units != UnitKinds.None,
+        PruningMethod.Dsp or PruningMethod.Gradrank or PruningMethod.Smp => units != UnitKinds.None,
         PruningMethod.Mlpruning => (units & ~(UnitKinds.Heads | UnitKinds.Neurons)) == 0 && units != UnitKinds.None,
         PruningMethod.Snip => (units & ~(UnitKinds.Heads | UnitKinds.Blocks)) == 0 && units != UnitKinds.None,
         PruningMethod.None => true,
@@ -167,16 +167,20 @@ public static class PrunerFactory
         // ===== THE PLACE WHERE EACH UNIT METHOD'S PRUNER IS BUILT (one case per method; wired as the pruners land on main) =====
         IUnitPruner pruner = spec.Method switch
         {
-            // DSP over heads + neurons / blocks: UnitDspPruner (branch unitdsp), e.g.
+            // DSP over heads + neurons / blocks (branch unitdsp):
             //   new UnitDspPruner(device, index, budget, new DspOptions { Temperature = new TemperatureSchedule(config.Tau0, config.TauEnd, config.CoolStepsFor(maskSteps)), LearningRate = config.MaskLr, Seed = seed })
             PruningMethod.Dsp => throw NotInBuild("dsp over " + UnitKindsText.Of(index.Kinds), "UnitDspPruner"),
-            // Gradient-ranked one-shot pruning: GradientRankPruner (branch readlist1).
+            // Gradient-ranked one-shot pruning (branch readlist1); trials as long as the mask phase keep the units sweep's estimate:
+            //   new GradientRankPruner(device, index, budget, new GradientRankOptions { TrialSteps = options.MaskSteps })
             PruningMethod.Gradrank => throw NotInBuild("gradrank", "GradientRankPruner"),
-            // Single-Shot Meta-Pruning: SmpPruner (branch readlist1).
+            // Single-Shot Meta-Pruning (branch readlist1); the units preset's estimate assumes 100 meta-pruner steps:
+            //   new SmpPruner(device, index, budget, new SmpOptions { Seed = seed, Steps = Math.Min(300, options.MaskSteps * 2 + 20) })
             PruningMethod.Smp => throw NotInBuild("smp", "SmpPruner"),
-            // MLPruning: MlPruningPruner (branch readlist2).
+            // MLPruning (branch readlist2), learnt jointly in the mask phase:
+            //   new MlPruningPruner(device, index, budget, new MlPruningOptions())
             PruningMethod.Mlpruning => throw NotInBuild("mlpruning", "MlPruningPruner"),
-            // SNIP: SnipPruner (branch readlist2).
+            // SNIP (branch readlist2), its own joint procedure:
+            //   new SnipPruner(device, index, budget, new SnipOptions { Seed = seed })
             PruningMethod.Snip => throw NotInBuild("snip", "SnipPruner"),
             _ => throw new ArgumentException($"--method {spec.MethodName} runs with --heads K only (no --units or --keep-params)"),
         };
