@@ -74,12 +74,16 @@ public static class PanelImage
         "ste" => Colors.Blue,
         "voita" => Colors.Green,
         "michel" => Colors.Orange,
+        // Unit-run series are "method units" ("dsp heads,neurons", "snip heads,blocks"): coloured by the method.
         "dsp heads,neurons" => Colors.DarkRed,
-        "gradrank" => Colors.Purple,
-        "smp" => Colors.Teal,
-        "mlpruning" => Colors.Brown,
-        "snip" => Colors.Magenta,
         _ when method.StartsWith("dsp ", StringComparison.Ordinal) => Colors.Salmon,
-        _ => Colors.Gray,
+        _ => method.Split(' ')[0] switch
+        {
+            "gradrank" => Colors.Purple,
+            "smp" => Colors.Teal,
+            "mlpruning" => Colors.Brown,
+            "snip" => Colors.Magenta,
+            _ => Colors.Gray,
+        },
     };
 }

@@ -47,9 +47,9 @@ public static class UnitsPlot
         {
             var inTask = rows.Where(r => r.Task == task).ToList();
             var none = inTask.Where(r => r.Method == "none").Select(r => r.Value).ToList();
-            panels.Add(Panel($"{task}: quality vs parameters kept", "parameters of the pruned model (millions)", inTask[0].Metric,
+            panels.Add(Panel($"{task}: quality vs parameters", "parameters of the pruned model (millions)", inTask[0].Metric,
                              Curves(inTask, r => r.ParamsPruned / 1e6), none));
-            panels.Add(Panel($"{task}: quality vs measured speed-up", "forward speed-up (full / pruned time)", inTask[0].Metric,
+            panels.Add(Panel($"{task}: quality vs speed-up", "forward speed-up (full / pruned time)", inTask[0].Metric,
                              Curves(inTask, r => r.Speedup), none));
         }
         if (panels.Count == 0)
@@ -76,7 +76,7 @@ public static class UnitsPlot
             line.LinePattern = LinePattern.Dashed;
             line.LegendText = $"unpruned (n={all.N})";
         }
-        plot.Title($"{title}: mean and 95% CI over seeds");
+        plot.Title($"{title} (mean, 95% CI)");
         plot.XLabel(xLabel);
         plot.YLabel(metric);
         plot.ShowLegend(Edge.Right);
