@@ -146,6 +146,17 @@ public sealed record ExperimentConfig
     [Setting("Michel: training batches of each importance pass (0 = the whole training set, official)", Min = 0)]
     public int MichelBatches { get; init; }
 
+    // ---- timing (unit runs)
+    /// <summary>
+    /// Unit runs: timed forward passes of the full and of the pruned model (median reported; <see cref="Pruning.InferenceTiming"/>),
+    /// after 3 untimed ones; 0 = untimed (re-time the saved shapes later with <c>nativedsp time</c>).
+    /// </summary>
+    [Setting("unit runs: timed forward passes of the full and the pruned model, median kept, after 3 warm-up passes (0 = untimed; re-time later with the time verb)", Min = 0)]
+    public int TimeReps { get; init; } = Pruning.InferenceTiming.DefaultRepetitions;
+    /// <summary>Unit runs: test examples in the fixed timed batch.</summary>
+    [Setting("unit runs: test examples in the fixed timed batch", Min = 1)]
+    public int TimeBatch { get; init; } = Pruning.InferenceTiming.DefaultBatch;
+
     // ---- decoding (MT)
     [Setting("mt: longest generated translation (>= 1 there)", Min = 0)]
     public int DecodeMaxLen { get; init; }

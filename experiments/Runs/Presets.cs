@@ -119,14 +119,16 @@ public static class Presets
     /// </summary>
     static ExperimentConfig NliUnits => NliPretrained with
     {
-        Steps = 80, Warmup = 8, MaskSteps = 40, EvalExamples = 200, MichelBatches = 8,
+        Steps = 60, Warmup = 6, MaskSteps = 30, EvalExamples = 200, MichelBatches = 8, TimeReps = 5, TimeBatch = 16,
         KeepParamsGrid = [0.25, 0.5, 0.75, 0.9],
         UnitMethods = [PruningMethod.Dsp, PruningMethod.Gradrank, PruningMethod.Smp, PruningMethod.Mlpruning, PruningMethod.Snip, PruningMethod.None],
-        Protocol = "the unit sweep (issue 20), cut to ~40 min of a 2-core CPU for 2 seeds: MiniLM fine-tuned for 80 steps of batch 16 (the " +
-                   "pretrained preset: 600), masks learnt for 40 steps on the frozen model (pipelined DSP, gradrank), joint methods (MLPruning, " +
-                   "SNIP) train 80 steps with their mask, SMP prunes the pretrained model then fine-tunes it for 80 steps; 200 test pairs; budgets " +
-                   "are fractions of the prunable units' parameters, split evenly over the kinds (UnitBudget.FromCost); importance batches: 8. " +
-                   "Quality is far below the pretrained preset's (600 steps): the curves compare methods at equal cost, not the setting's best accuracy.",
+        Protocol = "the unit sweep (issue 20), cut to ~45 min of this 2-core machine for 2 seeds (estimate, RESULTS.md): MiniLM fine-tuned for " +
+                   "60 steps of batch 16 (the pretrained preset: 600), masks learnt for 30 steps on the frozen model (pipelined DSP), " +
+                   "gradient ranking's trials and SMP's meta-pruner sized from the mask steps, joint methods (MLPruning, SNIP) train 60 steps " +
+                   "with their mask, SMP prunes the pretrained model then fine-tunes it for 60 steps; 200 test pairs; budgets are fractions of " +
+                   "the prunable units' parameters, every kind keeping the same share (UnitBudget.FromCost); importance batches: 8; timing: " +
+                   "median of 5 forward passes of 16 test pairs after 3 warm-up passes (re-time on a quiet machine with the time verb). " +
+                   "Quality is far below the pretrained preset's: the curves compare methods at equal cost, not the setting's best accuracy.",
     };
 
     static ExperimentConfig MtBase => new()

@@ -173,8 +173,8 @@ public static class PrunerFactory
             // Gradient-ranked one-shot pruning (branch readlist1); trials as long as the mask phase keep the units sweep's estimate:
             //   new GradientRankPruner(device, index, budget, new GradientRankOptions { TrialSteps = options.MaskSteps })
             PruningMethod.Gradrank => throw NotInBuild("gradrank", "GradientRankPruner"),
-            // Single-Shot Meta-Pruning (branch readlist1); the units preset's estimate assumes 100 meta-pruner steps:
-            //   new SmpPruner(device, index, budget, new SmpOptions { Seed = seed, Steps = Math.Min(300, options.MaskSteps * 2 + 20) })
+            // Single-Shot Meta-Pruning (branch readlist1); the units preset's estimate assumes 2 x mask_steps meta-pruner steps:
+            //   new SmpPruner(device, index, budget, new SmpOptions { Seed = seed, Steps = 2 * options.MaskSteps })
             PruningMethod.Smp => throw NotInBuild("smp", "SmpPruner"),
             // MLPruning (branch readlist2), learnt jointly in the mask phase:
             //   new MlPruningPruner(device, index, budget, new MlPruningOptions())

@@ -30,7 +30,9 @@ static class UnitExperimentRunner
             MaskSteps = config.MaskStepsFor(experiment.Train.Count),
             // Before fine-tuning, the model's training is the fine-tuning of the pruned model.
             TrainSteps = spec.Setting is PruningSetting.Joint or PruningSetting.BeforeFinetuning ? config.Steps : 0,
-            TimeInference = true,
+            TimeInference = config.TimeReps > 0,
+            TimingRepetitions = Math.Max(1, config.TimeReps),
+            TimingBatch = config.TimeBatch,
         };
         double pretrainSeconds = spec.Setting == PruningSetting.Pipelined ? ExperimentRunner.LoadOrTrain(experiment, model, task, spec, options, context) : 0;
 
