@@ -53,6 +53,31 @@ public class SmpPrunerTests(PlantedUnitsFixture fixture, ITestOutputHelper outpu
     }
 
     [Fact]
+    public void KeepsVitalHeadsAndLiveNeuronsUnderAPerKindBudget()
+    {
+        var task = fixture.Fresh();
+        var index = UnitIndex.Build(task.Model, UnitKinds.Heads | UnitKinds.Neurons);
+        var (offset, count) = index.Range(UnitKind.Neuron);
+        int live = Enumerable.Range(offset, count).Count(u => PlantedUnitsTask.IsLiveNeuron(index, u));
+        using var pruner = new SmpPruner(task.Device, index, UnitBudget.PerKind(index, (UnitKind.Head, 2), (UnitKind.Neuron, live)), new SmpOptions { Steps = 150, Seed = 5 });
+        pruner.Run(Unlabelled(task));
+        var keep = pruner.FinalKeep();
+        int keptLive = Enumerable.Range(offset, count).Count(u => keep[u] && PlantedUnitsTask.IsLiveNeuron(index, u));
+        output.WriteLine($"heads [{string.Join(",", UnitSelection.Ids(keep).Where(u => u < offset))}], {keptLive} of {live} live neurons; loss {pruner.Losses[0]:g3} -> {pruner.Losses[^1]:g3}");
+        Assert.Equal(PlantedUnitsTask.VitalHeads, UnitSelection.Ids(keep).Where(u => u < offset));
+        Assert.Equal(live, keep.Skip(offset).Count(k => k));
+        // A dead neuron's contribution is exactly 0 (its fc2 column is zero); a live one that GELU keeps near 0 on
+        // this data may rank below it, hence 90% (a random ranking keeps 50%).
+        Assert.True(keptLive >= 0.9 * live, $"kept only {keptLive} of {live} live neurons");
+
+        // A kind the budget does not list keeps all its units (a segment with K = count: its relaxed gate is 1).
+        using var headsOnly = new SmpPruner(task.Device, index, UnitBudget.PerKind(index, (UnitKind.Head, 2)), new SmpOptions { Steps = 100, Seed = 5 });
+        headsOnly.Run(Unlabelled(task));
+        Assert.Equal(PlantedUnitsTask.VitalHeads, UnitSelection.Ids(headsOnly.FinalKeep()).Where(u => u < offset));
+        Assert.All(headsOnly.FinalKeep().Skip(offset), Assert.True);
+    }
+
+    [Fact]
     public void UselessHeadsHaveTheLowestContributionFeature()
     {
         var task = fixture.Fresh();
