@@ -32,8 +32,8 @@ public sealed record GradientRankOptions
 /// trial steps with its own data seed (<see cref="UnitPruningContext.Train"/>);</item>
 /// <item>after each, Michel et al.'s importance I_u = sum_b |dL_b/dg_u| / tokens over the held-out score
 /// batches at the all-ones gate, with the model frozen in evaluation mode (<see cref="UnitImportance.GateGradient"/>),
-/// L2-normalised per module (<see cref="UnitImportance.Normalise"/>); then the starting weights (and the
-/// model's dropout stream) are restored;</item>
+/// L2-normalised per module (<see cref="UnitImportance.Normalise"/>); then the starting weights (with the
+/// model's dropout stream and training mode) are restored;</item>
 /// <item>the score of a unit is its normalised importance averaged over the R trials, and the budget's top-K
 /// by that score survive, decided once (no iterative re-scoring under the shrinking mask, unlike Michel et al.).</item>
 /// </list>
@@ -93,9 +93,7 @@ public sealed class GradientRankPruner : IUnitPruningProcedure
         if (!ReferenceEquals(Units.Model, context.Model)) throw new ArgumentException("gradrank: the unit index was built over another model than the context's");
         var model = context.Model;
         long steps = Options.TrialSteps ?? context.TrainSteps;
-        var start = model.StateDict();
-        var dropout = (model as IDropoutRandom)?.DropoutRng;
-        var dropoutState = dropout?.State;
+        var start = new Start(model);
         var root = new Rng(context.Seed).Fork(0x6772_6164); // "grad": trial seeds apart from the run's own streams
         trials.Clear();
         try
@@ -107,22 +105,42 @@ public sealed class GradientRankPruner : IUnitPruningProcedure
                 using (model.Freeze(evaluationMode: true))
                     raw = UnitImportance.GateGradient(device, Units, context.ScoreLoss, context.ScoreBatches);
                 trials.Add(UnitImportance.Normalise(Units, raw));
-                Restore(model, start, dropout, dropoutState);
+                start.Restore();
             }
         }
         finally
         {
-            Restore(model, start, dropout, dropoutState);
+            start.Restore();
         }
         scores = new float[Units.Count];
         for (int u = 0; u < scores.Length; u++) scores[u] = (float)trials.Average(t => (double)t[u]);
         keep = UnitSelection.TopK(scores, Budget, Units);
     }
 
-    static void Restore(Module model, Dictionary<string, HostTensor> start, Rng? dropout, RngState? state)
+    /// <summary>What a trial run changes and the procedure puts back: weights, the dropout stream, each module's training mode.</summary>
+    sealed class Start
     {
-        model.LoadStateDict(start);
-        if (dropout is not null && state is { } s) dropout.Restore(s);
+        readonly Module model;
+        readonly Dictionary<string, HostTensor> weights;
+        readonly Rng? dropout;
+        readonly RngState dropoutState;
+        readonly (Module Module, bool Training)[] modes;
+
+        public Start(Module model)
+        {
+            this.model = model;
+            weights = model.StateDict();
+            dropout = (model as IDropoutRandom)?.DropoutRng;
+            dropoutState = dropout?.State ?? default;
+            modes = model.NamedModules().Select(m => (m.Module, m.Module.Training)).ToArray();
+        }
+
+        public void Restore()
+        {
+            model.LoadStateDict(weights);
+            dropout?.Restore(dropoutState);
+            foreach (var (m, training) in modes) m.Train(training); // pre-order: a child's own mode is set after its parent's
+        }
     }
 
     /// <summary>The 0/1 gate of <see cref="FinalKeep"/> (all ones before <see cref="Run"/>), tape-owned, in training and evaluation alike.</summary>

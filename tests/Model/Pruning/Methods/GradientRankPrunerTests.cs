@@ -52,6 +52,7 @@ public class GradientRankPrunerTests(PlantedUnitsFixture fixture, ITestOutputHel
         var index = UnitIndex.Build(task.Model, UnitKinds.Heads);
         using var pruner = new GradientRankPruner(task.Device, index, UnitBudget.Global(index, 2), new GradientRankOptions { Trials = 3, TrialSteps = 20 });
         Assert.Throws<InvalidOperationException>(() => pruner.FinalKeep());
+        task.Model.Eval(); // the trial runs switch to training mode; the procedure must switch back
         pruner.Run(task.Context(trials, start));
 
         var scores = pruner.Scores();
@@ -70,6 +71,7 @@ public class GradientRankPrunerTests(PlantedUnitsFixture fixture, ITestOutputHel
         Assert.All(trials, t => Assert.True(t.ChangedWeights, "a trial run did not train"));
         Assert.True(PlantedUnitsTask.SameWeights(start, task.Model.StateDict()), "the weights differ after the procedure");
         Assert.Equal(dropout, task.Model.DropoutRng.State);
+        Assert.All(task.Model.NamedModules(), m => Assert.False(m.Module.Training, $"{m.Name} left in training mode"));
         Assert.All(task.Model.Parameters(), p => Assert.True(p.RequiresGrad)); // unfrozen for the run's fine-tuning
         Assert.Equal(index.MaskKeeping(pruner.FinalKeep()), pruner.SnapshotMask(0));
     }
