@@ -6,7 +6,11 @@ namespace NativeDsp.Model.Pruning.Methods;
 /// <summary>Settings of <see cref="SmpPruner"/>. Defaults are ours unless marked as the reference's.</summary>
 public sealed record SmpOptions
 {
-    /// <summary>Optimizer steps training the meta-pruner, one training batch of unlabelled text each (batches wrap).</summary>
+    /// <summary>
+    /// Optimizer steps training the meta-pruner, one training batch of unlabelled text each (batches wrap). 0 = no
+    /// training: the meta-pruner scores the units as it is, e.g. with weights trained on other text and loaded into
+    /// <see cref="SmpPruner.MetaPruner"/> (the paper's use: one pruner trained once, applied to new tasks).
+    /// </summary>
     public long Steps { get; init; } = 300;
 
     /// <summary>Adam's learning rate for the meta-pruner (the reference trains its pruner with SGD at 2e-2 for 6,000 steps).</summary>
@@ -34,10 +38,10 @@ public sealed record SmpOptions
     public ulong Seed { get; init; }
 
     /// <summary>Throws unless the settings are usable.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">A count is below 1, or a rate, temperature or scale is not finite and positive.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">Steps is negative, a count is below 1, or a rate, temperature or scale is not finite and positive.</exception>
     public void Validate()
     {
-        if (Steps < 1) throw new ArgumentOutOfRangeException(nameof(Steps), Steps, "smp: the meta-pruner needs at least one training step");
+        if (Steps < 0) throw new ArgumentOutOfRangeException(nameof(Steps), Steps, "smp: the meta-pruner's training steps must be >= 0");
         if (!(LearningRate > 0) || float.IsInfinity(LearningRate)) throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "smp: the learning rate must be finite and > 0");
         if (HiddenUnits < 1) throw new ArgumentOutOfRangeException(nameof(HiddenUnits), HiddenUnits, "smp: the meta-pruner needs at least one hidden unit");
         if (!(Temperature > 0) || double.IsInfinity(Temperature)) throw new ArgumentOutOfRangeException(nameof(Temperature), Temperature, "smp: the temperature must be finite and > 0");

@@ -53,6 +53,22 @@ public class SmpPrunerTests(PlantedUnitsFixture fixture, ITestOutputHelper outpu
     }
 
     [Fact]
+    public void ATrainedMetaPrunerScoresWithoutTrainingWhenLoaded()
+    {
+        var task = fixture.Fresh();
+        var index = UnitIndex.Build(task.Model, UnitKinds.Heads);
+        using var trained = new SmpPruner(task.Device, index, UnitBudget.Global(index, 2), new SmpOptions { Steps = 150, Seed = 3 });
+        trained.Run(Unlabelled(task));
+        using var loaded = new SmpPruner(task.Device, index, UnitBudget.Global(index, 2), new SmpOptions { Steps = 0, Seed = 3 });
+        loaded.MetaPruner.LoadStateDict(trained.MetaPruner.StateDict());
+        loaded.Run(Unlabelled(task));
+        Assert.Empty(loaded.Losses);
+        Assert.Equal(trained.Scores(), loaded.Scores()); // same weights, same features (same probe seed)
+        Assert.Equal(PlantedUnitsTask.VitalHeads, UnitSelection.Ids(loaded.FinalKeep()));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SmpPruner(task.Device, index, UnitBudget.Global(index, 2), new SmpOptions { Steps = -1 }));
+    }
+
+    [Fact]
     public void KeepsVitalHeadsAndLiveNeuronsUnderAPerKindBudget()
     {
         var task = fixture.Fresh();
