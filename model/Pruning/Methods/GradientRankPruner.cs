@@ -42,7 +42,10 @@ public sealed record GradientRankOptions
 /// rankings are combined by averaging the normalised scores (per-module normalisation puts every trial on the
 /// same scale, so this is an average of rankings weighted by the margins); the budget is an exact K (the paper
 /// sweeps the number of pruned heads on development data; the sweep does that here). The units may be of any
-/// kind (a unit's importance is |dL/dg_u| of its gate), heads being the paper's case.
+/// kind (a unit's importance is |dL/dg_u| of its gate), heads being the paper's case. Only the paper's abstract
+/// was available to us: the importance is Michel et al.'s gradient score, which the paper builds on, and the
+/// averaging over trials is ours. (Budhraja et al. 2020, "On the weak link between importance and prunability
+/// of attention heads", is not this method: it prunes heads at random.)
 /// </summary>
 public sealed class GradientRankPruner : IUnitPruningProcedure
 {
