@@ -50,11 +50,7 @@ public static class RepresentationDistance
         var a = new float[b * b * t];
         for (int i = 0; i < b; i++)
             for (int c = 0; c < b * t; c++)
-            {
-                double mean = 0;
-                for (int k = 0; k < b; k++) mean += w[k, c];
-                a[i * b * t + c] = (float)(w[i, c] - mean / b);
-            }
+                a[i * b * t + c] = (float)(w[i, c] - w[c / t, c] / b); // column c has one entry, in row c / t
         var pool = device.Tape.Own(Tensor.FromArray(device, a, b, b * t));
         var centred = Ops.MatMul(pool, Ops.Reshape(hidden, b * t, d));
         var ones = device.Tape.Own(Tensor.Full(device, 1f, d));
