@@ -129,7 +129,8 @@ public sealed class SmpPruner : IUnitPruningProcedure
     public bool HasRun => keep is not null;
 
     /// <summary>Trains the meta-pruner on the context's unlabelled text and ranks the units once (see the class summary).</summary>
-    /// <exception cref="ArgumentException">The context's model is not the one the index was built over, or a batch has fewer than 3 texts (SimilarityKl).</exception>
+    /// <exception cref="ArgumentException">The context's model is not the one the index was built over.</exception>
+    /// <exception cref="ExpectedFailureException">The objective is <see cref="RepresentationObjective.SimilarityKl"/> and a batch holds fewer than 3 texts.</exception>
     public void Run(UnitPruningContext context)
     {
         if (!ReferenceEquals(Units.Model, context.Model)) throw new ArgumentException("smp: the unit index was built over another model than the context's");
@@ -147,6 +148,8 @@ public sealed class SmpPruner : IUnitPruningProcedure
             using (NoGrad.Scope())
             {
                 (full, fullMask) = context.Hidden(batch, UnitGates.None);
+                if (Options.Objective == RepresentationObjective.SimilarityKl && full.Shape[0] < 3)
+                    throw new ExpectedFailureException($"smp: the similarity-distribution objective compares each text with the others of its batch, so it needs batches of at least 3 texts, got {full.Shape[0]}; raise the batch size or use the hidden-state MSE objective");
                 if (Options.Objective == RepresentationObjective.SimilarityKl)
                     full = RepresentationDistance.TargetLogProbabilities(full, fullMask, Options.SimilarityScale);
             }

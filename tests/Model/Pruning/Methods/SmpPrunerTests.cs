@@ -94,6 +94,28 @@ public class SmpPrunerTests(PlantedUnitsFixture fixture, ITestOutputHelper outpu
     }
 
     [Fact]
+    public void BatchesOfTwoTextsAreAnExpectedFailureForTheSimilarityObjective()
+    {
+        var task = fixture.Fresh();
+        var index = UnitIndex.Build(task.Model, UnitKinds.Heads);
+        var ids = task.Train.Take(2).SelectMany(e => e.Ids).ToArray();
+        var c = Unlabelled(task);
+        var pairs = new UnitPruningContext
+        {
+            Model = c.Model, Device = c.Device, TrainBatches = 1, ScoreBatches = 1, TrainSteps = 1, Seed = 1,
+            TrainLoss = c.TrainLoss, ScoreLoss = c.ScoreLoss, Train = c.Train,
+            Hidden = (_, gates) => task.Model.Encode(ids, null, 2, PlantedUnitsTask.Length, gates),
+        };
+        using var pruner = new SmpPruner(task.Device, index, UnitBudget.Global(index, 2), new SmpOptions { Steps = 5 });
+        var e = Assert.Throws<ExpectedFailureException>(() => pruner.Run(pairs));
+        Assert.Contains("at least 3 texts, got 2", e.Message);
+        Assert.All(task.Model.Parameters(), p => Assert.True(p.RequiresGrad)); // the freeze was undone
+        using var mse = new SmpPruner(task.Device, index, UnitBudget.Global(index, 2), new SmpOptions { Steps = 5, Objective = RepresentationObjective.HiddenMse });
+        mse.Run(pairs); // the token-level objective has no such limit
+        Assert.Equal(5, mse.Losses.Count);
+    }
+
+    [Fact]
     public void UselessHeadsHaveTheLowestContributionFeature()
     {
         var task = fixture.Fresh();
