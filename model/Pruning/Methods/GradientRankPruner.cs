@@ -10,8 +10,15 @@ public sealed record GradientRankOptions
     /// <summary>Trial runs R ("a few trial experiments"; 3 by default, our choice).</summary>
     public int Trials { get; init; } = 3;
 
-    /// <summary>Training steps of each trial run; null = the run's own training steps (<see cref="UnitPruningContext.TrainSteps"/>).</summary>
+    /// <summary>
+    /// Training steps of each trial run (a short fine-tuning); null = a tenth of the run's own training steps
+    /// (<see cref="UnitPruningContext.TrainSteps"/>; at least 1 when it has any), our choice: the trials are to be
+    /// cheap next to the run. 0 scores the current weights R times, which then only repeats one ranking.
+    /// </summary>
     public long? TrialSteps { get; init; }
+
+    /// <summary>The steps of each trial run in a run of <paramref name="trainSteps"/> training steps.</summary>
+    public long StepsFor(long trainSteps) => TrialSteps ?? (trainSteps > 0 ? Math.Max(1, trainSteps / 10) : 0);
 
     /// <summary>Throws unless the settings are usable.</summary>
     /// <exception cref="ArgumentOutOfRangeException">Trials is below 1 or TrialSteps is negative.</exception>
@@ -38,7 +45,7 @@ public sealed record GradientRankOptions
 /// by that score survive, decided once (no iterative re-scoring under the shrinking mask, unlike Michel et al.).</item>
 /// </list>
 /// Choices where the paper's description leaves a detail open: the trials differ only in their data order
-/// (seed i derived from the run's seed), each trial is as long as the run's own training unless set; the
+/// (seed i derived from the run's seed), each trial is a tenth of the run's own training unless set; the
 /// rankings are combined by averaging the normalised scores (per-module normalisation puts every trial on the
 /// same scale, so this is an average of rankings weighted by the margins); the budget is an exact K (the paper
 /// sweeps the number of pruned heads on development data; the sweep does that here). The units may be of any
@@ -95,7 +102,7 @@ public sealed class GradientRankPruner : IUnitPruningProcedure
     {
         if (!ReferenceEquals(Units.Model, context.Model)) throw new ArgumentException("gradrank: the unit index was built over another model than the context's");
         var model = context.Model;
-        long steps = Options.TrialSteps ?? context.TrainSteps;
+        long steps = Options.StepsFor(context.TrainSteps);
         var start = new Start(model);
         var root = new Rng(context.Seed).Fork(0x6772_6164); // "grad": trial seeds apart from the run's own streams
         trials.Clear();

@@ -96,6 +96,13 @@ public class GradientRankPrunerTests(PlantedUnitsFixture fixture, ITestOutputHel
     [Fact]
     public void RefusesBadSettings()
     {
+        // Trial length: a tenth of the run's training by default (at least 1 step when there is training).
+        Assert.Equal(10, new GradientRankOptions().StepsFor(100));
+        Assert.Equal(1, new GradientRankOptions().StepsFor(5));
+        Assert.Equal(0, new GradientRankOptions().StepsFor(0));
+        Assert.Equal(7, new GradientRankOptions { TrialSteps = 7 }.StepsFor(100));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new GradientRankOptions { TrialSteps = -1 }.Validate());
+
         var task = fixture.Fresh();
         var index = UnitIndex.Build(task.Model, UnitKinds.Heads);
         Assert.Throws<ArgumentOutOfRangeException>(() => new GradientRankPruner(task.Device, index, UnitBudget.Global(index, 2), new GradientRankOptions { Trials = 0 }));
