@@ -29,6 +29,12 @@ public static class DescribeCommand
             foreach (var (name, value) in config.Settings()) Console.WriteLine($"  {name} = {value}");
             Console.WriteLine($"  K grid, pipelined = {string.Join(",", config.HeadsGrid)}");
             Console.WriteLine($"  K grid, joint = {string.Join(",", config.JointHeadsGrid.Length > 0 ? config.JointHeadsGrid : config.HeadsGrid)}");
+            if (config.KeepParamsGrid.Length > 0)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  unit sweep: budgets (shares of the prunable units' parameters) = {string.Join(",", config.KeepParamsGrid)}"));
+                foreach (var m in config.UnitMethods.Where(m => m != PruningMethod.None))
+                    Console.WriteLine($"    {EnumText.Of(m)}: {EnumText.Of(SweepGrid.UnitSetting(m))}, units {string.Join(" and ", PrunerFactory.DefaultUnits(m).Select(UnitKindsText.Of))}");
+            }
             Console.WriteLine(config.MaskSteps > 0
                 ? $"pipelined mask steps: {config.MaskSteps}"
                 : string.Create(CultureInfo.InvariantCulture, $"pipelined mask steps: ceil({config.MaskEpochs:0.###} x training examples / batch {config.Batch})"));

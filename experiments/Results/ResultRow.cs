@@ -43,14 +43,14 @@ public sealed partial class ResultRow
         "time_batch", "time_threads", "time_reps", "time_load", "time_quiet",
     ];
 
-    /// <summary>The header written before the unit-run columns: <see cref="LegacyColumns"/> then <see cref="ProtocolColumns"/>.</summary>
-    public static readonly string[] ProtocolEraColumns = [.. LegacyColumns, .. ProtocolColumns];
+    /// <summary>The header of a file of head runs: <see cref="LegacyColumns"/> then <see cref="ProtocolColumns"/> (as before unit runs existed).</summary>
+    public static readonly string[] Columns = [.. LegacyColumns, .. ProtocolColumns];
 
-    /// <summary>The header written today: <see cref="LegacyColumns"/>, <see cref="ProtocolColumns"/>, <see cref="UnitColumns"/>.</summary>
-    public static readonly string[] Columns = [.. LegacyColumns, .. ProtocolColumns, .. UnitColumns];
+    /// <summary>The header of a file holding unit runs: <see cref="Columns"/> then <see cref="UnitColumns"/>.</summary>
+    public static readonly string[] UnitRunColumns = [.. Columns, .. UnitColumns];
 
-    /// <summary>Every header results.csv has had, newest first.</summary>
-    public static readonly string[][] KnownHeaders = [Columns, ProtocolEraColumns, LegacyColumns];
+    /// <summary>Every header results.csv has, newest first; a file's missing columns read as null.</summary>
+    public static readonly string[][] KnownHeaders = [UnitRunColumns, Columns, LegacyColumns];
 
     [CsvColumn("task")] public string Task { get; set; } = "";
     [CsvColumn("setting")] public string Setting { get; set; } = "";

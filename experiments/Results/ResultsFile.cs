@@ -1,3 +1,4 @@
+using System.Text;
 using CsvHelper;
 using NativeDsp.Engine;
 
@@ -14,7 +15,7 @@ public static class ResultsFile
 
     /// <summary>
     /// Every row of <paramref name="path"/> (none when the file does not exist), read strictly: the header must be
-    /// <see cref="ResultRow.Columns"/> (or an older header of <see cref="ResultRow.KnownHeaders"/>, whose missing columns read as null), every row must have exactly that many fields, numbers and booleans must
+    /// <see cref="ResultRow.Columns"/> (or another of <see cref="ResultRow.KnownHeaders"/>: with the unit columns, or the legacy one; missing columns read as null), every row must have exactly that many fields, numbers and booleans must
     /// parse, and the key columns and the metric's name must not be empty. A row cut short (an editor, a copy) would otherwise be read
     /// with empty fields and written back so.
     /// </summary>
@@ -63,7 +64,7 @@ public static class ResultsFile
         return rows;
     }
 
-    static string ColumnOf(int index) => index >= 0 && index < ResultRow.Columns.Length ? ResultRow.Columns[index] : $"#{index + 1}";
+    static string ColumnOf(int index) => index >= 0 && index < ResultRow.UnitRunColumns.Length ? ResultRow.UnitRunColumns[index] : $"#{index + 1}";
 
     /// <summary>Writes <paramref name="rows"/> atomically (a temporary file renamed over the target, removed if writing fails).</summary>
     /// <exception cref="IOException">The folder cannot be written (full disk, read-only); nothing is left behind.</exception>
@@ -74,10 +75,13 @@ public static class ResultsFile
         string temp = $"{full}.{Environment.ProcessId}.tmp";
         try
         {
-            using (var csv = CsvWriter.ToFile(temp))
+            var list = rows.ToList();
+            var buffer = new MemoryStream();
+            using (var csv = CsvWriter.Create(buffer, leaveOpen: true))
             {
-                csv.WriteRecords(rows);
+                csv.WriteRecords(list);
             }
+            File.WriteAllText(temp, WithoutUnusedUnitColumns(Encoding.UTF8.GetString(buffer.ToArray()), list));
             File.Move(temp, full, overwrite: true);
         }
         catch
@@ -86,6 +90,30 @@ public static class ResultsFile
             try { File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
             throw;
         }
+    }
+
+    /// <summary>
+    /// The CSV text without the unit columns when no row is a unit run: a file of head runs keeps the header it had
+    /// before unit runs existed (<see cref="ResultRow.Columns"/>), byte for byte, so that its readers are
+    /// not surprised by 13 empty columns. The columns are the last ones and empty in every head row (no field of a
+    /// head row holds a comma or a line break), so each line loses exactly its last 13 separators.
+    /// </summary>
+    static string WithoutUnusedUnitColumns(string text, IReadOnlyList<ResultRow> rows)
+    {
+        if (rows.Any(r => r.IsUnitRun)) return text;
+        string newline = text.Contains("\r\n") ? "\r\n" : "\n";
+        var lines = text.Split(newline);
+        string headerTail = "," + string.Join(",", ResultRow.UnitColumns), emptyTail = new(',', ResultRow.UnitColumns.Length);
+        if (!lines[0].EndsWith(headerTail, StringComparison.Ordinal)) return text;
+        var trimmed = new List<string> { lines[0][..^headerTail.Length] };
+        foreach (string line in lines.Skip(1))
+        {
+            if (line.Length == 0) { trimmed.Add(line); continue; }
+            // A timed head row would lose data: keep every column then.
+            if (!line.EndsWith(emptyTail, StringComparison.Ordinal)) return text;
+            trimmed.Add(line[..^emptyTail.Length]);
+        }
+        return string.Join(newline, trimmed);
     }
 
     /// <summary>Adds <paramref name="row"/> (replacing a row with its key) and returns every row now in the file.</summary>

@@ -122,7 +122,7 @@ public static class Presets
         Steps = 60, Warmup = 6, MaskSteps = 30, EvalExamples = 200, MichelBatches = 8, TimeReps = 5, TimeBatch = 16,
         KeepParamsGrid = [0.25, 0.5, 0.75, 0.9],
         UnitMethods = [PruningMethod.Dsp, PruningMethod.Gradrank, PruningMethod.Smp, PruningMethod.Mlpruning, PruningMethod.Snip, PruningMethod.None],
-        Protocol = "the unit sweep (issue 20), cut to ~45 min of this 2-core machine for 2 seeds (estimate, RESULTS.md): MiniLM fine-tuned for " +
+        Protocol = "the unit sweep (issue 20), cut to ~42 min of this 2-core machine for 2 seeds (estimate, RESULTS.md): MiniLM fine-tuned for " +
                    "60 steps of batch 16 (the pretrained preset: 600), masks learnt for 30 steps on the frozen model (pipelined DSP), " +
                    "gradient ranking's trials and SMP's meta-pruner sized from the mask steps, joint methods (MLPruning, SNIP) train 60 steps " +
                    "with their mask, SMP prunes the pretrained model then fine-tunes it for 60 steps; 200 test pairs; budgets are fractions of " +

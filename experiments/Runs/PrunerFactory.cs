@@ -2,6 +2,7 @@ using NativeDsp.Engine;
 using NativeDsp.Experiments.Pruning;
 using NativeDsp.Experiments.Results;
 using NativeDsp.Model.Pruning;
+using NativeDsp.Model.Pruning.Methods;
 using NativeDsp.Model.Pruning.Units;
 using NativeDsp.Model.Training;
 
@@ -170,12 +171,10 @@ public static class PrunerFactory
             // DSP over heads + neurons / blocks (branch unitdsp):
             //   new UnitDspPruner(device, index, budget, new DspOptions { Temperature = new TemperatureSchedule(config.Tau0, config.TauEnd, config.CoolStepsFor(maskSteps)), LearningRate = config.MaskLr, Seed = seed })
             PruningMethod.Dsp => throw NotInBuild("dsp over " + UnitKindsText.Of(index.Kinds), "UnitDspPruner"),
-            // Gradient-ranked one-shot pruning (branch readlist1); trials as long as the mask phase keep the units sweep's estimate:
-            //   new GradientRankPruner(device, index, budget, new GradientRankOptions { TrialSteps = options.MaskSteps })
-            PruningMethod.Gradrank => throw NotInBuild("gradrank", "GradientRankPruner"),
-            // Single-Shot Meta-Pruning (branch readlist1); the units preset's estimate assumes 2 x mask_steps meta-pruner steps:
-            //   new SmpPruner(device, index, budget, new SmpOptions { Seed = seed, Steps = 2 * options.MaskSteps })
-            PruningMethod.Smp => throw NotInBuild("smp", "SmpPruner"),
+            // Gradient-ranked one-shot pruning: trials of its default length (a tenth of the run's training), seed from the run.
+            PruningMethod.Gradrank => new GradientRankPruner(device, index, budget),
+            // Single-Shot Meta-Pruning: its meta-pruner trained for 2 x mask_steps steps (the units preset's estimate), seeded by the run.
+            PruningMethod.Smp => new SmpPruner(device, index, budget, new SmpOptions { Seed = seed, Steps = 2 * options.MaskSteps }),
             // MLPruning (branch readlist2), learnt jointly in the mask phase:
             //   new MlPruningPruner(device, index, budget, new MlPruningOptions())
             PruningMethod.Mlpruning => throw NotInBuild("mlpruning", "MlPruningPruner"),

@@ -56,6 +56,7 @@ public sealed class UnitCommandTests : IDisposable
         var row = Assert.Single(ResultsFile.Read(Path.Combine(dir, ResultsFile.FileName)));
         Assert.Equal(("heads", "params_fraction=0.5"), (row.Units, row.Budget));
         Assert.True(row.IsUnitRun);
+        Assert.Equal(string.Join(",", ResultRow.UnitRunColumns), File.ReadLines(Path.Combine(dir, ResultsFile.FileName)).First());
         Assert.Equal("nli|pipelined|dsp|heads|params_fraction=0.5|0|2|quick", row.Key);
         // 4 heads of equal cost: half their parameters is 2 heads.
         Assert.Equal(2, row.HeadsKept);
@@ -75,13 +76,31 @@ public sealed class UnitCommandTests : IDisposable
         Assert.Equal((4, 2), (again.TimeBatch, again.TimeReps));
     }
 
-    [Fact]
-    public void AMethodWhosePrunerIsNotBuiltFailsWithOneLine()
+    [Theory]
+    [InlineData("gradrank", "heads", "pipelined")]
+    [InlineData("gradrank", "heads,neurons", "pipelined")]
+    [InlineData("smp", "heads", "before-finetuning")]
+    public void AReadingListMethodRunsAtItsSettingFromTheCommandLine(string method, string units, string setting)
     {
         string data = TinyData.Nli(temp.File("data"));
-        string line = CliRunner.AssertFails(1, ["nli", "--method", "dsp", "--units", "heads,neurons", "--keep-params-fraction", "0.5",
-                                                "--setting", "pipelined", "--out", temp.File("out"), "--data", data, .. Tiny]);
-        Assert.Contains("not in this build", line);
+        string dir = temp.File("out");
+        // No --setting: the method's own is taken.
+        var (code, output, err) = CliRunner.Run(["nli", "--method", method, "--units", units, "--keep-params-fraction", "0.5", "--michel_batches", "2",
+                                                 "--out", dir, "--data", data, .. Tiny]);
+        Assert.True(code == 0, output + err);
+        var row = Assert.Single(ResultsFile.Read(Path.Combine(dir, ResultsFile.FileName)));
+        Assert.Equal((method, setting, units), (row.Method, row.Setting, row.Units));
+        Assert.True(row.ParamsPruned < row.Params);
+        Assert.True(row.Speedup > 0);
+    }
+
+    [Fact]
+    public void ABudgetThatKeepsNoUnitFailsWithOneLine()
+    {
+        string data = TinyData.Nli(temp.File("data"));
+        string line = CliRunner.AssertFails(1, ["nli", "--method", "dsp", "--keep-params", "1", "--setting", "pipelined",
+                                                "--out", temp.File("out"), "--data", data, .. Tiny]);
+        Assert.Contains("keeps no unit", line);
     }
 
     [Fact]
@@ -120,7 +139,7 @@ public sealed class UnitCommandTests : IDisposable
     public void ResultsFilesOfEveryEarlierHeaderStillLoad()
     {
         string path = temp.File("results.csv");
-        File.WriteAllText(path, string.Join(",", ResultRow.ProtocolEraColumns) + "\n" +
+        File.WriteAllText(path, string.Join(",", ResultRow.Columns) + "\n" +
             "nli,joint,dsp,12,3,False,1,accuracy,0.5,621251,583955,30.5,1000,1000,encoder.layers.0.self_attn=3,host,quick,3080,2053,,,\n");
         var row = Assert.Single(ResultsFile.Read(path));
         Assert.False(row.IsUnitRun);
