@@ -12,8 +12,8 @@ namespace NativeDsp.Experiments.Commands;
 /// machine: a sweep's own timings run beside its training and other work). Forward time depends on a model's shape,
 /// not its weights' values, so each row's pruned_shape is rebuilt from the folder's settings record (a fresh model of
 /// the row's seed pruned to the shape, <see cref="PrunedShape.Apply"/>) and timed against the unpruned model as the
-/// run did (<see cref="InferenceTiming"/>); the rows' timing columns (infer_ms_*, speedup, time_*) are replaced and the
-/// file rewritten atomically. Nothing is trained.
+/// run did (<see cref="InferenceTiming"/>); each row's timing columns (infer_ms_*, speedup, time_*) are replaced as soon
+/// as it is timed (<see cref="ResultsFile.Append"/>: atomic, under the file's lock). Nothing is trained.
 /// </summary>
 public static class TimeCommand
 {
@@ -51,10 +51,11 @@ public static class TimeCommand
                     PrunedShape.Apply((IUnitPrunable)model, row.PrunedShape!);
                     var pruned = InferenceTiming.Measure(experiment.BenchmarkForward(model, size), size, repetitions: reps);
                     UnitExperimentRunner.WriteTiming(row, full, pruned);
+                    // Row by row, under the results file's lock: a sweep may be adding rows to the same file.
+                    ResultsFile.Append(csv, row);
                     Console.WriteLine($"{row.Key}: {row.InferMsFull:0.###} -> {row.InferMsPruned:0.###} ms, speed-up {row.Speedup:0.###}{(row.TimeQuiet == true ? "" : $" (not quiet: load {row.TimeLoad})")}");
                 }
             }
-            ResultsFile.Write(csv, rows);
             Console.WriteLine($"results: {csv} ({timed.Count} rows re-timed)");
             return 0;
         });

@@ -9,7 +9,8 @@ namespace NativeDsp.Experiments.Results;
 /// model (fine-tuned when finetune_steps &gt; 0). kept_per_module is "module=kept;..." in model order.
 /// The protocol columns after preset (<see cref="ProtocolColumns"/>: mask_steps, t_cool, michel_step, lambda,
 /// heads_reached) came later: files written before them have the <see cref="LegacyColumns"/> header and read
-/// with those values empty (null).
+/// with those values empty (null). Unit runs (issue 20) add <see cref="UnitColumns"/> after them; a file gets those
+/// columns only when it holds a unit run (<see cref="UnitRunColumns"/>), so files of head runs keep their header.
 /// </summary>
 [CsvRecord]
 public sealed partial class ResultRow
