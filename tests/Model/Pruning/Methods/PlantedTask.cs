@@ -80,20 +80,26 @@ public sealed class PlantedTask : IDisposable
     /// <summary>Multiplies neuron n's fc2 column by <paramref name="factor"/>.</summary>
     public void AmplifyNeuron(int layer, int n, float factor) => ScaleColumns(Model.Encoder.Layers[layer].FeedForward.Fc2.Weight, n, 1, factor);
 
-    /// <summary>Zeroes a whole attention block's output (out_proj weight and bias): its branch adds nothing.</summary>
+    /// <summary>Zeroes a whole attention block (every projection's weight and bias): its branch adds nothing and, with zero in- and out-weights, gets no gradient.</summary>
     public void KillAttentionBlock(int layer)
     {
-        var o = Model.Encoder.Layers[layer].SelfAttention.OutProj;
-        Init.Zeros(o.Weight);
-        Init.Zeros(o.Bias!);
+        var a = Model.Encoder.Layers[layer].SelfAttention;
+        foreach (var p in new[] { a.QProj, a.KProj, a.VProj, a.OutProj })
+        {
+            Init.Zeros(p.Weight);
+            Init.Zeros(p.Bias!);
+        }
     }
 
-    /// <summary>Zeroes a whole FFN block's output (fc2 weight and bias).</summary>
+    /// <summary>Zeroes a whole FFN block (fc1 and fc2, weights and biases).</summary>
     public void KillFfnBlock(int layer)
     {
-        var f = Model.Encoder.Layers[layer].FeedForward.Fc2;
-        Init.Zeros(f.Weight);
-        Init.Zeros(f.Bias!);
+        var f = Model.Encoder.Layers[layer].FeedForward;
+        foreach (var p in new[] { f.Fc1, f.Fc2 })
+        {
+            Init.Zeros(p.Weight);
+            Init.Zeros(p.Bias!);
+        }
     }
 
     /// <summary>The task loss of batch b under the gates (cross-entropy against the planted labels).</summary>
