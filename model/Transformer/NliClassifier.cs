@@ -100,17 +100,44 @@ public sealed class NliClassifier : Module, IUnitPrunable, NativeDsp.Model.Train
     /// </summary>
     public Tensor Forward(IntTensor ids, IntTensor? segments, Tensor? keyMask, UnitGates gates)
     {
-        if (ids.Shape.Rank != 2) throw new ArgumentException($"NLI classifier: ids must be [B, T], got {ids.Shape}");
-        if (segments is not null && segments.Shape != ids.Shape) throw new ShapeException("NLI classifier segments", ids.Shape, segments.Shape, "segment ids must match the token ids");
-        HeadIndex.CheckGate(gates.Heads, "NLI classifier");
-        int b = ids.Shape[0], t = ids.Shape[1];
-        var x = Ops.Add(TokenEmbedding.Forward(ids), PositionEmbedding.Forward(0, t));
-        if (segments is not null) x = Ops.Add(x, SegmentEmbedding.Forward(segments));
-        x = embeddingDropout.Forward(EmbeddingNorm.Forward(x));
-        x = Encoder.Forward(x, keyMask, gates);
+        var x = Encode(ids, segments, keyMask, gates);
+        int b = ids.Shape[0];
         var cls = Ops.Reshape(Ops.Slice(x, 1, 0, 1), b, Config.DModel);
         var pooled = Ops.Tanh(Pooler.Forward(cls));
         return Classifier.Forward(poolerDropout.Forward(pooled));
+    }
+
+    /// <summary>
+    /// The encoder's final hidden states [B, T, d] (after the final LayerNorm of a pre-LN encoder) for token ids
+    /// [B, T], segment ids [B, T] (null = all 0) and key mask [B, T] under unit gates: what the classifier's
+    /// pooler reads at [CLS], and the text representation a representation-preserving pruner (SMP) compares.
+    /// </summary>
+    /// <exception cref="ArgumentException">ids are not [B, T], or a gate does not fit the model.</exception>
+    /// <exception cref="ShapeException">The segment ids' shape differs from the token ids'.</exception>
+    public Tensor Encode(IntTensor ids, IntTensor? segments, Tensor? keyMask, UnitGates gates)
+    {
+        if (ids.Shape.Rank != 2) throw new ArgumentException($"NLI classifier: ids must be [B, T], got {ids.Shape}");
+        if (segments is not null && segments.Shape != ids.Shape) throw new ShapeException("NLI classifier segments", ids.Shape, segments.Shape, "segment ids must match the token ids");
+        HeadIndex.CheckGate(gates.Heads, "NLI classifier");
+        int t = ids.Shape[1];
+        var x = Ops.Add(TokenEmbedding.Forward(ids), PositionEmbedding.Forward(0, t));
+        if (segments is not null) x = Ops.Add(x, SegmentEmbedding.Forward(segments));
+        x = embeddingDropout.Forward(EmbeddingNorm.Forward(x));
+        return Encoder.Forward(x, keyMask, gates);
+    }
+
+    /// <summary>
+    /// <see cref="Encode(IntTensor, IntTensor?, Tensor?, UnitGates)"/> from host arrays (row-major [batch, length]):
+    /// the hidden states [B, T, d] and the key mask [B, T] made from the padding id (null when nothing is padded).
+    /// The device copies belong to the tape.
+    /// </summary>
+    public (Tensor Hidden, Tensor? KeyMask) Encode(int[] ids, int[]? segments, int batch, int length, UnitGates gates)
+    {
+        var tape = Device.Tape;
+        var idT = tape.Own(IntTensor.FromArray(Device, ids, batch, length));
+        var segT = segments is null ? null : tape.Own(IntTensor.FromArray(Device, segments, batch, length));
+        var keyMask = KeyMask.FromIds(Device, ids, batch, length, Config.PadId);
+        return (Encode(idT, segT, keyMask, gates), keyMask);
     }
 
     /// <summary>
