@@ -38,6 +38,44 @@ public sealed partial class IlgpuKernels
         softTopKBackward(new KernelConfig(1, TopKGroupSize(heads)), V(saved), V(dmask), V(dlogits), args);
     }
 
+    /// <inheritdoc/>
+    /// <remarks>One launch per relaxed segment on its subviews (the kernel runs on one thread group, so the launches
+    /// queue on the stream; a grid of one group per segment would overlap them), after filling the constant gates.</remarks>
+    public void SoftTopKSegmentsForward(DeviceBuffer<float> logits, DeviceBuffer<float>? noise, DeviceBuffer<float> mask,
+                                        DeviceBuffer<double> saved, int units, IReadOnlyList<SoftTopKSegment> segments, double tau)
+    {
+        PruningChecks.SoftTopKSegmentsForward(logits, noise, mask, saved, units, segments, tau);
+        softTopKForward ??= Accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<double>, SoftTopKArgs>(SoftTopKForwardKernel);
+        Fill(mask, 1f, 0, units);
+        var (offsets, _) = SoftTopKSegment.SavedLayout(segments);
+        for (int i = 0; i < segments.Count; i++)
+        {
+            var seg = segments[i];
+            if (seg.K == 0 && seg.Count > 0) Fill(mask, 0f, seg.Offset, seg.Count);
+            if (!seg.Relaxed) continue;
+            var w = V(logits).SubView(seg.Offset, seg.Count);
+            softTopKForward(new KernelConfig(1, TopKGroupSize(seg.Count)), w, noise is null ? w : V(noise).SubView(seg.Offset, seg.Count),
+                            V(mask).SubView(seg.Offset, seg.Count), V(saved).SubView(offsets[i], SoftTopKLayout.SavedLength(seg.Count, seg.K)),
+                            SoftTopKArgs.For(seg.Count, seg.K, tau, hasNoise: noise is not null));
+        }
+    }
+
+    /// <inheritdoc/>
+    public void SoftTopKSegmentsBackward(DeviceBuffer<double> saved, DeviceBuffer<float> dmask, DeviceBuffer<float> dlogits,
+                                         int units, IReadOnlyList<SoftTopKSegment> segments, double tau)
+    {
+        PruningChecks.SoftTopKSegmentsBackward(saved, dmask, dlogits, units, segments, tau);
+        softTopKBackward ??= Accelerator.LoadStreamKernel<ArrayView<double>, ArrayView<float>, ArrayView<float>, SoftTopKArgs>(SoftTopKBackwardKernel);
+        var (offsets, _) = SoftTopKSegment.SavedLayout(segments);
+        for (int i = 0; i < segments.Count; i++)
+        {
+            var seg = segments[i];
+            if (!seg.Relaxed) continue;
+            softTopKBackward(new KernelConfig(1, TopKGroupSize(seg.Count)), V(saved).SubView(offsets[i], SoftTopKLayout.SavedLength(seg.Count, seg.K)),
+                             V(dmask).SubView(seg.Offset, seg.Count), V(dlogits).SubView(seg.Offset, seg.Count), SoftTopKArgs.For(seg.Count, seg.K, tau, hasNoise: false));
+        }
+    }
+
     internal struct SoftTopKArgs
     {
         public int Heads, K, HasNoise;

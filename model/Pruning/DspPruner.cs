@@ -48,8 +48,15 @@ public sealed class DspPruner : LogitPruner
     public override Tensor Mask(long step, bool training) => training ? Relaxed(step, withNoise: true) : HardMask();
 
     /// <summary>The soft top-K of w (+ the step's Gumbel noise) at the step's temperature.</summary>
-    public Tensor Relaxed(long step, bool withNoise) =>
-        PerBudget(relaxation.Noise(Device, Index.Count, step, withNoise), relaxation.SoftTopK(step));
+    public Tensor Relaxed(long step, bool withNoise)
+    {
+        var noise = relaxation.Noise(Device, Index.Count, step, withNoise);
+        // A global budget relaxes the whole vector even at K = H (as the reference code would); per module, one
+        // segment per module (K_l = 0 gives 0, K_l = all its heads 1).
+        return ModuleSegments() is { } segments
+            ? relaxation.Relax(Logits, noise, segments, step)
+            : Ops.SoftTopK(Logits, noise, Budget!.Total, relaxation.Temperature(step));
+    }
 
     /// <summary>The soft top-K of w without noise at tau(step), read to the host.</summary>
     public override float[] SnapshotMask(long step) => Peek(() => Relaxed(step, withNoise: false));

@@ -1,4 +1,6 @@
 using NativeDsp.Engine;
+using NativeDsp.Kernels.Pruning;
+using NativeDsp.Model.Pruning.Units;
 
 namespace NativeDsp.Model.Pruning;
 
@@ -34,10 +36,11 @@ public sealed class DspRelaxation
     public Tensor? Noise(Device device, int count, long step, bool withNoise) =>
         withNoise ? Engine.Noise.Gumbel(device, count, noiseSeed, checked((ulong)step * (ulong)count)) : null;
 
-    /// <summary>The soft top-K of one segment (logits, noise, K) at step <paramref name="step"/>'s temperature (<see cref="Ops.SoftTopK"/>).</summary>
-    public Func<Tensor, Tensor?, int, Tensor> SoftTopK(long step)
-    {
-        double tau = Temperature(step);
-        return (w, g, k) => Ops.SoftTopK(w, g, k, tau);
-    }
+    /// <summary>
+    /// The Gumbel-soft-top-K of each segment of <paramref name="logits"/> (+ <paramref name="noise"/>) with its K at
+    /// step <paramref name="step"/>'s temperature, as one op (<see cref="Ops.SoftTopKSegments"/>: 0 for K = 0, 1 for
+    /// K = all of the segment and outside every segment; independent segments relaxed in parallel on the Host).
+    /// </summary>
+    public Tensor Relax(Tensor logits, Tensor? noise, IReadOnlyList<BudgetSegment> segments, long step) =>
+        Ops.SoftTopKSegments(logits, noise, segments.Select(s => new SoftTopKSegment(s.Offset, s.Count, s.K)).ToArray(), Temperature(step));
 }

@@ -58,11 +58,12 @@ public abstract class LogitPruner : SegmentedLogits, IHeadPruner
     /// all-zero gate, one with K_l = all its heads an all-one gate), and concatenates the results into one gate
     /// over the index (<see cref="SegmentedLogits.PerSegment"/> with one segment per module).
     /// </summary>
-    protected Tensor PerBudget(Tensor? noise, Func<Tensor, Tensor?, int, Tensor> op)
-    {
-        var budget = Budget!;
-        if (budget.Modules is not { } perModule) return op(Logits, noise, budget.Total);
-        var segments = Index.Groups.Select((g, m) => new BudgetSegment(g.Offset, g.Count, perModule[m])).Where(s => s.Count > 0).ToArray();
-        return PerSegment(segments, noise, op);
-    }
+    protected Tensor PerBudget(Tensor? noise, Func<Tensor, Tensor?, int, Tensor> op) =>
+        ModuleSegments() is { } segments ? PerSegment(segments, noise, op) : op(Logits, noise, Budget!.Total);
+
+    /// <summary>One segment per attention module with its K_l under a per-module budget; null for a global budget.</summary>
+    protected IReadOnlyList<BudgetSegment>? ModuleSegments() =>
+        Budget?.Modules is { } perModule
+            ? Index.Groups.Select((g, m) => new BudgetSegment(g.Offset, g.Count, perModule[m])).Where(s => s.Count > 0).ToArray()
+            : null;
 }

@@ -13,7 +13,9 @@ namespace NativeDsp.Model.Pruning.Units;
 /// own (a per-kind budget keeps heads and neurons from competing in one softmax, whose scores are not
 /// comparable); units outside every segment get gate 1 (kept, no gradient); a segment with K = 0 or K = its
 /// size gets the constant 0 or 1 gate. Over a heads-only index the masks equal <see cref="DspPruner"/>'s for
-/// the same seed (global budget = one segment, per-module budget = one segment per module).
+/// the same seed (global budget = one segment, per-module budget = one segment per module), except that a
+/// global K = all units gives the constant 1 here and the relaxation of the whole vector there. All segments are
+/// one op (<see cref="Ops.SoftTopKSegments"/>), relaxed in parallel on the Host (a budget per layer).
 /// </summary>
 public sealed class UnitDspPruner : SegmentedLogits, IUnitPruner
 {
@@ -63,7 +65,7 @@ public sealed class UnitDspPruner : SegmentedLogits, IUnitPruner
 
     /// <summary>The per-segment soft top-K of w (+ the step's Gumbel noise) at the step's temperature, [Units.Count].</summary>
     public Tensor Relaxed(long step, bool withNoise) =>
-        PerSegment(Budget.Segments, relaxation.Noise(Device, Units.Count, step, withNoise), relaxation.SoftTopK(step));
+        relaxation.Relax(Logits, relaxation.Noise(Device, Units.Count, step, withNoise), Budget.Segments, step);
 
     /// <summary>No penalty: the budget is exact.</summary>
     public Tensor? Penalty() => null;
