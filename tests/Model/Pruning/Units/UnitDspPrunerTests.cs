@@ -80,6 +80,14 @@ public class UnitDspPrunerTests(ITestOutputHelper output)
             Assert.Equal(dsp.Logits.Count, dsp.Scores().Length);
             Assert.Same(dsp.Logits, dsp.NamedParameters().Single(p => p.Name == "logits").Parameter);
         }
+        // Checkpoints carry w under the name "logits": a fresh pruner loading the state makes the same choice.
+        using (var trained = new UnitDspPruner(device, index, budgets[0], Fast with { Seed = 99 }))
+        using (var restored = new UnitDspPruner(device, index, budgets[0], Fast))
+        {
+            Assert.Equal(["logits"], trained.StateDict().Keys);
+            restored.LoadStateDict(trained.StateDict());
+            Assert.Equal(trained.FinalKeep(), restored.FinalKeep());
+        }
         Assert.Throws<ArgumentNullException>(() => new UnitDspPruner(device, index, null!));
         var other = UnitIndex.Build(model, UnitKinds.Heads);
         Assert.Throws<ArgumentException>(() => new UnitDspPruner(device, other, UnitBudget.Global(index, 40)));
