@@ -7,8 +7,9 @@ namespace NativeDsp.Model.Pruning;
 /// What every learned-logit pruner shares, over heads (<see cref="LogitPruner"/>) or any units
 /// (<see cref="UnitDspPruner"/>): one logit per unit held as a parameter named "logits" (so trainer checkpoints
 /// save it with the pruner as an extra module), a constant-rate parameter group without weight decay, and the
-/// application of a mask op segment by segment (<see cref="PerSegment"/>), which is how exact per-module,
-/// per-layer and per-kind budgets are relaxed.
+/// application of a one-slice mask op segment by segment (<see cref="PerSegment"/>: STE and Hard Concrete under a
+/// per-module budget). DSP relaxes all its segments in one fused op instead (<see cref="DspRelaxation.Relax"/>),
+/// with the same gates for K = 0, K = all and uncovered units.
 /// </summary>
 public abstract class SegmentedLogits : Module
 {
