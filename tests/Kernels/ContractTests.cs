@@ -41,6 +41,7 @@ public sealed class ContractTests
         ["ClipScale max norm"] = (k, a, b, _, _) => k.ClipScale(a, b, k.Allocate(1), 0f),
         ["FillGumbel short"] = (k, a, _, _, _) => k.FillGumbel(a, 9, 1, 0),
         ["SoftTopK k"] = (k, a, b, _, d) => k.SoftTopKForward(a, null, b, d, 4, 5, 1.0),
+        ["SoftTopKSegments overlap"] = (k, a, b, _, d) => k.SoftTopKSegmentsForward(a, null, b, d, 8, [new(0, 4, 0), new(2, 4, 0)], 1.0),
         ["SteTopK k"] = (k, a, b, _, _) => k.SteTopKForward(a, b, 4, 0),
         ["HardConcrete short gate"] = (k, a, _, _, _) => k.HardConcreteForward(a, null, k.Allocate(2), 4, HardConcreteGate.Default),
         ["Attention short o"] = (k, a, b, _, _) => k.AttentionForward(a, a, a, null, null, k.Allocate(1), b, AttentionShape.Create(1, 1, 2, 2, 2)),
