@@ -27,8 +27,8 @@ public sealed class Benchmarks(IKernels kernels, CheckPlan plan, TextWriter log)
         }
         var (b, h, t, d) = plan.Attention;
         cases.Add(Guard($"attention fwd+bwd B{b} H{h} T{t} D{d}", "attention", new() { ["b"] = b, ["h"] = h, ["t"] = t, ["d"] = d }, Attention));
-        if (kernels is IlgpuKernels) // the per-row forward it replaces, to show what the tiles gain
-            cases.Add(Guard($"attention fwd+bwd B{b} H{h} T{t} D{d} (per-row forward)", "attention",
+        if (kernels is IlgpuKernels) // the per-row kernels the tiles replace, to show what they gain
+            cases.Add(Guard($"attention fwd+bwd B{b} H{h} T{t} D{d} (per-row kernels)", "attention",
                 new() { ["b"] = b, ["h"] = h, ["t"] = t, ["d"] = d, ["per_row"] = 1 }, Attention));
         var (heads, k) = plan.TopK;
         cases.Add(Guard($"soft top-K fwd+bwd H{heads} K{k}", "softtopk", new() { ["heads"] = heads, ["k"] = k, ["tau"] = 1.0 }, SoftTopK));
@@ -127,7 +127,7 @@ public sealed class Benchmarks(IKernels kernels, CheckPlan plan, TextWriter log)
         gate.CopyFrom(Enumerable.Range(0, h).Select(i => 0.5f + 0.5f * (i % 3) / 2f).ToArray());
         mask.CopyFrom(PaddingMask(b, t));
         var ilgpu = kernels as IlgpuKernels;
-        if (ilgpu is not null) ilgpu.TiledAttentionForward = !p.ContainsKey("per_row");
+        if (ilgpu is not null) ilgpu.TiledAttentionForward = ilgpu.TiledAttentionBackward = !p.ContainsKey("per_row");
         (double ms, int reps) timed;
         try
         {
@@ -139,7 +139,7 @@ public sealed class Benchmarks(IKernels kernels, CheckPlan plan, TextWriter log)
         }
         finally
         {
-            if (ilgpu is not null) ilgpu.TiledAttentionForward = true;
+            if (ilgpu is not null) ilgpu.TiledAttentionForward = ilgpu.TiledAttentionBackward = true;
         }
         var (ms, reps) = timed;
         double flops = 14.0 * b * h * t * t * d;        // forward 4 BHT^2D, backward 10 (scores recomputed)
