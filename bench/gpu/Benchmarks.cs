@@ -33,6 +33,10 @@ public sealed class Benchmarks(IKernels kernels, CheckPlan plan, TextWriter log)
         var (heads, k) = plan.TopK;
         cases.Add(Guard($"soft top-K fwd+bwd H{heads} K{k}", "softtopk", new() { ["heads"] = heads, ["k"] = k, ["tau"] = 1.0 }, SoftTopK));
         var s = plan.Bert;
+        var bert = new Dictionary<string, double> { ["layers"] = s.Layers, ["d"] = s.DModel, ["heads"] = s.Heads, ["ffn"] = s.Ffn, ["vocab"] = s.Vocab };
+        cases.Add(Guard($"AdamW all parameters L{s.Layers} d{s.DModel} (one launch)", "adam", bert, Adam));
+        if (kernels is IBufferSlices) // the launch per parameter it replaces, on the same flat buffers
+            cases.Add(Guard($"AdamW all parameters L{s.Layers} d{s.DModel} (per-tensor launches)", "adam", new(bert) { ["per_tensor"] = 1 }, Adam));
         cases.Add(Guard($"BERT step L{s.Layers} d{s.DModel} B{s.Batch}x{s.Length} DSP K{s.KeepHeads}", "bert_step", new()
         {
             ["layers"] = s.Layers, ["d"] = s.DModel, ["heads"] = s.Heads, ["ffn"] = s.Ffn, ["vocab"] = s.Vocab,
@@ -179,6 +183,63 @@ public sealed class Benchmarks(IKernels kernels, CheckPlan plan, TextWriter log)
         double flops = 30.0 * k * heads;
         double bytes = 8.0 * Kernels.Pruning.SoftTopKLayout.SavedLength(heads, k) * 2 + 4.0 * 5 * heads;
         return new TimingCase(key, kind, p, ms, flops, bytes, reps, "float64 inside; latency-bound (one group)");
+    }
+
+    /// <summary>
+    /// The tensor lengths of the BERT step's model (embeddings with 512 positions and 2 segments, per layer Q, K, V, O,
+    /// two FFN matrices, their biases and two layer norms, pooler, 3-way classifier) plus DSP's L x H head logits; peers.py
+    /// builds the same list for torch.optim.AdamW(fused=True).
+    /// </summary>
+    public static int[] BertTensorLengths(int layers, int d, int heads, int ffn, int vocab)
+    {
+        var lengths = new List<int> { vocab * d, 512 * d, 2 * d, d, d };
+        for (int l = 0; l < layers; l++)
+        {
+            for (int i = 0; i < 4; i++) lengths.AddRange([d * d, d]);
+            lengths.AddRange([d, d, d * ffn, ffn, ffn * d, d, d, d]);
+        }
+        lengths.AddRange([d * d, d, 3 * d, 3, layers * heads]);
+        return [.. lengths];
+    }
+
+    TimingCase Adam(string key, string kind, Dictionary<string, double> p)
+    {
+        var lengths = BertTensorLengths((int)p["layers"], (int)p["d"], (int)p["heads"], (int)p["ffn"], (int)p["vocab"]);
+        using var layout = new MultiTensorLayout(kernels, lengths);
+        for (int s = 0; s < lengths.Length; s++)
+            layout.SetTensor(s, true, s == lengths.Length - 1, s == lengths.Length - 1 ? 0.5f : 1e-4f, s == lengths.Length - 1 ? 0f : 0.01f);
+        using var param = Random(layout.Length);
+        using var grad = Random(layout.Length);
+        using var m = kernels.Allocate(layout.Length);
+        using var v = kernels.Allocate(layout.Length);
+        int t = 0;
+        (double ms, int reps) timed;
+        if (!p.ContainsKey("per_tensor"))
+            timed = Median(() => kernels.AdamUpdateMultiTensor(param, grad, m, v, layout, 1f, 0.9f, 0.999f, 1e-8f, true, ++t));
+        else
+        {
+            var slices = (IBufferSlices)kernels;
+            var views = Enumerable.Range(0, lengths.Length).Select(s => (P: slices.Slice(param, layout.Offset(s), lengths[s]), G: slices.Slice(grad, layout.Offset(s), lengths[s]),
+                M: slices.Slice(m, layout.Offset(s), lengths[s]), V: slices.Slice(v, layout.Offset(s), lengths[s]))).ToArray();
+            try
+            {
+                timed = Median(() =>
+                {
+                    t++;
+                    for (int s = 0; s < views.Length; s++)
+                        kernels.AdamUpdate(views[s].P, views[s].G, views[s].M, views[s].V, lengths[s], layout.LearningRate(s), 0.9f, 0.999f, 1e-8f,
+                                           layout.WeightDecay(s), true, t);
+                });
+            }
+            finally
+            {
+                foreach (var x in views) { x.P.Dispose(); x.G.Dispose(); x.M.Dispose(); x.V.Dispose(); }
+            }
+        }
+        long n = lengths.Sum(x => (long)x);
+        // Per element: param, grad, m, v read; param, m, v written (7 x 4 bytes); ~15 flops.
+        return new TimingCase(key, kind, p, timed.ms, 15.0 * n, 28.0 * n, timed.reps,
+            $"{lengths.Length} tensors, {n / 1e6:F1}M parameters, {(p.ContainsKey("per_tensor") ? $"{lengths.Length} launches" : "1 launch")}");
     }
 
     TimingCase BertStep(string key, string kind, Dictionary<string, double> p)

@@ -211,6 +211,25 @@ public sealed partial class KernelCases(KernelAgreement agree, IKernels host, bo
                     (k, f, _, _) => k.AdamUpdate(f[0], f[1], f[2], f[3], n, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, decoupled, t),
                     new Tolerance(32.0 * t / (1 << 24), 1e-7));
             }
+        // All parameters in one launch: tensors of odd lengths at chunk-aligned offsets, three groups (decayed, constant
+        // rate, plain), one tensor inactive; the padding must stay as it was. Same allowance as AdamUpdate.
+        var lengths = Pick(new[] { new[] { 7, 0, 1, MultiTensorLayout.ChunkSize + 1, 33 }, Enumerable.Range(0, 200).Select(i => 1 + i * 977 % 5000).ToArray() }, 1);
+        foreach (var tensorLengths in lengths)
+            foreach (var (decoupled, t) in new[] { (true, 1), (false, 7) })
+            {
+                using var probe = new MultiTensorLayout(host, tensorLengths);
+                int n = probe.Length;
+                float[] p = Values(n), g = Values(n), m = Values(n, 0.1f), v = Values(n).Select(e => e * e).ToArray();
+                agree.Agree("AdamUpdateMultiTensor", $"{tensorLengths.Length} tensors, {n} floats decoupled={decoupled} t={t}", [p, g, m, v], [],
+                    (k, f, _, _) =>
+                    {
+                        using var layout = new MultiTensorLayout(k, tensorLengths);
+                        for (int s = 0; s < tensorLengths.Length; s++)
+                            layout.SetTensor(s, active: s != 2, constantRate: s % 3 == 1, s % 3 == 1 ? 0.5f : 1e-3f, s % 3 == 0 ? 0.01f : 0f);
+                        k.AdamUpdateMultiTensor(f[0], f[1], f[2], f[3], layout, 0.7f, 0.9f, 0.999f, 1e-8f, decoupled, t);
+                    },
+                    new Tolerance(32.0 * t / (1 << 24), 1e-7));
+            }
     }
 
     void RandomFills()

@@ -8,6 +8,8 @@ fp32 with TF32 off, CUDA-synchronised wall clock, warm-up excluded, median:
              3T/4 keys) times the same head gate, forward + backward (dQ, dK, dV, dGate)
   softtopk   the Gumbel-soft-top-K relaxation of DSP (Xie & Ermon 2019) written in torch, float64 like ours,
              forward + autograd backward
+  adam       torch.optim.AdamW(fused=True) over the tensors of the BERT step's model (the same lengths as
+             Benchmarks.BertTensorLengths), one step
   bert_step  a BERT-shaped post-norm classifier with the DSP head mask, forward + backward + AdamW, one
              loss.item() per step
 Without torch (or without a CUDA device) it writes every case as skipped, says why, and exits 0, so that the
@@ -180,7 +182,28 @@ def time_bert_step(torch, p, timing):
     return ms, f"eager PyTorch, fused QKV, SDPA, AdamW (foreach), {count / 1e6:.1f}M parameters, last loss {last[0]:.4f}, median of {reps}"
 
 
-TIMERS = {"gemm": time_gemm, "attention": time_attention, "softtopk": time_softtopk, "bert_step": time_bert_step}
+def bert_tensor_lengths(p):
+    """The rule of Benchmarks.BertTensorLengths in the C# app."""
+    layers, d, heads, ffn, vocab = (int(p[x]) for x in ("layers", "d", "heads", "ffn", "vocab"))
+    lengths = [vocab * d, 512 * d, 2 * d, d, d]
+    for _ in range(layers):
+        lengths += [d * d, d] * 4 + [d, d, d * ffn, ffn, ffn * d, d, d, d]
+    return lengths + [d * d, d, 3 * d, 3, layers * heads]
+
+
+def time_adam(torch, p, timing):
+    lengths = bert_tensor_lengths(p)
+    params = [torch.randn(n, device="cuda", requires_grad=True) for n in lengths]
+    for x in params:
+        x.grad = torch.randn_like(x)
+    opt = torch.optim.AdamW([{"params": params[:-1], "lr": 1e-4, "weight_decay": 0.01},
+                             {"params": params[-1:], "lr": 0.5, "weight_decay": 0.0}], fused=True)
+    ms, reps = median_ms(torch, opt.step, *timing)
+    return ms, f"torch.optim.AdamW(fused=True), {len(lengths)} tensors, {sum(lengths) / 1e6:.1f}M parameters, median of {reps}"
+
+
+TIMERS = {"gemm": time_gemm, "attention": time_attention, "softtopk": time_softtopk, "adam": time_adam,
+          "bert_step": time_bert_step}
 
 
 def main():

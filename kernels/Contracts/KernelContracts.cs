@@ -171,14 +171,13 @@ public static partial class KernelContracts
     /// <summary>Contract of <see cref="IKernels.AdamUpdateMultiTensor"/>.</summary>
     /// <exception cref="ArgumentNullException">The layout is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException">t &lt; 1, or a beta outside [0, 1).</exception>
-    /// <exception cref="ArgumentException">A buffer shorter than the layout, or a layout made for another backend.</exception>
-    public static void AdamUpdateMultiTensor(IKernels kernels, DeviceBuffer<float> param, DeviceBuffer<float> grad, DeviceBuffer<float> m,
+    /// <exception cref="ArgumentException">A buffer shorter than the layout. (A layout made by another backend fails as any
+    /// other backend's buffer does: its tables are that backend's buffers.)</exception>
+    public static void AdamUpdateMultiTensor(DeviceBuffer<float> param, DeviceBuffer<float> grad, DeviceBuffer<float> m,
                                              DeviceBuffer<float> v, MultiTensorLayout layout, float beta1, float beta2, int t)
     {
         const string op = nameof(IKernels.AdamUpdateMultiTensor);
         ArgumentNullException.ThrowIfNull(layout);
-        if (!ReferenceEquals(layout.Kernels, kernels))
-            throw new ArgumentException($"{op}: the layout's tables belong to another backend ({layout.Kernels.Description})", nameof(layout));
         Adam(op, param, grad, m, v, layout.Length, beta1, beta2, t);
     }
 

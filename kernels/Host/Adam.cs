@@ -17,7 +17,7 @@ public sealed partial class HostKernels
     public void AdamUpdateMultiTensor(DeviceBuffer<float> param, DeviceBuffer<float> grad, DeviceBuffer<float> m, DeviceBuffer<float> v,
                                       MultiTensorLayout layout, float scheduleFactor, float beta1, float beta2, float eps, bool decoupled, int t)
     {
-        KernelContracts.AdamUpdateMultiTensor(this, param, grad, m, v, layout, beta1, beta2, t);
+        KernelContracts.AdamUpdateMultiTensor(param, grad, m, v, layout, beta1, beta2, t);
         var (pa, ga, ma, va) = (A(param), A(grad), A(m), A(v));
         // Tensor by tensor, each exactly as AdamUpdate on its own range (the same split over threads, and offsets that
         // are multiples of the vector width, so the same elements take the vector and the scalar paths).

@@ -39,7 +39,7 @@ public sealed partial class IlgpuKernels
     public void AdamUpdateMultiTensor(DeviceBuffer<float> param, DeviceBuffer<float> grad, DeviceBuffer<float> m, DeviceBuffer<float> v,
                                       MultiTensorLayout layout, float scheduleFactor, float beta1, float beta2, float eps, bool decoupled, int t)
     {
-        KernelContracts.AdamUpdateMultiTensor(this, param, grad, m, v, layout, beta1, beta2, t);
+        KernelContracts.AdamUpdateMultiTensor(param, grad, m, v, layout, beta1, beta2, t);
         if (layout.Length == 0) return;
         layout.UploadIfChanged();
         adamUpdateMultiTensor ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
