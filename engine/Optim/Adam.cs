@@ -89,9 +89,10 @@ public class Adam : IDisposable
         }
     }
 
-    /// <summary>Zeroes the gradient of every parameter of every group.</summary>
+    /// <summary>Zeroes the gradient of every parameter of every group (one fill of the flat gradient buffer on the one-launch path).</summary>
     public void ZeroGrad()
     {
+        if (flat?.TryZeroGrads() == true) return; // one launch once the gradients live in the flat buffer
         foreach (var p in AllParameters) p.ZeroGrad();
     }
 

@@ -115,6 +115,18 @@ internal sealed class FlatAdamState : IDisposable
         }
     }
 
+    /// <summary>
+    /// Zeroes every gradient with one fill of the gradient buffer when all existing gradients live there (after the first
+    /// step); false when one does not, and the caller zeroes them one by one. Gradients that do not exist stay null.
+    /// </summary>
+    public bool TryZeroGrads()
+    {
+        for (int s = 0; s < parameters.Length; s++)
+            if (parameters[s].Grad is { } g && !ReferenceEquals(g.Buffer, gradHome[s])) return false;
+        kernels.Fill(gradFlat, 0f, 0, Layout.Length);
+        return true;
+    }
+
     /// <summary>Parameter <paramref name="p"/>'s moments if it was updated at least once (or they were imported).</summary>
     public bool TryGetMoments(Parameter p, out DeviceBuffer<float> m, out DeviceBuffer<float> v)
     {
