@@ -3,7 +3,7 @@
 
 Reads the cases NativeDsp.GpuCheck timed (ours.json: key, kind, params) and times the same cases in PyTorch,
 fp32 with TF32 off, CUDA-synchronised wall clock, warm-up excluded, median:
-  gemm       torch.matmul of n x n matrices
+  gemm       torch.matmul of n x n matrices (TF32 on only for our TF32 tensor-core case)
   attention  scaled_dot_product_attention with the same key padding mask (odd batch items keep the first
              3T/4 keys) times the same head gate, forward + backward (dQ, dK, dV, dGate)
   softtopk   the Gumbel-soft-top-K relaxation of DSP (Xie & Ermon 2019) written in torch, float64 like ours,
@@ -74,8 +74,13 @@ def time_gemm(torch, p, timing):
     a = torch.randn(n, n, device="cuda")
     b = torch.randn(n, n, device="cuda")
     c = torch.empty(n, n, device="cuda")
-    ms, reps = median_ms(torch, lambda: torch.matmul(a, b, out=c), *timing)
-    return ms, f"torch.matmul fp32, TF32 off, median of {reps}"
+    tf32 = bool(p.get("tf32"))  # our TF32 tensor-core case: compare with torch's TF32 GEMM, then switch TF32 off again
+    torch.backends.cuda.matmul.allow_tf32 = tf32
+    try:
+        ms, reps = median_ms(torch, lambda: torch.matmul(a, b, out=c), *timing)
+    finally:
+        torch.backends.cuda.matmul.allow_tf32 = False
+    return ms, f"torch.matmul fp32, TF32 {'on' if tf32 else 'off'}, median of {reps}"
 
 
 def time_attention(torch, p, timing):
