@@ -48,13 +48,16 @@ public sealed partial class IlgpuKernels : IKernels, IBufferSlices
     /// <inheritdoc/>
     public long LiveBuffers => Interlocked.Read(ref live);
 
+    /// <summary>"N MiB", or "host memory" for the CPU accelerator, which reports long.MaxValue (no device limit).</summary>
+    static string MemoryText(long bytes) => bytes >= long.MaxValue / 2 ? "host memory" : $"{bytes / (1 << 20)} MiB";
+
     IlgpuKernels(Context context, Accelerator accelerator, BackendKind kind)
     {
         this.context = context;
         Accelerator = accelerator;
         Kind = kind;
         Description = $"{kind switch { BackendKind.Cuda => "cuda", BackendKind.OpenCL => "opencl", _ => "ilgpu-cpu" }}: {accelerator.Name}, " +
-                      $"{accelerator.MemorySize / (1 << 20)} MiB, max group {accelerator.MaxNumThreadsPerGroup}";
+                      $"{MemoryText(accelerator.MemorySize)}, max group {accelerator.MaxNumThreadsPerGroup}";
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using NativeDsp.Engine;
 using NativeDsp.Kernels;
+using NativeDsp.Model.Pruning.Units;
 
 namespace NativeDsp.Model.Layers;
 
@@ -7,7 +8,7 @@ namespace NativeDsp.Model.Layers;
 /// The position-wise feed-forward block: fc2(dropout(act(fc1(x)))), with fc1 [ffn, d] and fc2 [d, ffn]
 /// (fairseq's names). The activation dropout is fairseq's "activation_dropout" (0 in BERT).
 /// </summary>
-public sealed class FeedForward : Module
+public sealed class FeedForward : Module, IResidualBranch
 {
     readonly Dropout activationDropout;
 
@@ -31,6 +32,66 @@ public sealed class FeedForward : Module
     /// <summary>The activation between the two (ReLU in fairseq's Transformer, GELU in BERT).</summary>
     public Activation Activation { get; }
 
-    /// <summary>fc2(dropout(act(fc1(x)))) for x [..., d]: [..., d].</summary>
-    public Tensor Forward(Tensor x) => Fc2.Forward(activationDropout.Forward(Ops.Activate(Fc1.Forward(x), Activation)));
+    /// <summary>The current number of intermediate neurons (fc1's outputs; reduced by <see cref="PruneNeurons"/>).</summary>
+    public int Neurons => Fc1.OutFeatures;
+
+    /// <summary>Where this FFN's neurons start in a model's neuron gate (set by <see cref="UnitIndex.Build"/>; 0 standalone).</summary>
+    public int NeuronOffset { get; set; }
+
+    /// <summary>Where this FFN's entry lies in a model's FFN-block gate (set by <see cref="UnitIndex.Build"/>).</summary>
+    public int BlockOffset { get; set; }
+
+    /// <summary>True once the whole FFN is removed (<see cref="RemoveBranch"/>): its layer adds nothing.</summary>
+    public bool BranchRemoved { get; private set; }
+
+    /// <summary>fc1's and fc2's parameters (0 once removed).</summary>
+    public long BranchParameters => BranchRemoved ? 0 : Fc1.ParameterCount + Fc2.ParameterCount;
+
+    /// <summary>
+    /// fc2(dropout(act(fc1(x)) * g)) for x [..., d]: [..., d], where g is this FFN's slice
+    /// [NeuronOffset, NeuronOffset + Neurons) of <paramref name="neuronGate"/> (null = every neuron on).
+    /// The gate multiplies each intermediate neuron's activation, so a gate of 0 equals removing the neuron
+    /// (its fc1 row and fc2 column): MLPruning's FFN "row" pruning, and DSP over neurons.
+    /// </summary>
+    /// <exception cref="ArgumentException">The gate is too short for this FFN's neurons.</exception>
+    public Tensor Forward(Tensor x, Tensor? neuronGate = null)
+    {
+        if (Neurons == 0) return NoNeurons(x);
+        var h = Ops.Activate(Fc1.Forward(x), Activation);
+        if (UnitGates.Slice(neuronGate, NeuronOffset, Neurons, "feed-forward neuron gate") is { } g) h = Ops.Mul(h, g);
+        return Fc2.Forward(activationDropout.Forward(h));
+    }
+
+    /// <summary>With every neuron removed, the FFN outputs only fc2's bias (what a neuron gate of all zeros gives).</summary>
+    Tensor NoNeurons(Tensor x)
+    {
+        var zeros = Ops.Scale(x, 0f);
+        return Fc2.Bias is null ? zeros : Ops.Add(zeros, Fc2.Bias);
+    }
+
+    /// <summary>
+    /// Physically removes every intermediate neuron not in <paramref name="keep"/> (current numbers 0..Neurons-1):
+    /// its row of fc1 (weight and bias) and its column of fc2. The smaller FFN computes exactly what this one
+    /// computes with neuron gate 1 on the kept neurons and 0 elsewhere. Parameters are replaced: rebuild optimizers.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A neuron is outside [0, Neurons).</exception>
+    /// <exception cref="ArgumentException">Neurons repeat.</exception>
+    public void PruneNeurons(IEnumerable<int> keep)
+    {
+        var rows = keep.ToList();
+        foreach (int n in rows)
+            if (n < 0 || n >= Neurons) throw new ArgumentOutOfRangeException(nameof(keep), $"prune neurons: neuron {n} is outside [0, {Neurons})");
+        if (rows.Distinct().Count() != rows.Count) throw new ArgumentException($"prune neurons: neurons repeat in [{string.Join(", ", rows)}]");
+        rows.Sort();
+        if (rows.Count == Neurons) return;
+        Fc1.KeepOutputs(rows);
+        Fc2.KeepInputs(rows);
+    }
+
+    /// <summary>Removes the whole FFN: every neuron goes (fc2's bias stays registered, unused) and the layer skips the branch.</summary>
+    public void RemoveBranch()
+    {
+        PruneNeurons([]);
+        BranchRemoved = true;
+    }
 }

@@ -16,7 +16,7 @@ namespace NativeDsp.Model.Layers;
 /// </para>
 /// There is no dropout on the attention probabilities: the fused kernel never materialises them.
 /// </summary>
-public sealed class MultiHeadAttention : Module
+public sealed class MultiHeadAttention : Module, Pruning.Units.IResidualBranch
 {
     readonly List<int> keptHeads;
 
@@ -59,6 +59,24 @@ public sealed class MultiHeadAttention : Module
 
     /// <summary>Where this module's heads start in the model's global head index (set by <see cref="Pruning.HeadIndex"/>).</summary>
     public int HeadOffset { get; internal set; }
+
+    /// <summary>Where this module's entry lies in a model's attention-block gate (set by <see cref="Pruning.Units.UnitIndex.Build"/>).</summary>
+    public int BlockOffset { get; set; }
+
+    /// <summary>
+    /// True once the whole attention block is removed (<see cref="RemoveBranch"/>): the layer skips it and adds
+    /// nothing (not even out_proj's bias, as a block gate of 0 gives).
+    /// </summary>
+    public bool BranchRemoved { get; private set; }
+
+    /// <summary>The module's parameters (0 once removed).</summary>
+    public long BranchParameters => BranchRemoved ? 0 : ParameterCount;
+
+    /// <summary>
+    /// Marks the block removed. Its heads are removed by the model's head pruning, which
+    /// <see cref="Pruning.Units.UnitPruning.Apply"/> runs next (so the model's head index stays consistent).
+    /// </summary>
+    public void RemoveBranch() => BranchRemoved = true;
 
     /// <summary>
     /// Attention of <paramref name="query"/> [B, Tq, d] over <paramref name="keyValue"/> [B, Tk, d] (the same

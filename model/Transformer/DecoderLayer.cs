@@ -50,7 +50,7 @@ public sealed class DecoderLayer : Module
     {
         x = Residual(x, SelfAttentionNorm, h => SelfAttention.Forward(h, h, null, causal: true, gate, cache?.Self));
         x = Residual(x, CrossAttentionNorm, h => CrossAttention.Forward(h, memory, memoryMask, causal: false, gate, cache?.Cross));
-        return Residual(x, FinalNorm, FeedForward.Forward);
+        return Residual(x, FinalNorm, h => FeedForward.Forward(h));
     }
 
     Tensor Residual(Tensor x, LayerNorm norm, Func<Tensor, Tensor> sublayer)

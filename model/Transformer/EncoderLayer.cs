@@ -1,5 +1,6 @@
 using NativeDsp.Engine;
 using NativeDsp.Model.Layers;
+using NativeDsp.Model.Pruning.Units;
 
 namespace NativeDsp.Model.Transformer;
 
@@ -36,11 +37,26 @@ public sealed class EncoderLayer : Module
     public LayerNorm FinalNorm { get; }
 
     /// <summary>x [B, T, d], keyMask [B, T] (1 = token, 0 = padding) or null, gate = the model's global head gate or null.</summary>
-    public Tensor Forward(Tensor x, Tensor? keyMask, Tensor? gate)
+    public Tensor Forward(Tensor x, Tensor? keyMask, Tensor? gate) => Forward(x, keyMask, UnitGates.FromHeads(gate));
+
+    /// <summary>
+    /// x [B, T, d], keyMask [B, T] or null, and the model's unit gates: heads inside attention, neurons inside the
+    /// FFN, and each block gate on its whole residual branch (x + dropout(g * branch(x))). A removed branch adds
+    /// nothing (the post-LN LayerNorm still runs), which is what its block gate of 0 computes.
+    /// </summary>
+    public Tensor Forward(Tensor x, Tensor? keyMask, UnitGates gates)
     {
-        x = Residual(x, SelfAttentionNorm, h => SelfAttention.Forward(h, h, keyMask, causal: false, gate));
-        return Residual(x, FinalNorm, FeedForward.Forward);
+        if (!SelfAttention.BranchRemoved)
+            x = Residual(x, SelfAttentionNorm, h => Gated(SelfAttention.Forward(h, h, keyMask, causal: false, gates.Heads), gates.AttentionBlocks, SelfAttention.BlockOffset));
+        else if (!preNorm) x = SelfAttentionNorm.Forward(x);
+        if (!FeedForward.BranchRemoved)
+            x = Residual(x, FinalNorm, h => Gated(FeedForward.Forward(h, gates.Neurons), gates.FfnBlocks, FeedForward.BlockOffset));
+        else if (!preNorm) x = FinalNorm.Forward(x);
+        return x;
     }
+
+    static Tensor Gated(Tensor branch, Tensor? blockGate, int offset) =>
+        UnitGates.Slice(blockGate, offset, 1, "encoder layer block gate") is { } g ? Ops.Mul(branch, g) : branch;
 
     Tensor Residual(Tensor x, LayerNorm norm, Func<Tensor, Tensor> sublayer)
     {

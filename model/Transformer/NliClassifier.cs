@@ -1,6 +1,7 @@
 using NativeDsp.Engine;
 using NativeDsp.Model.Layers;
 using NativeDsp.Model.Pruning;
+using NativeDsp.Model.Pruning.Units;
 
 namespace NativeDsp.Model.Transformer;
 
@@ -11,7 +12,7 @@ namespace NativeDsp.Model.Transformer;
 /// the classes. Names: token_embedding, position_embedding, segment_embedding, embedding_layer_norm,
 /// encoder.layers.N...., pooler, classifier. Heads are indexed layer by layer (all encoder self-attention).
 /// </summary>
-public sealed class NliClassifier : Module, IHeadPrunable, NativeDsp.Model.Training.IDropoutRandom
+public sealed class NliClassifier : Module, IUnitPrunable, NativeDsp.Model.Training.IDropoutRandom
 {
     readonly Dropout embeddingDropout, poolerDropout;
 
@@ -75,35 +76,83 @@ public sealed class NliClassifier : Module, IHeadPrunable, NativeDsp.Model.Train
     /// <exception cref="ArgumentOutOfRangeException">An id is outside [0, HeadIndex.Count).</exception>
     public void PruneHeads(IEnumerable<int> keep) => HeadIndex = HeadPruning.Apply(this, keep);
 
+    /// <summary>The encoder's FFNs ("encoder.layers.N.ffn").</summary>
+    public IEnumerable<(string Name, int Layer, FeedForward Module)> FeedForwardModules() =>
+        Enumerable.Range(0, Encoder.Layers.Count).Select(i => ($"encoder.layers.{i}.ffn", i, Encoder.Layers[i].FeedForward));
+
+    /// <summary>Physically removes every unit of <paramref name="index"/> not in <paramref name="keep"/> (see <see cref="UnitPruning.Apply"/>).</summary>
+    /// <exception cref="ArgumentException">The index was built over another model or before the heads changed.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An id is outside [0, index.Count).</exception>
+    public void PruneUnits(UnitIndex index, IEnumerable<int> keep) => UnitPruning.Apply(this, index, keep);
+
     /// <summary>
     /// Class logits [B, Classes] for token ids [B, T] with segment ids [B, T] (null = all 0) and key mask
     /// [B, T] (1 = token, 0 = padding; null = no padding). <paramref name="headGate"/> [HeadIndex.Count]
     /// multiplies each head's attention (null = all heads fully on).
     /// </summary>
-    public Tensor Forward(IntTensor ids, IntTensor? segments, Tensor? keyMask, Tensor? headGate = null)
+    public Tensor Forward(IntTensor ids, IntTensor? segments, Tensor? keyMask, Tensor? headGate = null) =>
+        Forward(ids, segments, keyMask, UnitGates.FromHeads(headGate));
+
+    /// <summary>
+    /// Class logits [B, Classes] as <see cref="Forward(IntTensor, IntTensor?, Tensor?, Tensor?)"/>, under unit gates
+    /// (heads, FFN neurons, attention and FFN blocks; see <see cref="UnitGates"/>), e.g. a unit pruner's mask
+    /// split by <see cref="UnitGates.Split"/>.
+    /// </summary>
+    public Tensor Forward(IntTensor ids, IntTensor? segments, Tensor? keyMask, UnitGates gates)
     {
-        if (ids.Shape.Rank != 2) throw new ArgumentException($"NLI classifier: ids must be [B, T], got {ids.Shape}");
-        if (segments is not null && segments.Shape != ids.Shape) throw new ShapeException("NLI classifier segments", ids.Shape, segments.Shape, "segment ids must match the token ids");
-        HeadIndex.CheckGate(headGate, "NLI classifier");
-        int b = ids.Shape[0], t = ids.Shape[1];
-        var x = Ops.Add(TokenEmbedding.Forward(ids), PositionEmbedding.Forward(0, t));
-        if (segments is not null) x = Ops.Add(x, SegmentEmbedding.Forward(segments));
-        x = embeddingDropout.Forward(EmbeddingNorm.Forward(x));
-        x = Encoder.Forward(x, keyMask, headGate);
+        var x = Encode(ids, segments, keyMask, gates);
+        int b = ids.Shape[0];
         var cls = Ops.Reshape(Ops.Slice(x, 1, 0, 1), b, Config.DModel);
         var pooled = Ops.Tanh(Pooler.Forward(cls));
         return Classifier.Forward(poolerDropout.Forward(pooled));
     }
 
     /// <summary>
-    /// The same from host arrays (row-major [batch, length]); the key mask comes from the padding id.
-    /// The device copies belong to the tape (freed with the step's scope).
+    /// The encoder's final hidden states [B, T, d] (after the final LayerNorm of a pre-LN encoder) for token ids
+    /// [B, T], segment ids [B, T] (null = all 0) and key mask [B, T] under unit gates: what the classifier's
+    /// pooler reads at [CLS], and the text representation a representation-preserving pruner (SMP) compares.
     /// </summary>
-    public Tensor Forward(int[] ids, int[]? segments, int batch, int length, Tensor? headGate = null)
+    /// <exception cref="ArgumentException">ids are not [B, T], or a gate does not fit the model.</exception>
+    /// <exception cref="ShapeException">The segment ids' shape differs from the token ids'.</exception>
+    public Tensor Encode(IntTensor ids, IntTensor? segments, Tensor? keyMask, UnitGates gates)
+    {
+        if (ids.Shape.Rank != 2) throw new ArgumentException($"NLI classifier: ids must be [B, T], got {ids.Shape}");
+        if (segments is not null && segments.Shape != ids.Shape) throw new ShapeException("NLI classifier segments", ids.Shape, segments.Shape, "segment ids must match the token ids");
+        HeadIndex.CheckGate(gates.Heads, "NLI classifier");
+        int t = ids.Shape[1];
+        var x = Ops.Add(TokenEmbedding.Forward(ids), PositionEmbedding.Forward(0, t));
+        if (segments is not null) x = Ops.Add(x, SegmentEmbedding.Forward(segments));
+        x = embeddingDropout.Forward(EmbeddingNorm.Forward(x));
+        return Encoder.Forward(x, keyMask, gates);
+    }
+
+    /// <summary>
+    /// <see cref="Encode(IntTensor, IntTensor?, Tensor?, UnitGates)"/> from host arrays (row-major [batch, length]):
+    /// the hidden states [B, T, d] and the key mask [B, T] made from the padding id (null when nothing is padded).
+    /// The device copies belong to the tape.
+    /// </summary>
+    public (Tensor Hidden, Tensor? KeyMask) Encode(int[] ids, int[]? segments, int batch, int length, UnitGates gates)
     {
         var tape = Device.Tape;
         var idT = tape.Own(IntTensor.FromArray(Device, ids, batch, length));
         var segT = segments is null ? null : tape.Own(IntTensor.FromArray(Device, segments, batch, length));
-        return Forward(idT, segT, KeyMask.FromIds(Device, ids, batch, length, Config.PadId), headGate);
+        var keyMask = KeyMask.FromIds(Device, ids, batch, length, Config.PadId);
+        return (Encode(idT, segT, keyMask, gates), keyMask);
+    }
+
+    /// <summary>
+    /// The same from host arrays (row-major [batch, length]); the key mask comes from the padding id.
+    /// The device copies belong to the tape (freed with the step's scope).
+    /// </summary>
+    public Tensor Forward(int[] ids, int[]? segments, int batch, int length, Tensor? headGate = null) =>
+        Forward(ids, segments, batch, length, UnitGates.FromHeads(headGate));
+
+    /// <summary>The same from host arrays, under unit gates.</summary>
+    public Tensor Forward(int[] ids, int[]? segments, int batch, int length, UnitGates gates)
+    {
+        var tape = Device.Tape;
+        var idT = tape.Own(IntTensor.FromArray(Device, ids, batch, length));
+        var segT = segments is null ? null : tape.Own(IntTensor.FromArray(Device, segments, batch, length));
+        return Forward(idT, segT, KeyMask.FromIds(Device, ids, batch, length, Config.PadId), gates);
     }
 }

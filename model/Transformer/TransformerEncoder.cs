@@ -1,5 +1,6 @@
 using NativeDsp.Engine;
 using NativeDsp.Model.Layers;
+using NativeDsp.Model.Pruning.Units;
 
 namespace NativeDsp.Model.Transformer;
 
@@ -22,9 +23,12 @@ public sealed class TransformerEncoder : Module
     public LayerNorm? FinalNorm { get; }
 
     /// <summary>x [B, T, d] (embedded tokens), keyMask [B, T] or null, gate = global head gate or null.</summary>
-    public Tensor Forward(Tensor x, Tensor? keyMask, Tensor? gate)
+    public Tensor Forward(Tensor x, Tensor? keyMask, Tensor? gate) => Forward(x, keyMask, UnitGates.FromHeads(gate));
+
+    /// <summary>x [B, T, d], keyMask [B, T] or null, and the model's unit gates (see <see cref="EncoderLayer.Forward(Tensor, Tensor?, UnitGates)"/>).</summary>
+    public Tensor Forward(Tensor x, Tensor? keyMask, UnitGates gates)
     {
-        foreach (var layer in Layers) x = layer.Forward(x, keyMask, gate);
+        foreach (var layer in Layers) x = layer.Forward(x, keyMask, gates);
         return FinalNorm is null ? x : FinalNorm.Forward(x);
     }
 }

@@ -97,6 +97,8 @@ public sealed class CliErrorTests : IDisposable
     [InlineData(2, "--dropout 2: must be in [0, 1)", "sweep", "--task", "mt", "--dropout", "2", "--out", "{out}")]
     // Devices: an unknown name is a usage error, a known one that is not here a plain failure (see CudaWithoutCuda...).
     [InlineData(2, "'tpu': expected one of auto, host, cuda, opencl, ilgpu-cpu", "device", "tpu")]
+    [InlineData(2, "nativedsp device: --device 'tpu': expected one of auto, host, cuda, opencl, ilgpu-cpu", "device", "--device", "tpu")]
+    [InlineData(2, "DEVICE 'host' and --device 'cuda' disagree: give one", "device", "host", "--device", "cuda")]
     [InlineData(2, "--device 'tpu'", "nli", "--method", "dsp", "--heads", "2", "--device", "tpu", "--out", "{out}")]
     // Files named on the command line.
     [InlineData(2, "--init /no/such/checkpoint: not bert, fairseq", "nli", "--method", "dsp", "--heads", "2", "--init", "/no/such/checkpoint", "--out", "{out}")]
