@@ -13,7 +13,7 @@ namespace NativeDsp.Engine;
 /// </summary>
 public class Tensor : IDisposable, ITapeOwned
 {
-    readonly Storage storage;
+    Storage storage;
     Tensor? grad;
     bool requiresGrad;
 
@@ -78,7 +78,35 @@ public class Tensor : IDisposable, ITapeOwned
     public Tensor EnsureGrad()
     {
         _ = Buffer; // a disposed tensor gets no gradient
-        return grad ??= new Tensor(Device, Shape, new Storage(Device.Kernels.Allocate(Count)));
+        return grad ??= new Tensor(Device, Shape, new Storage(GradAllocator?.Invoke() ?? Device.Kernels.Allocate(Count)));
+    }
+
+    /// <summary>
+    /// Where <see cref="EnsureGrad"/> takes a new gradient's buffer (zero-filled, <see cref="Count"/> elements) instead of
+    /// a fresh allocation: an optimizer that keeps every gradient in one flat buffer (<see cref="Adam"/> on ILGPU) sets it.
+    /// </summary>
+    internal Func<DeviceBuffer<float>>? GradAllocator { get; set; }
+
+    /// <summary>
+    /// Moves this tensor's data to <paramref name="buffer"/> (of <see cref="Count"/> elements, already holding the data):
+    /// the tensor uses it from now on and releases its old storage. Views made before keep the old storage, so only
+    /// tensors without live views are moved: parameters between steps (<see cref="Adam"/> puts them into its flat buffer).
+    /// </summary>
+    internal void MoveStorage(DeviceBuffer<float> buffer)
+    {
+        _ = Buffer;
+        if (buffer.Length != Count) throw new ArgumentException($"MoveStorage: {buffer.Length} elements for a tensor of {Count}");
+        var old = storage;
+        storage = new Storage(buffer);
+        old.Release();
+    }
+
+    /// <summary>Replaces the gradient by one in <paramref name="buffer"/> (of <see cref="Count"/> elements, already holding its values).</summary>
+    internal void AdoptGrad(DeviceBuffer<float> buffer)
+    {
+        if (buffer.Length != Count) throw new ArgumentException($"AdoptGrad: {buffer.Length} elements for a tensor of {Count}");
+        grad?.Dispose();
+        grad = new Tensor(Device, Shape, new Storage(buffer));
     }
 
     /// <summary>Sets the gradient to zero, keeping its memory.</summary>

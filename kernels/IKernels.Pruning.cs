@@ -39,6 +39,26 @@ public partial interface IKernels
     void SoftTopKBackward(DeviceBuffer<double> saved, DeviceBuffer<float> dmask, DeviceBuffer<float> dlogits,
                           int heads, int k, double tau);
 
+    /// <summary>
+    /// The soft top-K of <see cref="SoftTopKForward"/> applied to each of several ranges of one vector of
+    /// <paramref name="units"/> logits, each with its own K (a budget per layer or per kind of unit): a relaxed
+    /// segment's mask is exactly what SoftTopKForward gives for its slice; a segment with K = 0 gets 0, one with
+    /// K = Count and every unit outside all segments get 1. Independent segments may run in parallel (Host).
+    /// <paramref name="saved"/> needs <see cref="SoftTopKSegment.SavedLayout"/>'s length: each relaxed segment's
+    /// saved buffer, one after the other.
+    /// </summary>
+    /// <exception cref="ArgumentException">The arguments break the op's contract, <see cref="Pruning.PruningChecks.SoftTopKSegmentsForward"/> (<see cref="ArgumentOutOfRangeException"/> for a value out of range). Same type and message on every backend.</exception>
+    void SoftTopKSegmentsForward(DeviceBuffer<float> logits, DeviceBuffer<float>? noise, DeviceBuffer<float> mask,
+                                 DeviceBuffer<double> saved, int units, IReadOnlyList<SoftTopKSegment> segments, double tau);
+
+    /// <summary>
+    /// dlogits += dL/dw of <see cref="SoftTopKSegmentsForward"/> (same segments and tau): each relaxed segment's
+    /// <see cref="SoftTopKBackward"/>; the constant gates pass nothing. May be called again.
+    /// </summary>
+    /// <exception cref="ArgumentException">The arguments break the op's contract, <see cref="Pruning.PruningChecks.SoftTopKSegmentsBackward"/> (<see cref="ArgumentOutOfRangeException"/> for a value out of range). Same type and message on every backend.</exception>
+    void SoftTopKSegmentsBackward(DeviceBuffer<double> saved, DeviceBuffer<float> dmask, DeviceBuffer<float> dlogits,
+                                  int units, IReadOnlyList<SoftTopKSegment> segments, double tau);
+
     // ---------------------------------------------------------------- straight-through top-K
 
     /// <summary>

@@ -99,6 +99,7 @@ public partial interface IKernels : IDisposable
     /// the batch (not allowed for C). With beta = 0, C is not read (it may hold NaN).
     /// </summary>
     /// <exception cref="ArgumentException">The arguments break the op's contract, <see cref="MatMulChecks.Validate"/> (sizes, buffer lengths, aliasing, parameter ranges; <see cref="ArgumentOutOfRangeException"/> for a value out of range). Same type and message on every backend.</exception>
+    /// <exception cref="NotSupportedException">ILGPU only: the opt-in TF32 tensor-core kernel was chosen (<c>IlgpuKernels.GemmTiling</c>) on an accelerator other than CUDA sm_80+.</exception>
     void MatMul(DeviceBuffer<float> a, DeviceBuffer<float> b, DeviceBuffer<float> c,
                 int batch, int m, int n, int k, bool transA, bool transB,
                 long strideA, long strideB, long strideC, float alpha = 1f, float beta = 0f);

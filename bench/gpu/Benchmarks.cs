@@ -24,15 +24,22 @@ public sealed class Benchmarks(IKernels kernels, CheckPlan plan, TextWriter log)
             // The older 64 x 64-tile kernel at the target size, to show what the 128 x 128 tiles gain.
             int n = plan.GemmSizes[^1] >= 4096 ? 4096 : plan.GemmSizes[^1];
             cases.Add(Guard($"gemm {n} (64x64 tiles)", "gemm", new() { ["m"] = n, ["n"] = n, ["k"] = n, ["tiles64"] = 1 }, Gemm));
+            // The TF32 tensor-core path (opt-in, sm_80+ only; peers.py times torch.matmul with TF32 on for it).
+            if (((IlgpuKernels)kernels).SupportsTf32TensorCores)
+                cases.Add(Guard($"gemm {n} (TF32 tensor cores)", "gemm", new() { ["m"] = n, ["n"] = n, ["k"] = n, ["tf32"] = 1 }, Gemm));
         }
         var (b, h, t, d) = plan.Attention;
         cases.Add(Guard($"attention fwd+bwd B{b} H{h} T{t} D{d}", "attention", new() { ["b"] = b, ["h"] = h, ["t"] = t, ["d"] = d }, Attention));
-        if (kernels is IlgpuKernels) // the per-row forward it replaces, to show what the tiles gain
-            cases.Add(Guard($"attention fwd+bwd B{b} H{h} T{t} D{d} (per-row forward)", "attention",
+        if (kernels is IlgpuKernels) // the per-row kernels the tiles replace, to show what they gain
+            cases.Add(Guard($"attention fwd+bwd B{b} H{h} T{t} D{d} (per-row kernels)", "attention",
                 new() { ["b"] = b, ["h"] = h, ["t"] = t, ["d"] = d, ["per_row"] = 1 }, Attention));
         var (heads, k) = plan.TopK;
         cases.Add(Guard($"soft top-K fwd+bwd H{heads} K{k}", "softtopk", new() { ["heads"] = heads, ["k"] = k, ["tau"] = 1.0 }, SoftTopK));
         var s = plan.Bert;
+        var bert = new Dictionary<string, double> { ["layers"] = s.Layers, ["d"] = s.DModel, ["heads"] = s.Heads, ["ffn"] = s.Ffn, ["vocab"] = s.Vocab };
+        cases.Add(Guard($"AdamW all parameters L{s.Layers} d{s.DModel} (one launch)", "adam", bert, Adam));
+        if (kernels is IBufferSlices) // the launch per parameter it replaces, on the same flat buffers
+            cases.Add(Guard($"AdamW all parameters L{s.Layers} d{s.DModel} (per-tensor launches)", "adam", new(bert) { ["per_tensor"] = 1 }, Adam));
         cases.Add(Guard($"BERT step L{s.Layers} d{s.DModel} B{s.Batch}x{s.Length} DSP K{s.KeepHeads}", "bert_step", new()
         {
             ["layers"] = s.Layers, ["d"] = s.DModel, ["heads"] = s.Heads, ["ffn"] = s.Ffn, ["vocab"] = s.Vocab,
@@ -94,13 +101,14 @@ public sealed class Benchmarks(IKernels kernels, CheckPlan plan, TextWriter log)
         using var b = Random(n * n);
         using var c = kernels.Allocate(n * n);
         var ilgpu = kernels as IlgpuKernels;
-        var tiling = p.ContainsKey("tiles64") ? IlgpuGemmTiling.Tiles64 : IlgpuGemmTiling.Auto;
+        var tiling = p.ContainsKey("tiles64") ? IlgpuGemmTiling.Tiles64 : p.ContainsKey("tf32") ? IlgpuGemmTiling.Tf32TensorCores : IlgpuGemmTiling.Auto;
         if (ilgpu is not null) ilgpu.GemmTiling = tiling;
         try
         {
             var (ms, reps) = Median(() => kernels.MatMul(a, b, c, 1, n, n, n, false, false, 0, 0, 0));
-            string which = ilgpu is null ? "" : tiling == IlgpuGemmTiling.Tiles64 || n < IlgpuKernels.LargeTileMinimum ? ", 64x64 tiles" : ", 128x128 tiles";
-            return new TimingCase(key, kind, p, ms, 2.0 * n * n * n, 3.0 * 4 * n * n, reps, $"C = A B, fp32, NN{which}");
+            string which = ilgpu is null ? "" : tiling == IlgpuGemmTiling.Tf32TensorCores ? ", TF32 mma.sync m16n8k8, 64x64 tiles (floor and % peak are against fp32; TF32 dense peak ~495 TFLOP/s)"
+                : tiling == IlgpuGemmTiling.Tiles64 || n < IlgpuKernels.LargeTileMinimum ? ", 64x64 tiles" : ", 128x128 tiles";
+            return new TimingCase(key, kind, p, ms, 2.0 * n * n * n, 3.0 * 4 * n * n, reps, $"C = A B, {(tiling == IlgpuGemmTiling.Tf32TensorCores ? "tf32" : "fp32")}, NN{which}");
         }
         finally
         {
@@ -127,7 +135,7 @@ public sealed class Benchmarks(IKernels kernels, CheckPlan plan, TextWriter log)
         gate.CopyFrom(Enumerable.Range(0, h).Select(i => 0.5f + 0.5f * (i % 3) / 2f).ToArray());
         mask.CopyFrom(PaddingMask(b, t));
         var ilgpu = kernels as IlgpuKernels;
-        if (ilgpu is not null) ilgpu.TiledAttentionForward = !p.ContainsKey("per_row");
+        if (ilgpu is not null) ilgpu.TiledAttentionForward = ilgpu.TiledAttentionBackward = !p.ContainsKey("per_row");
         (double ms, int reps) timed;
         try
         {
@@ -139,7 +147,7 @@ public sealed class Benchmarks(IKernels kernels, CheckPlan plan, TextWriter log)
         }
         finally
         {
-            if (ilgpu is not null) ilgpu.TiledAttentionForward = true;
+            if (ilgpu is not null) ilgpu.TiledAttentionForward = ilgpu.TiledAttentionBackward = true;
         }
         var (ms, reps) = timed;
         double flops = 14.0 * b * h * t * t * d;        // forward 4 BHT^2D, backward 10 (scores recomputed)
@@ -179,6 +187,63 @@ public sealed class Benchmarks(IKernels kernels, CheckPlan plan, TextWriter log)
         double flops = 30.0 * k * heads;
         double bytes = 8.0 * Kernels.Pruning.SoftTopKLayout.SavedLength(heads, k) * 2 + 4.0 * 5 * heads;
         return new TimingCase(key, kind, p, ms, flops, bytes, reps, "float64 inside; latency-bound (one group)");
+    }
+
+    /// <summary>
+    /// The tensor lengths of the BERT step's model (embeddings with 512 positions and 2 segments, per layer Q, K, V, O,
+    /// two FFN matrices, their biases and two layer norms, pooler, 3-way classifier) plus DSP's L x H head logits; peers.py
+    /// builds the same list for torch.optim.AdamW(fused=True).
+    /// </summary>
+    public static int[] BertTensorLengths(int layers, int d, int heads, int ffn, int vocab)
+    {
+        var lengths = new List<int> { vocab * d, 512 * d, 2 * d, d, d };
+        for (int l = 0; l < layers; l++)
+        {
+            for (int i = 0; i < 4; i++) lengths.AddRange([d * d, d]);
+            lengths.AddRange([d, d, d * ffn, ffn, ffn * d, d, d, d]);
+        }
+        lengths.AddRange([d * d, d, 3 * d, 3, layers * heads]);
+        return [.. lengths];
+    }
+
+    TimingCase Adam(string key, string kind, Dictionary<string, double> p)
+    {
+        var lengths = BertTensorLengths((int)p["layers"], (int)p["d"], (int)p["heads"], (int)p["ffn"], (int)p["vocab"]);
+        using var layout = new MultiTensorLayout(kernels, lengths);
+        for (int s = 0; s < lengths.Length; s++)
+            layout.SetTensor(s, true, s == lengths.Length - 1, s == lengths.Length - 1 ? 0.5f : 1e-4f, s == lengths.Length - 1 ? 0f : 0.01f);
+        using var param = Random(layout.Length);
+        using var grad = Random(layout.Length);
+        using var m = kernels.Allocate(layout.Length);
+        using var v = kernels.Allocate(layout.Length);
+        int t = 0;
+        (double ms, int reps) timed;
+        if (!p.ContainsKey("per_tensor"))
+            timed = Median(() => kernels.AdamUpdateMultiTensor(param, grad, m, v, layout, 1f, 0.9f, 0.999f, 1e-8f, true, ++t));
+        else
+        {
+            var slices = (IBufferSlices)kernels;
+            var views = Enumerable.Range(0, lengths.Length).Select(s => (P: slices.Slice(param, layout.Offset(s), lengths[s]), G: slices.Slice(grad, layout.Offset(s), lengths[s]),
+                M: slices.Slice(m, layout.Offset(s), lengths[s]), V: slices.Slice(v, layout.Offset(s), lengths[s]))).ToArray();
+            try
+            {
+                timed = Median(() =>
+                {
+                    t++;
+                    for (int s = 0; s < views.Length; s++)
+                        kernels.AdamUpdate(views[s].P, views[s].G, views[s].M, views[s].V, lengths[s], layout.LearningRate(s), 0.9f, 0.999f, 1e-8f,
+                                           layout.WeightDecay(s), true, t);
+                });
+            }
+            finally
+            {
+                foreach (var x in views) { x.P.Dispose(); x.G.Dispose(); x.M.Dispose(); x.V.Dispose(); }
+            }
+        }
+        long n = lengths.Sum(x => (long)x);
+        // Per element: param, grad, m, v read; param, m, v written (7 x 4 bytes); ~15 flops.
+        return new TimingCase(key, kind, p, timed.ms, 15.0 * n, 28.0 * n, timed.reps,
+            $"{lengths.Length} tensors, {n / 1e6:F1}M parameters, {(p.ContainsKey("per_tensor") ? $"{lengths.Length} launches" : "1 launch")}");
     }
 
     TimingCase BertStep(string key, string kind, Dictionary<string, double> p)

@@ -17,7 +17,7 @@ public sealed partial class KernelCases
             (2, 3, 6, 9, 8, false, true, true), (2, 3, 8, 5, 4, true, false, false), (1, 2, 33, 65, 17, false, true, true),
             (2, 12, 128, 128, 64, false, true, true), (1, 4, 300, 300, 64, true, false, true), (1, 2, 40, 40, 128, false, true, true),
         }, 2);
-        // On ILGPU the shapes run twice: with the tiled forward (D <= 64) and with the per-row forward forced.
+        // On ILGPU the shapes run twice: with the tiled forward and backward (D <= 64) and with the per-row kernels forced.
         var forwards = agree.Checked is IlgpuKernels ? new[] { true, false } : [true];
         foreach (bool tiled in forwards)
         foreach (var (b, h, tq, tk, d, causal, masked, gated) in shapes)
@@ -28,21 +28,22 @@ public sealed partial class KernelCases
             if (gated) gate[0] = 0f; // a pruned head: dGate must still be exact there
             var (o, lse) = HostAttention(q, key, v, mask, gated ? gate : null, s);
             float[] dq = Values(q.Length), dk = Values(key.Length), dv = Values(v.Length), dGate = Values(h);
-            string label = $"B={b} H={h} Tq={tq} Tk={tk} D={d}{(causal ? " causal" : "")}{(masked ? " padded" : "")}{(gated ? " gated" : "")}{(tiled ? "" : " per-row forward")}";
+            string label = $"B={b} H={h} Tq={tq} Tk={tk} D={d}{(causal ? " causal" : "")}{(masked ? " padded" : "")}{(gated ? " gated" : "")}{(tiled ? "" : " per-row kernels")}";
             agree.Agree("AttentionForward", label, [q, key, v, mask, gate, new float[q.Length], new float[s.RowCount]], [],
-                (k, f, _, _) => WithTiledForward(k, tiled, () => k.AttentionForward(f[0], f[1], f[2], masked ? f[3] : null, gated ? f[4] : null, f[5], f[6], s)),
+                (k, f, _, _) => WithTiledAttention(k, tiled, () => k.AttentionForward(f[0], f[1], f[2], masked ? f[3] : null, gated ? f[4] : null, f[5], f[6], s)),
                 Tolerance.Attention);
             agree.Agree("AttentionBackward", label, [q, key, v, mask, gate, o, lse, dO, dq, dk, dv, dGate], [],
-                (k, f, _, _) => k.AttentionBackward(f[0], f[1], f[2], masked ? f[3] : null, gated ? f[4] : null, f[5], f[6], f[7],
-                                                    f[8], f[9], f[10], gated ? f[11] : null, s),
+                (k, f, _, _) => WithTiledAttention(k, tiled, () => k.AttentionBackward(f[0], f[1], f[2], masked ? f[3] : null, gated ? f[4] : null, f[5], f[6], f[7],
+                                                                                      f[8], f[9], f[10], gated ? f[11] : null, s)),
                 // dGate sums B*Tq*Tk products: AttentionTests' 1e-4 relative to its own scale.
                 Tolerance.Attention, perBuffer: [.. Enumerable.Repeat<Tolerance?>(null, 11), new Tolerance(2e-4, 2e-4, 2e-4)]);
         }
     }
 
-    /// <summary>Runs <paramref name="call"/> with the attention forward kernel chosen on an ILGPU backend, then restores the tiled default.</summary>
-    static void WithTiledForward(IKernels k, bool tiled, Action call) =>
-        WithIlgpuChoice(k, g => g.TiledAttentionForward = tiled, g => g.TiledAttentionForward = true, call);
+    /// <summary>Runs <paramref name="call"/> with the tiled (or per-row) attention kernels, forward and backward, chosen on an ILGPU backend, then restores the tiled default.</summary>
+    static void WithTiledAttention(IKernels k, bool tiled, Action call) =>
+        WithIlgpuChoice(k, g => g.TiledAttentionForward = g.TiledAttentionBackward = tiled,
+                        g => g.TiledAttentionForward = g.TiledAttentionBackward = true, call);
 
     /// <summary>1 for tokens, 0 for the padding at the end of every other batch item (at least one key kept).</summary>
     float[] KeyMask(int batch, int keys, bool masked)

@@ -76,7 +76,11 @@ public sealed partial class KernelCases(KernelAgreement agree, IKernels host, bo
         }, 2);
         // On ILGPU the shapes run twice: as MatMul picks the kernel, and with the 128 x 128 tiles forced, so that
         // kernel meets the odd small shapes too.
-        var tilings = agree.Checked is IlgpuKernels ? new[] { IlgpuGemmTiling.Auto, IlgpuGemmTiling.Tiles128 } : [IlgpuGemmTiling.Auto];
+        // On a CUDA device of compute capability 8.0+ they run a third time on the TF32 tensor cores (opt-in, never on the
+        // CPU accelerator: the dry run cannot reach it), against Host's float32 at TF32's allowance.
+        var tilings = agree.Checked is IlgpuKernels g
+            ? (g.SupportsTf32TensorCores ? new[] { IlgpuGemmTiling.Auto, IlgpuGemmTiling.Tiles128, IlgpuGemmTiling.Tf32TensorCores } : [IlgpuGemmTiling.Auto, IlgpuGemmTiling.Tiles128])
+            : [IlgpuGemmTiling.Auto];
         foreach (var tiling in tilings)
         foreach (var (batch, m, n, k, broadcastB, alpha, beta) in shapes)
             foreach (bool ta in new[] { false, true })
@@ -85,8 +89,9 @@ public sealed partial class KernelCases(KernelAgreement agree, IKernels host, bo
                     if (m * n * (long)k > 1 << 24 && (ta || tb)) continue; // the transposes are covered by the smaller shapes
                     float[] a = Values(batch * m * k), b = Values((broadcastB ? 1 : batch) * k * n), c = Values(batch * m * n);
                     long sb = broadcastB ? 0 : (long)k * n;
-                    var allowed = GemmAllowance(a, b, c, batch, m, n, k, ta, tb, sb, alpha, beta);
-                    agree.Agree(tiling == IlgpuGemmTiling.Auto ? "MatMul" : "MatMul (128 tiles forced)", $"b={batch} m={m} n={n} k={k} {(ta ? 'T' : 'N')}{(tb ? 'T' : 'N')} alpha={alpha} beta={beta}",
+                    var allowed = GemmAllowance(a, b, c, batch, m, n, k, ta, tb, sb, alpha, beta, tiling == IlgpuGemmTiling.Tf32TensorCores);
+                    string op = tiling switch { IlgpuGemmTiling.Auto => "MatMul", IlgpuGemmTiling.Tiles128 => "MatMul (128 tiles forced)", _ => "MatMul (TF32 tensor cores)" };
+                    agree.Agree(op, $"b={batch} m={m} n={n} k={k} {(ta ? 'T' : 'N')}{(tb ? 'T' : 'N')} alpha={alpha} beta={beta}",
                         [a, b, c], [], (kk, f, _, _) => WithTiling(kk, tiling, () => kk.MatMul(f[0], f[1], f[2], batch, m, n, k, ta, tb, (long)m * k, sb, (long)m * n, alpha, beta)),
                         Tolerance.Sums, perBuffer: [Tolerance.Bitwise, Tolerance.Bitwise, new Tolerance(0, 0, Allowed: allowed)]);
                 }
@@ -120,9 +125,12 @@ public sealed partial class KernelCases(KernelAgreement agree, IKernels host, bo
 
     /// <summary>
     /// 8 (sqrt(k) + 2) eps M_ij with M = |alpha| |op(A)| |op(B)| + |beta| |C| (MatMulTests' bound, once per side),
-    /// M computed by the Host GEMM on absolute values.
+    /// M computed by the Host GEMM on absolute values. <paramref name="tf32"/> adds TF32's input rounding: each of a and b
+    /// rounded to nearest with a 10-bit mantissa is off by at most 2^-11 relative, so a product by at most 2^-10 + 2^-22,
+    /// and a sum of products by 2^-10 M (the float32 accumulation is in the first term).
     /// </summary>
-    float[] GemmAllowance(float[] a, float[] b, float[] c, int batch, int m, int n, int k, bool ta, bool tb, long sb, float alpha, float beta)
+    float[] GemmAllowance(float[] a, float[] b, float[] c, int batch, int m, int n, int k, bool ta, bool tb, long sb, float alpha, float beta,
+                          bool tf32 = false)
     {
         using var ab = host.Allocate(a.Length);
         using var bb = host.Allocate(b.Length);
@@ -131,7 +139,7 @@ public sealed partial class KernelCases(KernelAgreement agree, IKernels host, bo
         bb.CopyFrom(b.Select(MathF.Abs).ToArray());
         cb.CopyFrom(c.Select(MathF.Abs).ToArray());
         host.MatMul(ab, bb, cb, batch, m, n, k, ta, tb, (long)m * k, sb, (long)m * n, Math.Abs(alpha), Math.Abs(beta));
-        double factor = 8 * (Math.Sqrt(k) + 2) / (1 << 24);
+        double factor = 8 * (Math.Sqrt(k) + 2) / (1 << 24) + (tf32 ? 1.0 / 1024 + 1.0 / (1 << 22) : 0);
         return cb.ToArray().Select(v => (float)(factor * v)).ToArray();
     }
 
@@ -209,6 +217,25 @@ public sealed partial class KernelCases(KernelAgreement agree, IKernels host, bo
                 // AdamTests: 16 eps per step relative, per side.
                 agree.Agree("AdamUpdate", $"n={n} decoupled={decoupled} t={t}", [p, g, m, v], [],
                     (k, f, _, _) => k.AdamUpdate(f[0], f[1], f[2], f[3], n, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, decoupled, t),
+                    new Tolerance(32.0 * t / (1 << 24), 1e-7));
+            }
+        // All parameters in one launch: tensors of odd lengths at chunk-aligned offsets, three groups (decayed, constant
+        // rate, plain), one tensor inactive; the padding must stay as it was. Same allowance as AdamUpdate.
+        var lengths = Pick(new[] { new[] { 7, 0, 1, MultiTensorLayout.ChunkSize + 1, 33 }, Enumerable.Range(0, 200).Select(i => 1 + i * 977 % 5000).ToArray() }, 1);
+        foreach (var tensorLengths in lengths)
+            foreach (var (decoupled, t) in new[] { (true, 1), (false, 7) })
+            {
+                using var probe = new MultiTensorLayout(host, tensorLengths);
+                int n = probe.Length;
+                float[] p = Values(n), g = Values(n), m = Values(n, 0.1f), v = Values(n).Select(e => e * e).ToArray();
+                agree.Agree("AdamUpdateMultiTensor", $"{tensorLengths.Length} tensors, {n} floats decoupled={decoupled} t={t}", [p, g, m, v], [],
+                    (k, f, _, _) =>
+                    {
+                        using var layout = new MultiTensorLayout(k, tensorLengths);
+                        for (int s = 0; s < tensorLengths.Length; s++)
+                            layout.SetTensor(s, active: s != 2, constantRate: s % 3 == 1, s % 3 == 1 ? 0.5f : 1e-3f, s % 3 == 0 ? 0.01f : 0f);
+                        k.AdamUpdateMultiTensor(f[0], f[1], f[2], f[3], layout, 0.7f, 0.9f, 0.999f, 1e-8f, decoupled, t);
+                    },
                     new Tolerance(32.0 * t / (1 << 24), 1e-7));
             }
     }

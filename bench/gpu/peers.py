@@ -3,11 +3,13 @@
 
 Reads the cases NativeDsp.GpuCheck timed (ours.json: key, kind, params) and times the same cases in PyTorch,
 fp32 with TF32 off, CUDA-synchronised wall clock, warm-up excluded, median:
-  gemm       torch.matmul of n x n matrices
+  gemm       torch.matmul of n x n matrices (TF32 on only for our TF32 tensor-core case)
   attention  scaled_dot_product_attention with the same key padding mask (odd batch items keep the first
              3T/4 keys) times the same head gate, forward + backward (dQ, dK, dV, dGate)
   softtopk   the Gumbel-soft-top-K relaxation of DSP (Xie & Ermon 2019) written in torch, float64 like ours,
              forward + autograd backward
+  adam       torch.optim.AdamW(fused=True) over the tensors of the BERT step's model (the same lengths as
+             Benchmarks.BertTensorLengths), one step
   bert_step  a BERT-shaped post-norm classifier with the DSP head mask, forward + backward + AdamW, one
              loss.item() per step
 Without torch (or without a CUDA device) it writes every case as skipped, says why, and exits 0, so that the
@@ -72,8 +74,13 @@ def time_gemm(torch, p, timing):
     a = torch.randn(n, n, device="cuda")
     b = torch.randn(n, n, device="cuda")
     c = torch.empty(n, n, device="cuda")
-    ms, reps = median_ms(torch, lambda: torch.matmul(a, b, out=c), *timing)
-    return ms, f"torch.matmul fp32, TF32 off, median of {reps}"
+    tf32 = bool(p.get("tf32"))  # our TF32 tensor-core case: compare with torch's TF32 GEMM, then switch TF32 off again
+    torch.backends.cuda.matmul.allow_tf32 = tf32
+    try:
+        ms, reps = median_ms(torch, lambda: torch.matmul(a, b, out=c), *timing)
+    finally:
+        torch.backends.cuda.matmul.allow_tf32 = False
+    return ms, f"torch.matmul fp32, TF32 {'on' if tf32 else 'off'}, median of {reps}"
 
 
 def time_attention(torch, p, timing):
@@ -180,7 +187,28 @@ def time_bert_step(torch, p, timing):
     return ms, f"eager PyTorch, fused QKV, SDPA, AdamW (foreach), {count / 1e6:.1f}M parameters, last loss {last[0]:.4f}, median of {reps}"
 
 
-TIMERS = {"gemm": time_gemm, "attention": time_attention, "softtopk": time_softtopk, "bert_step": time_bert_step}
+def bert_tensor_lengths(p):
+    """The rule of Benchmarks.BertTensorLengths in the C# app."""
+    layers, d, heads, ffn, vocab = (int(p[x]) for x in ("layers", "d", "heads", "ffn", "vocab"))
+    lengths = [vocab * d, 512 * d, 2 * d, d, d]
+    for _ in range(layers):
+        lengths += [d * d, d] * 4 + [d, d, d * ffn, ffn, ffn * d, d, d, d]
+    return lengths + [d * d, d, 3 * d, 3, layers * heads]
+
+
+def time_adam(torch, p, timing):
+    lengths = bert_tensor_lengths(p)
+    params = [torch.randn(n, device="cuda", requires_grad=True) for n in lengths]
+    for x in params:
+        x.grad = torch.randn_like(x)
+    opt = torch.optim.AdamW([{"params": params[:-1], "lr": 1e-4, "weight_decay": 0.01},
+                             {"params": params[-1:], "lr": 0.5, "weight_decay": 0.0}], fused=True)
+    ms, reps = median_ms(torch, opt.step, *timing)
+    return ms, f"torch.optim.AdamW(fused=True), {len(lengths)} tensors, {sum(lengths) / 1e6:.1f}M parameters, median of {reps}"
+
+
+TIMERS = {"gemm": time_gemm, "attention": time_attention, "softtopk": time_softtopk, "adam": time_adam,
+          "bert_step": time_bert_step}
 
 
 def main():

@@ -40,6 +40,37 @@ public static partial class Ops
         return mask;
     }
 
+    /// <summary>
+    /// The soft top-K of <see cref="SoftTopK"/> per segment of one logit vector [N] (see
+    /// <see cref="IKernels.SoftTopKSegmentsForward"/>): each relaxed segment (0 &lt; K &lt; Count) gets exactly the
+    /// mask <see cref="SoftTopK"/> gives for its slice, a segment with K = 0 gets 0, one with K = Count and every
+    /// entry outside the segments 1 (no gradient there). One op on the tape; the Host kernels relax the segments
+    /// in parallel (a budget per layer). <paramref name="noise"/> is a constant [N] or null.
+    /// </summary>
+    /// <exception cref="ArgumentException">The logits are not a vector [N] with N &gt;= 1, the noise is on another device, or the segments overlap, are out of order or reach beyond N.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A segment's K is outside [0, Count], or tau is not finite and positive.</exception>
+    /// <exception cref="ShapeException">The noise's shape differs from the logits'.</exception>
+    public static Tensor SoftTopKSegments(Tensor logits, Tensor? noise, IReadOnlyList<SoftTopKSegment> segments, double tau)
+    {
+        const string op = "soft_top_k_segments";
+        int units = CheckHeadVector(op, logits);
+        if (noise is not null)
+        {
+            SameDevice(op, logits, noise);
+            SameShape(op, logits, noise);
+        }
+        var kernels = K(logits);
+        var segs = segments.ToArray();
+        long length = SoftTopKSegment.SavedLayout(segs).Length;
+        if (length > int.MaxValue) throw new ArgumentOutOfRangeException(nameof(segments), $"{op}: the segments need {length} saved doubles, more than one buffer holds");
+        // The saved state of every relaxed segment (float64) lives as long as the step's tape.
+        var saved = logits.Device.Tape.Own(new TapeOwnedDoubles(kernels.AllocateDouble((int)Math.Max(1, length))));
+        var mask = NewOutput(logits, logits.Shape);
+        kernels.SoftTopKSegmentsForward(logits.Buffer, noise?.Buffer, mask.Buffer, saved.Buffer, units, segs, tau);
+        logits.Device.Tape.Record(op, mask, [logits], () => kernels.SoftTopKSegmentsBackward(saved.Buffer, Dy(mask), G(logits), units, segs, tau));
+        return mask;
+    }
+
     /// <summary>Hard top-K mask (exactly K ones) with the straight-through (identity) gradient into the logits.</summary>
     /// <exception cref="ArgumentException">The logits are not a vector [H] with H &gt;= 1.</exception>
     /// <exception cref="ArgumentOutOfRangeException">k is outside [1, H].</exception>

@@ -7,10 +7,18 @@ namespace NativeDsp.Engine;
 /// decouples it. Each step updates every parameter of every group that requires grad and has a gradient,
 /// with the fused <see cref="IKernels.AdamUpdate"/> kernel. The step count is shared by all parameters
 /// (bias correction uses it); moments are allocated on a parameter's first update.
+/// <para>
+/// On a backend with buffer slices (ILGPU) and <see cref="MultiTensor"/> on (the default), the whole step is one
+/// <see cref="IKernels.AdamUpdateMultiTensor"/> launch over flat buffers that hold every parameter, gradient and
+/// moment (FlatAdamState.cs: parameters and gradients are moved there on the device at the first step). It gives the
+/// same bits as the per-tensor launches, and the same exported state.
+/// </para>
 /// </summary>
 public class Adam : IDisposable
 {
     readonly Dictionary<Parameter, (DeviceBuffer<float> M, DeviceBuffer<float> V)> moments = new(ReferenceEqualityComparer.Instance);
+    FlatAdamState? flat;
+    bool flatChecked;
 
     /// <summary>Adam over <paramref name="groups"/> with the paper's defaults beta1 0.9, beta2 0.999, eps 1e-8.</summary>
     /// <exception cref="ArgumentException">No group, or a parameter in more than one group.</exception>
@@ -47,6 +55,13 @@ public class Adam : IDisposable
     /// <summary>Steps taken (t of the bias correction, 1-based inside a step).</summary>
     public int StepCount { get; private set; }
 
+    /// <summary>
+    /// Whether a backend with buffer slices (ILGPU) updates all parameters in one launch (default true; see the class
+    /// remarks). False keeps one <see cref="IKernels.AdamUpdate"/> launch per parameter, for comparisons. The Host
+    /// kernels always update per parameter.
+    /// </summary>
+    public bool MultiTensor { get; init; } = true;
+
     /// <summary>Every parameter of every group.</summary>
     public IEnumerable<Parameter> AllParameters => Groups.SelectMany(g => g.Parameters);
 
@@ -57,6 +72,11 @@ public class Adam : IDisposable
     public void Step(float scheduleFactor = 1f)
     {
         StepCount++;
+        if (Flat() is { } f)
+        {
+            f.Step(scheduleFactor, Beta1, Beta2, Eps, Decoupled, StepCount);
+            return;
+        }
         foreach (var g in Groups)
         {
             float lr = g.EffectiveLearningRate(scheduleFactor);
@@ -69,9 +89,10 @@ public class Adam : IDisposable
         }
     }
 
-    /// <summary>Zeroes the gradient of every parameter of every group.</summary>
+    /// <summary>Zeroes the gradient of every parameter of every group (one fill of the flat gradient buffer on the one-launch path).</summary>
     public void ZeroGrad()
     {
+        if (flat?.TryZeroGrads() == true) return; // one launch once the gradients live in the flat buffer
         foreach (var p in AllParameters) p.ZeroGrad();
     }
 
@@ -86,8 +107,31 @@ public class Adam : IDisposable
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxNorm"/> is not finite and &gt; 0.</exception>
     public Tensor ClipGradNormOnDevice(float maxNorm) => GradClip.ClipGlobalNormOnDevice(AllParameters, maxNorm);
 
+    /// <summary>The flat state when this optimizer runs one launch per step, built on first use.</summary>
+    FlatAdamState? Flat()
+    {
+        if (!flatChecked && MultiTensor) flat = FlatAdamState.TryCreate(Groups);
+        flatChecked = true;
+        return flat;
+    }
+
+    bool TryGetMoments(Parameter p, out DeviceBuffer<float> m, out DeviceBuffer<float> v)
+    {
+        if (Flat() is { } f) return f.TryGetMoments(p, out m, out v);
+        bool found = moments.TryGetValue(p, out var mv);
+        (m, v) = mv;
+        return found;
+    }
+
+    void ResetMoments(Parameter p)
+    {
+        if (Flat() is { } f) f.ResetMoments(p);
+        else if (moments.Remove(p, out var stale)) { stale.M.Dispose(); stale.V.Dispose(); }
+    }
+
     (DeviceBuffer<float> M, DeviceBuffer<float> V) Moments(Parameter p)
     {
+        if (Flat() is { } f) return f.MomentsToWrite(p);
         if (!moments.TryGetValue(p, out var mv))
         {
             var k = p.Device.Kernels;
@@ -107,9 +151,9 @@ public class Adam : IDisposable
             for (int i = 0; i < Groups[g].Parameters.Count; i++)
             {
                 var p = Groups[g].Parameters[i];
-                if (!moments.TryGetValue(p, out var mv)) continue;
-                tensors[$"{Key(g, i)}.m"] = new HostTensor(p.Shape, mv.M.ToArray()[..p.Count]);
-                tensors[$"{Key(g, i)}.v"] = new HostTensor(p.Shape, mv.V.ToArray()[..p.Count]);
+                if (!TryGetMoments(p, out var m, out var v)) continue;
+                tensors[$"{Key(g, i)}.m"] = new HostTensor(p.Shape, m.ToArray()[..p.Count]);
+                tensors[$"{Key(g, i)}.v"] = new HostTensor(p.Shape, v.ToArray()[..p.Count]);
             }
         return new OptimizerState(StepCount, tensors);
     }
@@ -129,7 +173,7 @@ public class Adam : IDisposable
                 if (hasM != hasV) throw new KeyNotFoundException($"optimizer state: '{key}' has only one of its two moments");
                 if (!hasM)
                 {
-                    if (moments.Remove(p, out var stale)) { stale.M.Dispose(); stale.V.Dispose(); }
+                    ResetMoments(p);
                     continue;
                 }
                 known.Add($"{key}.m");
@@ -154,6 +198,8 @@ public class Adam : IDisposable
             v.Dispose();
         }
         moments.Clear();
+        flat?.Dispose();
+        flat = null;
         GC.SuppressFinalize(this);
     }
 }

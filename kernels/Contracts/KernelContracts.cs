@@ -156,11 +156,29 @@ public static partial class KernelContracts
     public static void AdamUpdate(DeviceBuffer<float> param, DeviceBuffer<float> grad, DeviceBuffer<float> m, DeviceBuffer<float> v,
                                   int n, float beta1, float beta2, int t)
     {
-        const string op = nameof(IKernels.AdamUpdate);
+        Adam(nameof(IKernels.AdamUpdate), param, grad, m, v, n, beta1, beta2, t);
+    }
+
+    static void Adam(string op, DeviceBuffer<float> param, DeviceBuffer<float> grad, DeviceBuffer<float> m, DeviceBuffer<float> v,
+                     int n, float beta1, float beta2, int t)
+    {
         Positive(op, "step t (1-based)", t);
         if (!(beta1 >= 0f && beta1 < 1f && beta2 >= 0f && beta2 < 1f))
             throw new ArgumentOutOfRangeException(nameof(beta1), $"{op}: betas ({beta1}, {beta2}) must be in [0, 1)");
         Elementwise(op, n, ("param", param), ("grad", grad), ("m", m), ("v", v));
+    }
+
+    /// <summary>Contract of <see cref="IKernels.AdamUpdateMultiTensor"/>.</summary>
+    /// <exception cref="ArgumentNullException">The layout is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">t &lt; 1, or a beta outside [0, 1).</exception>
+    /// <exception cref="ArgumentException">A buffer shorter than the layout. (A layout made by another backend fails as any
+    /// other backend's buffer does: its tables are that backend's buffers.)</exception>
+    public static void AdamUpdateMultiTensor(DeviceBuffer<float> param, DeviceBuffer<float> grad, DeviceBuffer<float> m,
+                                             DeviceBuffer<float> v, MultiTensorLayout layout, float beta1, float beta2, int t)
+    {
+        const string op = nameof(IKernels.AdamUpdateMultiTensor);
+        ArgumentNullException.ThrowIfNull(layout);
+        Adam(op, param, grad, m, v, layout.Length, beta1, beta2, t);
     }
 
     /// <summary>Contract of <see cref="IKernels.ClipScale"/>.</summary>

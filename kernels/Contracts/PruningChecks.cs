@@ -83,6 +83,52 @@ public static class PruningChecks
         Length(op, "dlogits", dlogits, heads);
     }
 
+    /// <summary>
+    /// Everything the segmented soft top-K forward and backward share: units &gt;= 1, tau, segments inside
+    /// [0, units) in increasing order without overlap, each K in [0, Count], and the saved buffer's size.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">units, tau or a segment's K is out of range.</exception>
+    /// <exception cref="ArgumentException">The segments overlap, are out of order or reach beyond the units; the saved buffer is too short.</exception>
+    public static void SoftTopKSegments(string op, int units, IReadOnlyList<SoftTopKSegment> segments, double tau, DeviceBuffer<double> saved)
+    {
+        Heads(op, units);
+        Tau(op, tau);
+        ArgumentNullException.ThrowIfNull(segments);
+        int at = 0;
+        foreach (var s in segments)
+        {
+            if (s.Offset < at || s.Count < 0 || (long)s.Offset + s.Count > units)
+                throw new ArgumentException($"{op}: segment [{s.Offset}, {(long)s.Offset + s.Count}) overlaps the previous one, is out of order or reaches beyond the {units} units", nameof(segments));
+            if (s.K < 0 || s.K > s.Count)
+                throw new ArgumentOutOfRangeException(nameof(segments), s.K, $"{op}: segment [{s.Offset}, {s.Offset + s.Count}) keeps k = {s.K}, which must be in [0, {s.Count}]");
+            if (s.Relaxed && SoftTopKLayout.SavedLength(s.Count, s.K) > int.MaxValue)
+                throw new ArgumentOutOfRangeException(nameof(segments), $"{op}: segment [{s.Offset}, {s.Offset + s.Count}) with k = {s.K} needs more saved doubles than one buffer holds");
+            at = s.Offset + s.Count;
+        }
+        Length(op, "saved", saved, SoftTopKSegment.SavedLayout(segments).Length);
+    }
+
+    /// <summary>Every argument check of SoftTopKSegmentsForward, shared by the backends.</summary>
+    public static void SoftTopKSegmentsForward(DeviceBuffer<float> logits, DeviceBuffer<float>? noise, DeviceBuffer<float> mask,
+                                               DeviceBuffer<double> saved, int units, IReadOnlyList<SoftTopKSegment> segments, double tau)
+    {
+        const string op = nameof(IKernels.SoftTopKSegmentsForward);
+        SoftTopKSegments(op, units, segments, tau, saved);
+        Length(op, "logits", logits, units);
+        if (noise is not null) Length(op, "noise", noise, units);
+        Length(op, "mask", mask, units);
+    }
+
+    /// <summary>Every argument check of SoftTopKSegmentsBackward, shared by the backends.</summary>
+    public static void SoftTopKSegmentsBackward(DeviceBuffer<double> saved, DeviceBuffer<float> dmask, DeviceBuffer<float> dlogits,
+                                                int units, IReadOnlyList<SoftTopKSegment> segments, double tau)
+    {
+        const string op = nameof(IKernels.SoftTopKSegmentsBackward);
+        SoftTopKSegments(op, units, segments, tau, saved);
+        Length(op, "dmask", dmask, units);
+        Length(op, "dlogits", dlogits, units);
+    }
+
     /// <summary>The checks every Hard Concrete op makes of its log-alpha and optional noise inputs.</summary>
     public static void HardConcreteInputs(string op, DeviceBuffer<float> logAlpha, DeviceBuffer<float>? noise, int heads, HardConcreteGate parameters)
     {

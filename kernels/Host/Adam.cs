@@ -10,7 +10,28 @@ public sealed partial class HostKernels
                            int n, float lr, float beta1, float beta2, float eps, float weightDecay, bool decoupled, int t)
     {
         KernelContracts.AdamUpdate(param, grad, m, v, n, beta1, beta2, t);
+        AdamRange(A(param), A(grad), A(m), A(v), 0, n, lr, beta1, beta2, eps, weightDecay, decoupled, t);
+    }
+
+    /// <inheritdoc/>
+    public void AdamUpdateMultiTensor(DeviceBuffer<float> param, DeviceBuffer<float> grad, DeviceBuffer<float> m, DeviceBuffer<float> v,
+                                      MultiTensorLayout layout, float scheduleFactor, float beta1, float beta2, float eps, bool decoupled, int t)
+    {
+        KernelContracts.AdamUpdateMultiTensor(param, grad, m, v, layout, beta1, beta2, t);
         var (pa, ga, ma, va) = (A(param), A(grad), A(m), A(v));
+        // Tensor by tensor, each exactly as AdamUpdate on its own range (the same split over threads, and offsets that
+        // are multiples of the vector width, so the same elements take the vector and the scalar paths).
+        for (int s = 0; s < layout.Count; s++)
+        {
+            if (!layout.IsActive(s)) continue;
+            float lr = layout.IsConstantRate(s) ? layout.LearningRate(s) : layout.LearningRate(s) * scheduleFactor;
+            AdamRange(pa, ga, ma, va, layout.Offset(s), layout.TensorLength(s), lr, beta1, beta2, eps, layout.WeightDecay(s), decoupled, t);
+        }
+    }
+
+    static void AdamRange(float[] pa, float[] ga, float[] ma, float[] va, int offset, int n, float lr, float beta1, float beta2, float eps,
+                          float weightDecay, bool decoupled, int t)
+    {
         // Bias corrections in double: beta^t for large t underflows gracefully and 1 - beta^t keeps its digits.
         float bc1 = (float)(1.0 - Math.Pow(beta1, t));
         float bc2 = (float)(1.0 - Math.Pow(beta2, t));
@@ -18,7 +39,7 @@ public sealed partial class HostKernels
         HostParallel.For(n, 4, (start, end) =>
         {
             var loop = step;
-            VectorLoop.Run(ref loop, start, end);
+            VectorLoop.Run(ref loop, offset + start, offset + end);
         });
     }
 

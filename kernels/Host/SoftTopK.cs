@@ -4,11 +4,13 @@ using NativeDsp.Kernels.Pruning;
 
 namespace NativeDsp.Kernels.Host;
 
-// Fused because: composed of primitives, K softmax iterations over H heads would be ~6K launches of
+// Fused because: composed of primitives, K softmax iterations over H units would be ~6K launches of
 // H-element ops per step, and the plain composition cancels (1 - p) to 0 at small tau; one kernel runs all
-// K iterations in float64 in the stable form and saves O(H K) for an analytic backward.
-// Gumbel-soft-top-K, forward and analytic backward, single-threaded (H is small: a few hundred heads, a
-// few thousand at most) and allocation-free: the `saved` buffer carries the workspace.
+// K iterations in float64 in the stable form and saves what an analytic backward needs: every iteration's
+// row while K H is small, else checkpoints every ceil(sqrt K) iterations from which the backward pass
+// recomputes each block's rows bit for bit (SoftTopKLayout). Single-threaded per call (the K iterations are
+// sequential; independent budget segments are separate calls that callers may run in parallel),
+// vectorised in float64, and allocation-free: the `saved` buffer carries the workspace.
 //
 // ---- Forward, in scaled scores x = r / tau (softmax is shift-invariant, so x is kept shifted by its max)
 // Iteration j: m = argmax x (lowest index on ties), e_i = exp(x_i - x_m) (e_m = 1 exactly),
@@ -46,69 +48,81 @@ public sealed partial class HostKernels
                                 DeviceBuffer<double> saved, int heads, int k, double tau)
     {
         PruningChecks.SoftTopKForward(logits, noise, mask, saved, heads, k, tau);
+        SoftTopKForward(A(logits).AsSpan(0, heads), noise is null ? default : A(noise).AsSpan(0, heads), A(mask).AsSpan(0, heads),
+                        A(saved).AsSpan(0, (int)SoftTopKLayout.SavedLength(heads, k)), k, tau);
+    }
 
-        var w = A(logits);
-        var g = noise is null ? null : A(noise);
-        var s = A(saved);
-        int h = heads;
+    /// <summary>The forward pass over spans (see <see cref="SoftTopKForward(DeviceBuffer{float}, DeviceBuffer{float}?, DeviceBuffer{float}, DeviceBuffer{double}, int, int, double)"/>); an empty noise span means g = 0.</summary>
+    internal static void SoftTopKForward(ReadOnlySpan<float> w, ReadOnlySpan<float> g, Span<float> y, Span<double> s, int k, double tau)
+    {
+        int h = w.Length;
+        int c = SoftTopKLayout.CheckpointInterval(h, k), n = SoftTopKLayout.Checkpoints(h, k);
         double invTau = 1.0 / tau;
 
-        var first = s.AsSpan(0, h);
-        if (g is null)
+        var first = s.Slice(SoftTopKLayout.CheckpointOffset(h, 0), h);
+        if (g.IsEmpty)
             for (int i = 0; i < h; i++) first[i] = w[i] / tau;
         else
             for (int i = 0; i < h; i++) first[i] = ((double)w[i] + g[i]) / tau;
 
-        for (int j = 0; j < k; j++)
-        {
-            // Row j holds the scores x_j on entry and p_j on exit; row j + 1 receives x_{j+1}.
-            var row = s.AsSpan(SoftTopKLayout.ProbabilitiesOffset(h, j), h);
-            int m = TensorPrimitives.IndexOfMax<double>(row);
-            double xMax = row[m];
-            bool last = j == k - 1;
-            var next = last ? Span<double>.Empty : s.AsSpan(SoftTopKLayout.ProbabilitiesOffset(h, j + 1), h);
-
-            row[m] = double.NegativeInfinity; // leaves e_m out of S; e_m = 1 and d_m = 0 exactly
-            var (rest, second) = ShiftExpSum(row, xMax, next); // second: the largest d_i, i != m
-            row[m] = 1.0;
-            if (!last) next[m] = 0.0;
-
-            bool ratios = !last && rest < SoftTopKLayout.RatioBand && RatioBand(row, next, m, second, invTau, out rest);
-            double z = 1.0 + rest, invZ = 1.0 / z;
-            if (!ratios)
-            {
-                // m is left out of the vector pass (log(1 - p_m) may be log 0, which sends the whole vector
-                // down the slow special-value path) and done on its own.
-                row[m] = 0.0;
-                ScaleAndPenalise(row, invZ, next, invTau);
-                row[m] = invZ;
-                if (!last)
-                {
-                    // Only when p_m > 1/2 (S < 1) does 1 - p_m cancel. Otherwise log(1 - p_m) is exact too and
-                    // is taken with the same vector Log as the other heads, so that exact ties stay exactly
-                    // tied (at tau = 1e-8 a tie broken by one rounding is amplified ~1/tau per iteration).
-                    // log(0) = -inf when S is 0, and the clamp takes over.
-                    next[m] = rest < 1.0
-                        ? Math.Max(Math.Log(rest) - Math.Log(z), SoftTopKLayout.LogEps) * invTau
-                        : Vector512.Log(Vector512.Create(1.0 - invZ)).ToScalar() * invTau;
-                }
-            }
-            s[SoftTopKLayout.ArgmaxOffset(h, k, j)] = SoftTopKLayout.EncodeArgmax(m, ratios);
-            s[SoftTopKLayout.OneMinusPmaxOffset(h, k, j)] = rest * invZ;
-        }
-
-        var work = s.AsSpan(SoftTopKLayout.WorkspaceOffset(h, k), h);
+        var work = s.Slice(SoftTopKLayout.WorkspaceOffset(h, k), h);
         work.Clear();
         for (int j = 0; j < k; j++)
         {
+            var row = Iteration(s, h, k, c, n, j, invTau);
+            // The mask is the sum of the rows in iteration order (the same additions as summing all rows at the end).
             double code = s[SoftTopKLayout.ArgmaxOffset(h, k, j)];
             if (SoftTopKLayout.RowHoldsRatios(code))
                 work[SoftTopKLayout.DecodeArgmax(code)] += 1.0; // p_m = 1 / (1 + S) = 1, and the others < 1e-280
             else
-                TensorPrimitives.Add(work, s.AsSpan(SoftTopKLayout.ProbabilitiesOffset(h, j), h), work);
+                TensorPrimitives.Add(work, row, work);
         }
-        var y = A(mask);
         for (int i = 0; i < h; i++) y[i] = (float)work[i];
+    }
+
+    /// <summary>
+    /// Iteration j: its row (block row j mod C, first filled from its checkpoint at a block's start) holds x_j on
+    /// entry and p_j (or ratios) on exit; x_{j+1} goes to <see cref="SoftTopKLayout.NextRowOffset"/>; the argmax
+    /// code and q_j are saved. A pure function of x_j, so a recomputation gives the same bits. Returns the row.
+    /// </summary>
+    static Span<double> Iteration(Span<double> s, int h, int k, int c, int n, int j, double invTau)
+    {
+        // Row j holds the scores x_j on entry and p_j on exit; the next row receives x_{j+1}.
+        var row = s.Slice(SoftTopKLayout.ProbabilitiesOffset(h, n, c, j), h);
+        if (j % c == 0) s.Slice(SoftTopKLayout.CheckpointOffset(h, j / c), h).CopyTo(row);
+        int m = TensorPrimitives.IndexOfMax<double>(row);
+        double xMax = row[m];
+        bool last = j == k - 1;
+        var next = last ? Span<double>.Empty : s.Slice(SoftTopKLayout.NextRowOffset(h, n, c, j), h);
+
+        row[m] = double.NegativeInfinity; // leaves e_m out of S; e_m = 1 and d_m = 0 exactly
+        var (rest, second) = ShiftExpSum(row, xMax, next); // second: the largest d_i, i != m
+        row[m] = 1.0;
+        if (!last) next[m] = 0.0;
+
+        bool ratios = !last && rest < SoftTopKLayout.RatioBand && RatioBand(row, next, m, second, invTau, out rest);
+        double z = 1.0 + rest, invZ = 1.0 / z;
+        if (!ratios)
+        {
+            // m is left out of the vector pass (log(1 - p_m) may be log 0, which sends the whole vector
+            // down the slow special-value path) and done on its own.
+            row[m] = 0.0;
+            ScaleAndPenalise(row, invZ, next, invTau);
+            row[m] = invZ;
+            if (!last)
+            {
+                // Only when p_m > 1/2 (S < 1) does 1 - p_m cancel. Otherwise log(1 - p_m) is exact too and
+                // is taken with the same vector Log as the other heads, so that exact ties stay exactly
+                // tied (at tau = 1e-8 a tie broken by one rounding is amplified ~1/tau per iteration).
+                // log(0) = -inf when S is 0, and the clamp takes over.
+                next[m] = rest < 1.0
+                    ? Math.Max(Math.Log(rest) - Math.Log(z), SoftTopKLayout.LogEps) * invTau
+                    : Vector512.Log(Vector512.Create(1.0 - invZ)).ToScalar() * invTau;
+            }
+        }
+        s[SoftTopKLayout.ArgmaxOffset(h, k, j)] = SoftTopKLayout.EncodeArgmax(m, ratios);
+        s[SoftTopKLayout.OneMinusPmaxOffset(h, k, j)] = rest * invZ;
+        return row;
     }
 
     /// <summary>
@@ -141,50 +155,62 @@ public sealed partial class HostKernels
                                  int heads, int k, double tau)
     {
         PruningChecks.SoftTopKBackward(saved, dmask, dlogits, heads, k, tau);
+        SoftTopKBackward(A(saved).AsSpan(0, (int)SoftTopKLayout.SavedLength(heads, k)), A(dmask).AsSpan(0, heads), A(dlogits).AsSpan(0, heads), k, tau);
+    }
 
-        var s = A(saved);
-        int h = heads;
+    /// <summary>The backward pass over spans (see <see cref="SoftTopKBackward(DeviceBuffer{double}, DeviceBuffer{float}, DeviceBuffer{float}, int, int, double)"/>).</summary>
+    internal static void SoftTopKBackward(Span<double> s, ReadOnlySpan<float> dmask, Span<float> dw, int k, double tau)
+    {
+        int h = dmask.Length;
+        int c = SoftTopKLayout.CheckpointInterval(h, k), n = SoftTopKLayout.Checkpoints(h, k);
         double invTau = 1.0 / tau;
         int ws = SoftTopKLayout.WorkspaceOffset(h, k);
-        var dr = s.AsSpan(ws, h);
-        var dm = s.AsSpan(ws + h, h);
-        var odds = s.AsSpan(ws + 2 * h, h);
+        var dr = s.Slice(ws, h);
+        var dm = s.Slice(ws + h, h);
+        var odds = s.Slice(ws + 2 * h, h);
         dr.Clear();
-        var dmaskArray = A(dmask);
-        for (int i = 0; i < h; i++) dm[i] = dmaskArray[i];
+        for (int i = 0; i < h; i++) dm[i] = dmask[i];
         const double limit = SoftTopKLayout.GradientLimit;
 
-        for (int j = k - 1; j >= 0; j--)
+        for (int b = n - 1; b >= 0; b--)
         {
-            var p = s.AsSpan(SoftTopKLayout.ProbabilitiesOffset(h, j), h);
-            double code = s[SoftTopKLayout.ArgmaxOffset(h, k, j)];
-            int m = SoftTopKLayout.DecodeArgmax(code);
-            double q = s[SoftTopKLayout.OneMinusPmaxOffset(h, k, j)];
-            double pm = p[m], drm = dr[m];
+            int start = b * c, end = Math.Min(k, start + c);
+            // One block (n = 1) is still in the rows from the forward pass; otherwise every block is recomputed
+            // from its checkpoint, the last one too, since an earlier backward call may have overwritten it.
+            if (n > 1)
+                for (int j = start; j < end; j++) Iteration(s, h, k, c, n, j, invTau);
 
-            if (SoftTopKLayout.RowHoldsRatios(code))
+            for (int j = end - 1; j >= start; j--)
             {
-                double toOthers = drm * pm;
-                for (int i = 0; i < h; i++)
-                    if (i != m) dr[i] = Math.Clamp(dr[i] + toOthers * p[i] * invTau, -limit, limit);
-                dr[m] = Math.Clamp(drm + (pm * dm[m] * q - drm * pm) * invTau, -limit, limit);
-                continue;
-            }
+                var p = s.Slice(SoftTopKLayout.ProbabilitiesOffset(h, n, c, j), h);
+                double code = s[SoftTopKLayout.ArgmaxOffset(h, k, j)];
+                int m = SoftTopKLayout.DecodeArgmax(code);
+                double q = s[SoftTopKLayout.OneMinusPmaxOffset(h, k, j)];
+                double pm = p[m], drm = dr[m];
 
-            bool open = q > SoftTopKLayout.Eps; // the clamp max(1 - p_m, eps) passes the gradient
-            // Element m is handled apart: with p_m = 0 in the vector passes it contributes nothing there
-            // (its odds could be 1/0), and its row entry is restored at the end.
-            p[m] = 0.0;
-            var (dotMaskP, t) = OddsAndSums(p, dm, dr, odds);
-            double c = dotMaskP + dm[m] * pm;
-            double shared = t - c;
-            UpdateDr(p, dm, dr, odds, shared, open ? drm * pm : 0.0, open ? 1.0 / q : 0.0, invTau);
-            double daM = pm * (dm[m] + shared) - (open ? drm * pm : 0.0);
-            dr[m] = Math.Clamp(drm + daM * invTau, -limit, limit);
-            p[m] = pm;
+                if (SoftTopKLayout.RowHoldsRatios(code))
+                {
+                    double toOthers = drm * pm;
+                    for (int i = 0; i < h; i++)
+                        if (i != m) dr[i] = Math.Clamp(dr[i] + toOthers * p[i] * invTau, -limit, limit);
+                    dr[m] = Math.Clamp(drm + (pm * dm[m] * q - drm * pm) * invTau, -limit, limit);
+                    continue;
+                }
+
+                bool open = q > SoftTopKLayout.Eps; // the clamp max(1 - p_m, eps) passes the gradient
+                // Element m is handled apart: with p_m = 0 in the vector passes it contributes nothing there
+                // (its odds could be 1/0), and its row entry is restored at the end.
+                p[m] = 0.0;
+                var (dotMaskP, t) = OddsAndSums(p, dm, dr, odds);
+                double cm = dotMaskP + dm[m] * pm;
+                double shared = t - cm;
+                UpdateDr(p, dm, dr, odds, shared, open ? drm * pm : 0.0, open ? 1.0 / q : 0.0, invTau);
+                double daM = pm * (dm[m] + shared) - (open ? drm * pm : 0.0);
+                dr[m] = Math.Clamp(drm + daM * invTau, -limit, limit);
+                p[m] = pm;
+            }
         }
 
-        var dw = A(dlogits);
         for (int i = 0; i < h; i++) dw[i] += (float)dr[i];
     }
 }

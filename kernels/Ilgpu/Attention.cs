@@ -83,6 +83,8 @@ public sealed partial class IlgpuKernels
         s.CheckBackward(nameof(AttentionBackward), q, k, v, keyMask, gate, o, lse, dO, dQ, dK, dV, dGate);
         var args = Args(nameof(AttentionBackward), s, keyMask is not null, gate is not null, dGate is not null);
         if (s.RowCount == 0 || s.KeyLength == 0) return;
+        if (TryAttentionBackwardTiled(V(q), V(k), V(v), OptionalView(keyMask), OptionalView(gate), V(o), V(lse), V(dO),
+                                      V(dQ), V(dK), V(dV), OptionalView(dGate), s, args)) return; // D <= 64
         attentionBackwardQuery ??= Accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
             ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, AttentionArgs>(AttentionBackwardQueryKernel);
         attentionBackwardKey ??= Accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,

@@ -34,7 +34,7 @@ namespace NativeDsp.Kernels.Ilgpu;
 ///   small groups of the CPU accelerator.</item>
 /// </list>
 /// </remarks>
-public sealed partial class IlgpuKernels : IKernels
+public sealed partial class IlgpuKernels : IKernels, IBufferSlices
 {
     readonly Context context;
     long live;
@@ -209,9 +209,22 @@ public sealed partial class IlgpuKernels : IKernels
         return new IlgpuBuffer<T>(this, memory, length);
     }
 
+    /// <inheritdoc/>
+    public DeviceBuffer<float> Slice(DeviceBuffer<float> parent, int offset, int length)
+    {
+        if (parent is not IlgpuBuffer<float> b) throw new ArgumentException($"Slice: ILGPU kernels need ILGPU buffers, got {parent.GetType().Name}", nameof(parent));
+        if (b.IsDisposed) throw new ArgumentException("Slice: the parent buffer is disposed", nameof(parent));
+        if (offset < 0 || length < 0 || (long)offset + length > b.Length)
+            throw new ArgumentOutOfRangeException(nameof(offset), $"Slice: [{offset}, {(long)offset + length}) is outside a buffer of {b.Length} elements");
+        Interlocked.Increment(ref live);
+        return b.Slice(offset, length);
+    }
+
+    internal void ReleaseLive() => Interlocked.Decrement(ref live);
+
+    /// <summary>Gives an allocation back to the pool once nothing (buffer or slice) uses it.</summary>
     internal void Return<T>(MemoryBuffer1D<T, Stride1D.Dense>? memory, int length) where T : unmanaged
     {
-        Interlocked.Decrement(ref live);
         if (memory is null) return;
         lock (pool)
         {

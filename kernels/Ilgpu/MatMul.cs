@@ -32,6 +32,11 @@ public sealed partial class IlgpuKernels
             StrideA = batch == 1 ? 0 : (int)strideA, StrideB = batch == 1 ? 0 : (int)strideB, StrideC = batch == 1 ? 0 : (int)strideC,
             Alpha = alpha, Beta = beta,
         };
+        if (GemmTiling == IlgpuGemmTiling.Tf32TensorCores)
+        {
+            LaunchTf32(V(a), V(b), V(c), batch, m, n, args); // MatMulTf32.cs
+            return;
+        }
         if (UseLargeTiles(m, n))
         {
             LaunchLargeTiles(V(a), V(b), V(c), batch, m, n, args); // MatMulLargeTiles.cs

@@ -12,6 +12,12 @@ public enum IlgpuGemmTiling
     Tiles64,
     /// <summary>Always the 128 x 128 tiles (8 x 8 outputs per thread, double-buffered shared memory).</summary>
     Tiles128,
+    /// <summary>
+    /// TF32 tensor cores (mma.sync through inline PTX, MatMulTf32.cs): CUDA with compute capability 8.0 or newer only
+    /// (<see cref="IlgpuKernels.SupportsTf32TensorCores"/>; MatMul throws <see cref="NotSupportedException"/> elsewhere).
+    /// The inputs are rounded to TF32's 10-bit mantissa, so results differ from float32 by up to ~2^-11 |A| |B|: opt-in only.
+    /// </summary>
+    Tf32TensorCores,
 }
 
 // GEMM with 128 x 128 output tiles for large products (issue 18): 16 x 16 threads, each accumulating an 8 x 8

@@ -6,16 +6,27 @@ namespace NativeDsp.Kernels.Pruning;
 /// so that a forward on one and a backward on another agree on where things are.
 /// </summary>
 /// <remarks>
-/// Layout of <c>saved</c> (doubles), for H heads and K iterations:
+/// The K rows of H probabilities are not all kept: for large K H (thousands of units, K in the thousands) that
+/// would be O(K H) doubles (340 MB at H = 9,216, K = 4,608). Instead the scores x entering every C-th iteration
+/// are checkpointed, and the backward pass recomputes each block of C iterations from its checkpoint with the
+/// same code (so bit-identical probabilities) before walking it in reverse. C = K (no recomputation) when the
+/// K rows fit <see cref="FullRowsLimit"/>, else C = ceil(sqrt K): O(H sqrt K) doubles.
+/// Layout of <c>saved</c> (doubles), for H units, K iterations, C = <see cref="CheckpointInterval"/> and
+/// N = <see cref="Checkpoints"/> = ceil(K / C):
 /// <list type="bullet">
-/// <item>[j*H, (j+1)*H), j in [0, K): p_j, the probabilities of iteration j (0-based).</item>
-/// <item>K*H + 2j: the index m_j of the largest score of iteration j (lowest index among ties), as a double;
+/// <item>[b*H, (b+1)*H), b in [0, N): checkpoint b, the scaled scores x entering iteration b*C.</item>
+/// <item>[(N+r)*H, (N+r+1)*H), r in [0, C): block row r, used by iteration j with j mod C = r. It receives
+///   x_j, then holds p_j, the probabilities of iteration j (0-based); after the forward pass the rows hold the
+///   last block's p, after a backward pass some block's. Iteration j's next scores x_{j+1} go to block row r + 1,
+///   or to checkpoint j / C + 1 when r = C - 1 (<see cref="NextRowOffset"/>).</item>
+/// <item>(N+C)*H + 2j: the index m_j of the largest score of iteration j (lowest index among ties), as a double;
 ///   stored as -(m_j + 1) when row j holds ratios instead of probabilities (see <see cref="RatioBand"/>).</item>
-/// <item>K*H + 2j + 1: q_j = 1 - p_j[m_j], computed without cancellation (see the kernels).</item>
-/// <item>K*(H+2) .. + 3H: workspace. The forward pass uses it for temporaries and the backward pass for
-///   dL/dr, dL/dmask in double and the odds p/(1-p), so that neither allocates.</item>
+/// <item>(N+C)*H + 2j + 1: q_j = 1 - p_j[m_j], computed without cancellation (see the kernels).</item>
+/// <item>(N+C)*H + 2K .. + 3H: workspace. The forward pass sums the mask there and the backward pass keeps
+///   dL/dr, dL/dmask in double and the odds p/(1-p) there, so that neither allocates.</item>
 /// </list>
-/// That is O(H) per iteration: K*H + 2K + 3H doubles in all.
+/// The backward pass overwrites the block rows and the workspace (with recomputed, identical values where they
+/// are read again), so it may be called again.
 /// </remarks>
 public static class SoftTopKLayout
 {
@@ -56,24 +67,56 @@ public static class SoftTopKLayout
     /// <summary>The saved argmax m of an iteration as a double; negative (-(m + 1)) when its row holds ratios (see <see cref="RatioBand"/>).</summary>
     public static double EncodeArgmax(int m, bool rowHoldsRatios) => rowHoldsRatios ? -(m + 1.0) : m;
 
-    /// <summary>The head index m back from <see cref="EncodeArgmax"/>.</summary>
+    /// <summary>The unit index m back from <see cref="EncodeArgmax"/>.</summary>
     public static int DecodeArgmax(double saved) => saved < 0 ? (int)(-saved) - 1 : (int)saved;
 
     /// <summary>Whether the iteration's row saved p_i / (1 - p_max) instead of p_i (see <see cref="RatioBand"/>).</summary>
     public static bool RowHoldsRatios(double savedArgmax) => savedArgmax < 0;
 
-    /// <summary>Doubles the saved buffer needs: K rows of H probabilities, 2 per iteration (argmax, 1 - p_max), 3 H of workspace.</summary>
-    public static long SavedLength(int heads, int k) => (long)k * heads + 2L * k + 3L * heads;
+    /// <summary>K H at or below this (doubles, 4 MiB) keeps every iteration's row: no recomputation in the backward pass.</summary>
+    public const long FullRowsLimit = 1L << 19;
 
-    /// <summary>Start of iteration j's H probabilities (0-based j).</summary>
-    public static int ProbabilitiesOffset(int heads, int j) => j * heads;
+    /// <summary>C: iterations per checkpointed block, K when K H &lt;= <see cref="FullRowsLimit"/>, else ceil(sqrt K).</summary>
+    public static int CheckpointInterval(int heads, int k)
+    {
+        if ((long)k * heads <= FullRowsLimit) return k;
+        int c = (int)Math.Sqrt(k);
+        while ((long)c * c < k) c++;
+        return c;
+    }
+
+    /// <summary>N = ceil(K / C): checkpoints (and blocks) of the saved buffer.</summary>
+    public static int Checkpoints(int heads, int k)
+    {
+        int c = CheckpointInterval(heads, k);
+        return (k + c - 1) / c;
+    }
+
+    /// <summary>Rows of H doubles before the per-iteration pairs: N checkpoints and C block rows.</summary>
+    static long Rows(int heads, int k) => Checkpoints(heads, k) + (long)CheckpointInterval(heads, k);
+
+    /// <summary>Doubles the saved buffer needs: N + C rows of H, 2 per iteration (argmax, 1 - p_max), 3 H of workspace.</summary>
+    public static long SavedLength(int heads, int k) => Rows(heads, k) * heads + 2L * k + 3L * heads;
+
+    /// <summary>Start of checkpoint b (the scores entering iteration b C).</summary>
+    public static int CheckpointOffset(int heads, int b) => b * heads;
+
+    /// <summary>Start of the row iteration j works in (x_j on entry, p_j on exit): block row j mod C after N checkpoints.</summary>
+    public static int ProbabilitiesOffset(int heads, int checkpoints, int interval, int j) => (checkpoints + j % interval) * heads;
+
+    /// <summary>Where iteration j (not the last) writes x_{j+1}: the next block row, or the next checkpoint at a block's end.</summary>
+    public static int NextRowOffset(int heads, int checkpoints, int interval, int j) =>
+        j % interval == interval - 1 ? (j / interval + 1) * heads : (checkpoints + j % interval + 1) * heads;
+
+    /// <summary>Start of the per-iteration pairs (argmax, 1 - p_max).</summary>
+    static int PairsOffset(int heads, int k) => (int)(Rows(heads, k) * heads);
 
     /// <summary>Where iteration j's encoded argmax is saved.</summary>
-    public static int ArgmaxOffset(int heads, int k, int j) => k * heads + 2 * j;
+    public static int ArgmaxOffset(int heads, int k, int j) => PairsOffset(heads, k) + 2 * j;
 
     /// <summary>Where iteration j's 1 - p_max (exact, not cancelled) is saved.</summary>
-    public static int OneMinusPmaxOffset(int heads, int k, int j) => k * heads + 2 * j + 1;
+    public static int OneMinusPmaxOffset(int heads, int k, int j) => PairsOffset(heads, k) + 2 * j + 1;
 
     /// <summary>Start of the 3 H doubles of workspace (overwritten by the backward pass).</summary>
-    public static int WorkspaceOffset(int heads, int k) => k * heads + 2 * k;
+    public static int WorkspaceOffset(int heads, int k) => PairsOffset(heads, k) + 2 * k;
 }

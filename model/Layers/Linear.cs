@@ -30,9 +30,18 @@ public sealed class Linear : Module
     /// <summary>The output size.</summary>
     public int OutFeatures => Weight.Shape[0];
 
-    /// <summary>x W^T + b for x [..., in]: [..., out].</summary>
+    /// <summary>
+    /// An optional reparametrisation of W used by <see cref="Forward"/>: the layer computes x T(W)^T + b, with the
+    /// gradient flowing through T into <see cref="Weight"/> (SNIP's spectral normalisation, W / sigma(W)). Null (the
+    /// default) uses W itself: no op is added, so a layer without a transform computes exactly what it always did.
+    /// T must return a tape-owned [out, in] tensor. Physical pruning (<see cref="KeepOutputs"/>, <see cref="KeepInputs"/>)
+    /// acts on the raw W; whoever sets a transform folds it into W and removes it before pruning.
+    /// </summary>
+    public Func<Tensor, Tensor>? WeightTransform { get; set; }
+
+    /// <summary>x W^T + b for x [..., in]: [..., out] (W through <see cref="WeightTransform"/> when one is set).</summary>
     /// <exception cref="ShapeException">x's last dimension is not InFeatures.</exception>
-    public Tensor Forward(Tensor x) => Ops.Linear(x, Weight, Bias);
+    public Tensor Forward(Tensor x) => Ops.Linear(x, WeightTransform is null ? Weight : WeightTransform(Weight), Bias);
 
     /// <summary>
     /// Keeps only the output features <paramref name="rows"/> (rows of W and entries of b), in that order:

@@ -85,9 +85,11 @@ public sealed class MultiHeadAttention : Module, Pruning.Units.IResidualBranch
     /// [Heads] gate for a standalone module). With a <paramref name="cache"/>: a self-attention cache gets
     /// this call's keys appended and attends over all of them (then keyMask covers the cached keys too);
     /// a static cache is filled on first use and keyValue is not read afterwards (it may be null).
-    /// Returns [B, Tq, d].
+    /// <paramref name="observeContext"/>, when given, is called with the gated per-head context [B, H, Tq, D] before
+    /// out_proj (a unit observer's view of each head; null adds nothing). Returns [B, Tq, d].
     /// </summary>
-    public Tensor Forward(Tensor query, Tensor? keyValue, Tensor? keyMask, bool causal, Tensor? gate = null, KeyValueCache? cache = null)
+    public Tensor Forward(Tensor query, Tensor? keyValue, Tensor? keyMask, bool causal, Tensor? gate = null, KeyValueCache? cache = null,
+                          Action<Tensor>? observeContext = null)
     {
         const string op = "multi_head_attention";
         if (query.Shape.Rank != 3 || query.Shape[2] != ModelDim)
@@ -119,6 +121,7 @@ public sealed class MultiHeadAttention : Module, Pruning.Units.IResidualBranch
         }
         var q = SplitHeads(QProj.Forward(query));
         var o = Ops.Attention(q, k, v, keyMask, LocalGate(gate), causal);
+        observeContext?.Invoke(o);
         return OutProj.Forward(Ops.Reshape(Ops.SwapAxes12(o), b, tq, Heads * HeadDim));
     }
 

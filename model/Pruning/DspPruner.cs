@@ -2,7 +2,7 @@ using NativeDsp.Engine;
 
 namespace NativeDsp.Model.Pruning;
 
-/// <summary>Settings of <see cref="DspPruner"/>. Defaults are the paper's BERT/MNLI ones.</summary>
+/// <summary>Settings of <see cref="DspPruner"/> and <see cref="Units.UnitDspPruner"/>. Defaults are the paper's BERT/MNLI ones.</summary>
 public sealed record DspOptions
 {
     /// <summary>The annealing of the Gumbel-soft-top-K temperature tau (default: the paper's BERT/MNLI schedule).</summary>
@@ -24,7 +24,7 @@ public sealed record DspOptions
 /// </summary>
 public sealed class DspPruner : LogitPruner
 {
-    readonly ulong noiseSeed;
+    readonly DspRelaxation relaxation;
 
     /// <summary>DSP over <paramref name="index"/> keeping <paramref name="budget"/>.Total heads; w is Xavier-uniform from the options' seed.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="budget"/> is null (DSP needs K).</exception>
@@ -33,20 +33,16 @@ public sealed class DspPruner : LogitPruner
     public DspPruner(Device device, HeadIndex index, HeadBudget budget, DspOptions? options = null)
         : base(index, budget ?? throw new ArgumentNullException(nameof(budget), "DSP needs a head budget K"), (options ?? new()).LearningRate, device)
     {
-        Options = options ?? new DspOptions();
-        Options.Temperature.Validate();
-        var root = new Rng(Options.Seed);
-        noiseSeed = root.Fork(1).Seed;
-        Init.XavierUniform(Logits, root.Fork(0), fans: (index.Count, 1));
+        relaxation = new DspRelaxation(options ?? new DspOptions(), Logits);
     }
 
     /// <summary>The settings.</summary>
-    public DspOptions Options { get; }
+    public DspOptions Options => relaxation.Options;
     /// <summary>"dsp".</summary>
     public override string Method => "dsp";
 
     /// <summary>tau at optimizer step <paramref name="step"/>.</summary>
-    public double Temperature(long step) => Options.Temperature.Tau(step);
+    public double Temperature(long step) => relaxation.Temperature(step);
 
     /// <summary>Training: the Gumbel-soft-top-K of w with step <paramref name="step"/>'s noise at tau(step), non-negative values (a sum of K softmaxes, so an entry can exceed 1) summing to K per budget; otherwise the hard 0/1 top-K of w. Tape-owned, [heads].</summary>
     public override Tensor Mask(long step, bool training) => training ? Relaxed(step, withNoise: true) : HardMask();
@@ -54,9 +50,12 @@ public sealed class DspPruner : LogitPruner
     /// <summary>The soft top-K of w (+ the step's Gumbel noise) at the step's temperature.</summary>
     public Tensor Relaxed(long step, bool withNoise)
     {
-        double tau = Temperature(step);
-        var noise = withNoise ? Noise.Gumbel(Device, Index.Count, noiseSeed, checked((ulong)step * (ulong)Index.Count)) : null;
-        return PerBudget(noise, (w, g, k) => Ops.SoftTopK(w, g, k, tau));
+        var noise = relaxation.Noise(Device, Index.Count, step, withNoise);
+        // A global budget relaxes the whole vector even at K = H (as the reference code would); per module, one
+        // segment per module (K_l = 0 gives 0, K_l = all its heads 1).
+        return ModuleSegments() is { } segments
+            ? relaxation.Relax(Logits, noise, segments, step)
+            : Ops.SoftTopK(Logits, noise, Budget!.Total, relaxation.Temperature(step));
     }
 
     /// <summary>The soft top-K of w without noise at tau(step), read to the host.</summary>

@@ -42,17 +42,29 @@ public sealed class EncoderLayer : Module
     /// <summary>
     /// x [B, T, d], keyMask [B, T] or null, and the model's unit gates: heads inside attention, neurons inside the
     /// FFN, and each block gate on its whole residual branch (x + dropout(g * branch(x))). A removed branch adds
-    /// nothing (the post-LN LayerNorm still runs), which is what its block gate of 0 computes.
+    /// nothing (the post-LN LayerNorm still runs), which is what its block gate of 0 computes. A gates' observer
+    /// (<see cref="UnitGates.Observer"/>) is shown each branch's input and output and each attention's head context.
     /// </summary>
     public Tensor Forward(Tensor x, Tensor? keyMask, UnitGates gates)
     {
+        var observer = gates.Observer;
         if (!SelfAttention.BranchRemoved)
-            x = Residual(x, SelfAttentionNorm, h => Gated(SelfAttention.Forward(h, h, keyMask, causal: false, gates.Heads), gates.AttentionBlocks, SelfAttention.BlockOffset));
+            x = Residual(x, SelfAttentionNorm, h => Observed(observer, SelfAttention, h, keyMask, Gated(
+                SelfAttention.Forward(h, h, keyMask, causal: false, gates.Heads,
+                                      observeContext: observer is null ? null : c => observer.HeadContexts(SelfAttention, h, c, keyMask)),
+                gates.AttentionBlocks, SelfAttention.BlockOffset)));
         else if (!preNorm) x = SelfAttentionNorm.Forward(x);
         if (!FeedForward.BranchRemoved)
-            x = Residual(x, FinalNorm, h => Gated(FeedForward.Forward(h, gates.Neurons), gates.FfnBlocks, FeedForward.BlockOffset));
+            x = Residual(x, FinalNorm, h => Observed(observer, FeedForward, h, keyMask, Gated(FeedForward.Forward(h, gates.Neurons), gates.FfnBlocks, FeedForward.BlockOffset)));
         else if (!preNorm) x = FinalNorm.Forward(x);
         return x;
+    }
+
+    /// <summary>Hands the branch's input and gated output to the observer, if any (it only reads them).</summary>
+    static Tensor Observed(IBranchObserver? observer, IResidualBranch branch, Tensor input, Tensor? keyMask, Tensor output)
+    {
+        observer?.Branch(branch, input, output, keyMask);
+        return output;
     }
 
     static Tensor Gated(Tensor branch, Tensor? blockGate, int offset) =>

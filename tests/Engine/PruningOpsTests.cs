@@ -53,6 +53,12 @@ public class PruningOpsTests
     public void SoftTopKGradientMatchesFiniteDifferences(int heads, int k) =>
         CheckGradient(w => Ops.SoftTopK(w, null, k, tau: 1.0), RandomFloats(heads, heads + k, 1.5f), k);
 
+    /// <summary>Segments with K = 0, K = all, gaps and two relaxed ranges: one op, its gradient by central differences.</summary>
+    [Fact]
+    public void SoftTopKSegmentsGradientMatchesFiniteDifferences() =>
+        CheckGradient(w => Ops.SoftTopKSegments(w, null, [new(1, 5, 2), new(6, 3, 0), new(9, 4, 4), new(14, 6, 5)], tau: 1.0),
+                      RandomFloats(21, 77, 1.5f), 78);
+
     [Fact]
     public void SoftTopKWithNoiseShiftsTheLogits()
     {

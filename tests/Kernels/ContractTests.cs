@@ -38,9 +38,15 @@ public sealed class ContractTests
         ["Embedding dim 0"] = (k, a, b, i, _) => k.EmbeddingForward(a, i, b, 4, 0),
         ["EmbeddingBackward alias"] = (k, a, _, i, _) => k.EmbeddingBackward(a, i, a, 2, 4),
         ["Adam t 0"] = (k, a, b, _, _) => k.AdamUpdate(a, b, k.Allocate(8), k.Allocate(8), 8, 1e-3f, 0.9f, 0.999f, 1e-8f, 0f, true, 0),
+        ["AdamUpdateMultiTensor short"] = (k, a, b, _, _) =>
+        {
+            using var layout = new MultiTensorLayout(k, [8, 3]); // 2 chunks: longer than the 8-float buffers
+            k.AdamUpdateMultiTensor(a, b, k.Allocate(8), k.Allocate(8), layout, 1f, 0.9f, 0.999f, 1e-8f, true, 1);
+        },
         ["ClipScale max norm"] = (k, a, b, _, _) => k.ClipScale(a, b, k.Allocate(1), 0f),
         ["FillGumbel short"] = (k, a, _, _, _) => k.FillGumbel(a, 9, 1, 0),
         ["SoftTopK k"] = (k, a, b, _, d) => k.SoftTopKForward(a, null, b, d, 4, 5, 1.0),
+        ["SoftTopKSegments overlap"] = (k, a, b, _, d) => k.SoftTopKSegmentsForward(a, null, b, d, 8, [new(0, 4, 0), new(2, 4, 0)], 1.0),
         ["SteTopK k"] = (k, a, b, _, _) => k.SteTopKForward(a, b, 4, 0),
         ["HardConcrete short gate"] = (k, a, _, _, _) => k.HardConcreteForward(a, null, k.Allocate(2), 4, HardConcreteGate.Default),
         ["Attention short o"] = (k, a, b, _, _) => k.AttentionForward(a, a, a, null, null, k.Allocate(1), b, AttentionShape.Create(1, 1, 2, 2, 2)),

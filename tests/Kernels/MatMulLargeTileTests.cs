@@ -95,5 +95,30 @@ public sealed class MatMulLargeTileTests
         }
     }
 
+    /// <summary>
+    /// The TF32 tensor-core path (kernels/Ilgpu/MatMulTf32.cs) is opt-in and CUDA sm_80+ only: elsewhere MatMul refuses it
+    /// with one clear line rather than running something else under its name. (Its PTX: PtxCompileTests.Tf32GemmEmitsTensorCoreMma;
+    /// its numbers: the GPU kit, against float32 at TF32's tolerance.)
+    /// </summary>
+    [Fact]
+    public void Tf32TensorCoresAreRefusedOffCuda()
+    {
+        var gpu = Gpu;
+        Assert.False(gpu.SupportsTf32TensorCores);
+        using var a = gpu.Allocate(4);
+        using var b = gpu.Allocate(4);
+        using var c = gpu.Allocate(4);
+        gpu.GemmTiling = IlgpuGemmTiling.Tf32TensorCores;
+        try
+        {
+            var e = Assert.Throws<NotSupportedException>(() => gpu.MatMul(a, b, c, 1, 2, 2, 2, false, false, 0, 0, 0));
+            Assert.Contains("compute capability 8.0", e.Message);
+        }
+        finally
+        {
+            gpu.GemmTiling = IlgpuGemmTiling.Auto;
+        }
+    }
+
     static float[] Values(Random rng, int n) => Enumerable.Range(0, n).Select(_ => rng.NextSingle() * 2f - 1f).ToArray();
 }

@@ -56,6 +56,26 @@ public sealed class PtxCompileTests(ITestOutputHelper output)
         Assert.True(unmarked.Count == 0, $"static methods named *Kernel without [IlgpuKernel]: {string.Join(", ", unmarked)}");
     }
 
+    /// <summary>
+    /// The TF32 tensor-core GEMM (kernels/Ilgpu/MatMulTf32.cs) compiled for sm_80, the first architecture with TF32 mma:
+    /// its inline PTX must reach the module as written (the rounding of the staged operands and the m16n8k8 mma). No GPU
+    /// and no ptxas here, so this is as far as it is checked on this machine; the GPU kit runs it against float32.
+    /// </summary>
+    [Fact]
+    public void Tf32GemmEmitsTensorCoreMma()
+    {
+        var method = FindKernels().Single(m => m.Name == "MatMulTf32Kernel");
+        using var context = Context.Create(b => IlgpuKernels.Configure(b));
+        using var backend = new PTXBackend(context, CudaArchitecture.SM_80, CudaInstructionSet.ISA_70, nvvmAPI: null!);
+        var compiled = (PTXCompiledKernel)backend.Compile(EntryPointDescription.FromExplicitlyGroupedKernel(method), new KernelSpecialization());
+        string ptx = compiled.PTXAssembly;
+        Assert.Contains(".target sm_80", ptx, StringComparison.Ordinal);
+        Assert.Equal(8, ptx.Split("mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32").Length - 1); // 2 x 4 tiles per k step of 8
+        Assert.Contains("cvt.rna.tf32.f32", ptx, StringComparison.Ordinal);
+        output.WriteLine(string.Join('\n', ptx.Split('\n').Where(l => l.Contains("mma.sync", StringComparison.Ordinal) || l.Contains("cvt.rna", StringComparison.Ordinal)).Take(3)));
+        if (Environment.GetEnvironmentVariable("NATIVEDSP_DUMP_PTX") is { Length: > 0 } path) File.WriteAllText(path, ptx);
+    }
+
     [Theory, MemberData(nameof(KernelNames))]
     public void CompilesToPtx(string kernelName)
     {

@@ -11,6 +11,12 @@ namespace NativeDsp.Model.Pruning.Units;
 /// </summary>
 public sealed record UnitGates(Tensor? Heads = null, Tensor? Neurons = null, Tensor? AttentionBlocks = null, Tensor? FfnBlocks = null)
 {
+    /// <summary>
+    /// Watches every residual branch (and each attention module's per-head context) during the forward pass, or null
+    /// (the default: nothing is called). An observer only reads; it does not change what the model computes.
+    /// </summary>
+    public IBranchObserver? Observer { get; init; }
+
     /// <summary>No gate: the full model.</summary>
     public static UnitGates None { get; } = new();
 

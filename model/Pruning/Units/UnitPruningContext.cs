@@ -40,7 +40,9 @@ public sealed class UnitPruningContext
     /// <summary>
     /// Trains every model parameter on the task for the given steps with the given data seed (a "trial run"),
     /// with extra parameter groups trained alongside and an extra loss term per step (null = none); runs its own
-    /// tape scopes. The caller of the procedure restores the model's weights if it needs them back.
+    /// tape scopes. Each step asks for the gates before its forward pass and for the extra loss after it, inside the
+    /// step's scope (SNIP's identity prior reads the branch outputs that forward recorded). The caller of the
+    /// procedure restores the model's weights if it needs them back.
     /// </summary>
     public required Action<long, ulong, IReadOnlyList<ParameterGroup>, Func<long, UnitGates>?, Func<long, Tensor?>?> Train { get; init; }
 

@@ -1,0 +1,168 @@
+using NativeDsp.Kernels;
+
+namespace NativeDsp.Engine;
+
+/// <summary>
+/// The state of <see cref="Adam"/> on a backend with buffer slices (<see cref="IBufferSlices"/>: ILGPU), laid out for one
+/// launch per step (<see cref="IKernels.AdamUpdateMultiTensor"/>, after PyTorch's multi_tensor_apply): the optimizer
+/// owns four flat buffers of <see cref="MultiTensorLayout.Length"/> floats, for parameters, gradients and the two
+/// moments, and every parameter (in group order) has a chunk-aligned range in each.
+/// <para>
+/// The parameters and their gradients are moved into the flat buffers: before each step, a parameter whose buffer is
+/// not its slice of the parameter buffer (the first step, a parameter loaded or replaced since, one that another
+/// optimizer moved) is copied there on the device and its tensor switched to the slice (<see cref="Tensor.MoveStorage"/>),
+/// and likewise its gradient; new gradients are taken from the gradient buffer (<see cref="Tensor.GradAllocator"/>).
+/// Those copies are device-to-device and happen once; a steady step launches the update once and copies nothing.
+/// A slice keeps the flat buffer's memory alive, so parameters outlive the optimizer (pruning rebuilds it) safely.
+/// </para>
+/// Which parameters are updated (requires grad and has a gradient, as the per-tensor path decides) and each group's
+/// rate and decay go into the layout's per-tensor table, uploaded only when it changes.
+/// </summary>
+internal sealed class FlatAdamState : IDisposable
+{
+    readonly IKernels kernels;
+    readonly IBufferSlices slices;
+    readonly Parameter[] parameters;
+    readonly ParameterGroup[] groupOf;
+    readonly DeviceBuffer<float> paramFlat, gradFlat, mFlat, vFlat;
+    readonly DeviceBuffer<float>[] mSlices, vSlices;
+    readonly DeviceBuffer<float>?[] paramHome, gradHome; // the slices the tensors use now (owned by the tensors)
+    readonly Func<DeviceBuffer<float>>[] gradAllocators;
+    readonly bool[] updated;
+    readonly Dictionary<Parameter, int> index = new(ReferenceEqualityComparer.Instance);
+
+    FlatAdamState(IKernels kernels, IBufferSlices slices, IReadOnlyList<ParameterGroup> groups)
+    {
+        this.kernels = kernels;
+        this.slices = slices;
+        parameters = groups.SelectMany(g => g.Parameters).ToArray();
+        groupOf = groups.SelectMany(g => g.Parameters.Select(_ => g)).ToArray();
+        Layout = new MultiTensorLayout(kernels, parameters.Select(p => p.Count).ToArray());
+        (paramFlat, gradFlat, mFlat, vFlat) = (kernels.Allocate(Layout.Length), kernels.Allocate(Layout.Length),
+                                               kernels.Allocate(Layout.Length), kernels.Allocate(Layout.Length));
+        int n = parameters.Length;
+        mSlices = new DeviceBuffer<float>[n];
+        vSlices = new DeviceBuffer<float>[n];
+        paramHome = new DeviceBuffer<float>?[n];
+        gradHome = new DeviceBuffer<float>?[n];
+        gradAllocators = new Func<DeviceBuffer<float>>[n];
+        updated = new bool[n];
+        for (int s = 0; s < n; s++)
+        {
+            int at = Layout.Offset(s), count = parameters[s].Count, slot = s;
+            index[parameters[s]] = s;
+            mSlices[s] = slices.Slice(mFlat, at, count);
+            vSlices[s] = slices.Slice(vFlat, at, count);
+            gradAllocators[s] = () =>
+            {
+                var g = slices.Slice(gradFlat, at, count);
+                kernels.Fill(g, 0f, 0, count); // a new gradient starts at zero; the slice may hold an old one
+                gradHome[slot] = g;
+                return g;
+            };
+        }
+    }
+
+    /// <summary>The flat state for <paramref name="groups"/>, or null when the per-tensor path must run (no parameter,
+    /// parameters on several devices, or a backend without slices, such as the Host kernels).</summary>
+    public static FlatAdamState? TryCreate(IReadOnlyList<ParameterGroup> groups)
+    {
+        var all = groups.SelectMany(g => g.Parameters).ToList();
+        if (all.Count == 0) return null;
+        var device = all[0].Device;
+        if (device.Kernels is not IBufferSlices slices || all.Any(p => !ReferenceEquals(p.Device, device))) return null;
+        return new FlatAdamState(device.Kernels, slices, groups);
+    }
+
+    /// <summary>The layout of the flat buffers (parameter s in group order).</summary>
+    public MultiTensorLayout Layout { get; }
+
+    /// <summary>One update of every parameter that requires grad and has a gradient: one launch once the tensors are in place.</summary>
+    public void Step(float scheduleFactor, float beta1, float beta2, float eps, bool decoupled, int t)
+    {
+        for (int s = 0; s < parameters.Length; s++)
+        {
+            var p = parameters[s];
+            MoveIn(s);
+            bool active = p.RequiresGrad && p.Grad is not null;
+            var g = groupOf[s];
+            Layout.SetTensor(s, active, g.ConstantLearningRate, g.LearningRate, g.WeightDecay);
+            updated[s] |= active;
+        }
+        kernels.AdamUpdateMultiTensor(paramFlat, gradFlat, mFlat, vFlat, Layout, scheduleFactor, beta1, beta2, eps, decoupled, t);
+    }
+
+    /// <summary>Moves parameter s and its gradient into their slices unless they are there already.</summary>
+    void MoveIn(int s)
+    {
+        var p = parameters[s];
+        int at = Layout.Offset(s), count = p.Count;
+        var buffer = p.Buffer;
+        if (!ReferenceEquals(buffer, paramHome[s]))
+        {
+            var home = slices.Slice(paramFlat, at, count);
+            kernels.Copy(buffer, 0, home, 0, count, false);
+            p.MoveStorage(home);
+            paramHome[s] = home;
+        }
+        p.GradAllocator = gradAllocators[s];
+        if (p.Grad is { } grad && !ReferenceEquals(grad.Buffer, gradHome[s]))
+        {
+            var home = slices.Slice(gradFlat, at, count);
+            kernels.Copy(grad.Buffer, 0, home, 0, count, false);
+            p.AdoptGrad(home);
+            gradHome[s] = home;
+        }
+    }
+
+    /// <summary>
+    /// Zeroes every gradient with one fill of the gradient buffer when all existing gradients live there (after the first
+    /// step); false when one does not, and the caller zeroes them one by one. Gradients that do not exist stay null.
+    /// </summary>
+    public bool TryZeroGrads()
+    {
+        for (int s = 0; s < parameters.Length; s++)
+            if (parameters[s].Grad is { } g && !ReferenceEquals(g.Buffer, gradHome[s])) return false;
+        kernels.Fill(gradFlat, 0f, 0, Layout.Length);
+        return true;
+    }
+
+    /// <summary>Parameter <paramref name="p"/>'s moments if it was updated at least once (or they were imported).</summary>
+    public bool TryGetMoments(Parameter p, out DeviceBuffer<float> m, out DeviceBuffer<float> v)
+    {
+        int s = index[p];
+        (m, v) = (mSlices[s], vSlices[s]);
+        return updated[s];
+    }
+
+    /// <summary>Parameter <paramref name="p"/>'s moments, to be overwritten (an import); it counts as updated from now on.</summary>
+    public (DeviceBuffer<float> M, DeviceBuffer<float> V) MomentsToWrite(Parameter p)
+    {
+        int s = index[p];
+        updated[s] = true;
+        return (mSlices[s], vSlices[s]);
+    }
+
+    /// <summary>Resets parameter <paramref name="p"/>'s moments to a fresh start (zero), as a newly built optimizer has them.</summary>
+    public void ResetMoments(Parameter p)
+    {
+        int s = index[p];
+        if (!updated[s]) return;
+        kernels.Fill(mSlices[s], 0f, 0, p.Count);
+        kernels.Fill(vSlices[s], 0f, 0, p.Count);
+        updated[s] = false;
+    }
+
+    /// <summary>Frees the moments and the tables; parameters and gradients keep their slices (and so the memory under them).</summary>
+    public void Dispose()
+    {
+        for (int s = 0; s < parameters.Length; s++)
+        {
+            if (parameters[s].GradAllocator == gradAllocators[s]) parameters[s].GradAllocator = null;
+            mSlices[s].Dispose();
+            vSlices[s].Dispose();
+        }
+        foreach (var b in new[] { paramFlat, gradFlat, mFlat, vFlat }) b.Dispose();
+        Layout.Dispose();
+    }
+}
