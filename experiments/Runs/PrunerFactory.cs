@@ -38,11 +38,18 @@ public sealed record BuiltUnitPruner(IUnitPruner Pruner, BuiltPruner? Head)
     /// <summary>Steps the mask is learnt for, for a unit method that learns one (a head pruner's come from <see cref="Head"/>).</summary>
     public long? MaskSteps { get; init; }
 
+    /// <summary>DSP over units: T_cool; null for other methods.</summary>
+    public long? CoolSteps { get; init; }
+
     /// <summary>Writes the protocol values into <paramref name="row"/>.</summary>
     public void Describe(ResultRow row)
     {
         if (Head is not null) Head.Describe(row);
-        else row.MaskSteps = MaskSteps;
+        else
+        {
+            row.MaskSteps = MaskSteps;
+            row.TCool = CoolSteps;
+        }
     }
 }
 
@@ -151,7 +158,6 @@ public static class PrunerFactory
     /// heads only are the head pruners of <see cref="Create"/> seen as unit pruners (<see cref="HeadUnitPruner"/>), so a
     /// parameter budget and the measured speed come to them without a second implementation.
     /// </summary>
-    /// <exception cref="ExpectedFailureException">The method's pruner is not in this build.</exception>
     /// <exception cref="ArgumentException">The method does not prune these units (<see cref="Supports"/>), or prunes nothing.</exception>
     public static BuiltUnitPruner CreateUnits<T>(TaskExperiment<T> experiment, Module model, PruningTask<T> task, RunSpec spec, UnitIndex index,
                                                  UnitBudget budget, PruningRunOptions options, Device device, TextWriter log)
@@ -165,30 +171,31 @@ public static class PrunerFactory
             var built = Create(experiment, model, task, spec, HeadBudgetOf(budget, index), options, device, log);
             return new BuiltUnitPruner(new HeadUnitPruner(built.Pruner, index), built);
         }
-        // ===== THE PLACE WHERE EACH UNIT METHOD'S PRUNER IS BUILT (one case per method; wired as the pruners land on main) =====
+        // ===== THE PLACE WHERE EACH UNIT METHOD'S PRUNER IS BUILT (one case per method, with the protocol values it takes) =====
         IUnitPruner pruner = spec.Method switch
         {
-            // DSP over heads + neurons / blocks (branch unitdsp):
-            //   new UnitDspPruner(device, index, budget, new DspOptions { Temperature = new TemperatureSchedule(config.Tau0, config.TauEnd, config.CoolStepsFor(maskSteps)), LearningRate = config.MaskLr, Seed = seed })
-            PruningMethod.Dsp => throw NotInBuild("dsp over " + UnitKindsText.Of(index.Kinds), "UnitDspPruner"),
+            // DSP over heads + neurons / blocks: the Gumbel-soft-top-K over the budget's segments, the protocol of the head DSP.
+            PruningMethod.Dsp => new UnitDspPruner(device, index, budget, new DspOptions
+            {
+                Temperature = new TemperatureSchedule(config.Tau0, config.TauEnd, config.CoolStepsFor(maskSteps)), LearningRate = config.MaskLr, Seed = seed,
+            }),
             // Gradient-ranked one-shot pruning: trials of its default length (a tenth of the run's training), seed from the run.
             PruningMethod.Gradrank => new GradientRankPruner(device, index, budget),
             // Single-Shot Meta-Pruning: its meta-pruner trained for 2 x mask_steps steps (the units preset's estimate), seeded by the run.
             PruningMethod.Smp => new SmpPruner(device, index, budget, new SmpOptions { Seed = seed, Steps = 2 * options.MaskSteps }),
-            // MLPruning (branch readlist2), learnt jointly in the mask phase:
-            //   new MlPruningPruner(device, index, budget, new MlPruningOptions())
-            PruningMethod.Mlpruning => throw NotInBuild("mlpruning", "MlPruningPruner"),
-            // SNIP (branch readlist2), its own joint procedure:
-            //   new SnipPruner(device, index, budget, new SnipOptions { Seed = seed })
-            PruningMethod.Snip => throw NotInBuild("snip", "SnipPruner"),
+            // MLPruning: learnable top-k thresholds, learnt jointly with the model in the mask phase (its defaults).
+            PruningMethod.Mlpruning => new MlPruningPruner(device, index, budget, new MlPruningOptions()),
+            // SNIP: its own joint procedure (spectral normalisation, identity prior, function-norm top-K per the budget), seeded by the run.
+            PruningMethod.Snip => new SnipPruner(device, index, budget, new SnipOptions { Seed = seed }),
             _ => throw new ArgumentException($"--method {spec.MethodName} runs with --heads K only (no --units or --keep-params)"),
         };
         // ===== end of the place =====
-        return new BuiltUnitPruner(pruner, null) { MaskSteps = pruner.ParameterGroup is null ? null : maskSteps };
+        return new BuiltUnitPruner(pruner, null)
+        {
+            MaskSteps = pruner.ParameterGroup is null ? null : maskSteps,
+            CoolSteps = spec.Method == PruningMethod.Dsp ? config.CoolStepsFor(maskSteps) : null,
+        };
     }
-
-    static ExpectedFailureException NotInBuild(string what, string pruner) =>
-        new($"--method {what}: its pruner ({pruner}) is not in this build yet");
 
     /// <summary>A heads-only unit budget as the head budget it is: global K, or K per module.</summary>
     /// <exception cref="ArgumentException">The budget's segments are neither one over all heads nor one per module.</exception>

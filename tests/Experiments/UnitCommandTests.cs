@@ -80,6 +80,10 @@ public sealed class UnitCommandTests : IDisposable
     [InlineData("gradrank", "heads", "pipelined")]
     [InlineData("gradrank", "heads,neurons", "pipelined")]
     [InlineData("smp", "heads", "before-finetuning")]
+    [InlineData("dsp", "heads,neurons", "joint")]
+    [InlineData("dsp", "blocks", "joint")]
+    [InlineData("mlpruning", "heads,neurons", "joint")]
+    [InlineData("snip", "heads,blocks", "joint")]
     public void AReadingListMethodRunsAtItsSettingFromTheCommandLine(string method, string units, string setting)
     {
         string data = TinyData.Nli(temp.File("data"));
