@@ -92,12 +92,7 @@ public sealed partial class IlgpuKernels
         for (int j0 = 0; j0 < jEnd; j0 += TiledKeys)
         {
             int n = IntrinsicMath.Min(TiledKeys, jEnd - j0);
-            for (int e = t; e < n * d; e += TiledRows)
-            {
-                int r = e / d, c = e - r * d, src = (keys + j0 + r) * d + c;
-                ks[r * TiledStride + c] = k[src];
-                vs[r * TiledStride + c] = v[src];
-            }
+            LoadKeyValueTile(k, v, ks, vs, keys + j0, n, d, t);
             Group.Barrier();
             for (int jj = 0; jj < n; jj++)
             {

@@ -39,6 +39,21 @@ public sealed partial class IlgpuKernels
         return true;
     }
 
+    /// <summary>
+    /// The group's threads (t = 0..TiledRows-1) copy key rows [first, first + n) of k and v (row length d) into the
+    /// shared tiles ks and vs (row stride TiledStride), strided over the group. Shared by the tiled forward and the
+    /// query-side tiled backward; the caller places the barrier.
+    /// </summary>
+    static void LoadKeyValueTile(ArrayView<float> k, ArrayView<float> v, ArrayView<float> ks, ArrayView<float> vs, int first, int n, int d, int t)
+    {
+        for (int e = t; e < n * d; e += TiledRows)
+        {
+            int r = e / d, c = e - r * d, src = (first + r) * d + c;
+            ks[r * TiledStride + c] = k[src];
+            vs[r * TiledStride + c] = v[src];
+        }
+    }
+
     [IlgpuKernel]
     static void AttentionForwardTiledKernel(ArrayView<float> q, ArrayView<float> k, ArrayView<float> v, ArrayView<float> mask,
                                             ArrayView<float> gate, ArrayView<float> o, ArrayView<float> lse, AttentionArgs a)
@@ -69,12 +84,7 @@ public sealed partial class IlgpuKernels
         for (int j0 = 0; j0 < jEnd; j0 += TiledKeys)
         {
             int n = IntrinsicMath.Min(TiledKeys, jEnd - j0);
-            for (int e = t; e < n * d; e += TiledRows)
-            {
-                int r = e / d, c = e - r * d, src = (keys + j0 + r) * d + c;
-                ks[r * TiledStride + c] = k[src];
-                vs[r * TiledStride + c] = v[src];
-            }
+            LoadKeyValueTile(k, v, ks, vs, keys + j0, n, d, t);
             Group.Barrier();
 
             float tileMax = float.NegativeInfinity;
