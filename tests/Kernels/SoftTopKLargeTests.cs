@@ -103,6 +103,31 @@ public class SoftTopKLargeTests
         CheckAgainstReference(TestBackends.Get("ilgpu-cpu"), 5000, 110, 1.0, 1.0, 34);
     }
 
+    /// <summary>
+    /// Regression (the MiniLM unit sweep, DSP over 9,216 FFN neurons): at exact ties and tau = 1e-8 every entry of
+    /// the gradient saturates at <see cref="SoftTopKLayout.GradientLimit"/>; the float32 squared global norm that
+    /// gradient clipping computes must stay finite, else the trainer stops the run as diverged (it did with the
+    /// old limit of 1e30, whose square overflows float32).
+    /// </summary>
+    [Theory, MemberData(nameof(Hosts))]
+    public void SaturatedGradientKeepsAFiniteSquaredNorm(string backend)
+    {
+        var k = TestBackends.Get(backend);
+        const int h = 9216, topK = 4608;
+        using var wb = Upload(k, new float[h]); // every logit equal: exact ties in every iteration
+        using var mask = k.Allocate(h);
+        using var saved = k.AllocateDouble((int)SoftTopKLayout.SavedLength(h, topK));
+        using var dm = Upload(k, Normal(h, 1.0, seed: 5));
+        using var dw = Upload(k, new float[h]);
+        k.SoftTopKForward(wb, null, mask, saved, h, topK, 1e-8);
+        k.SoftTopKBackward(saved, dm, dw, h, topK, 1e-8);
+        var grad = dw.ToArray();
+        float sumSquares = 0f;
+        foreach (float g in grad) sumSquares += g * g;
+        Assert.True(grad.Max(Math.Abs) > 1e10f, "the case no longer saturates: it tests nothing");
+        Assert.True(float.IsFinite(sumSquares), $"squared gradient norm {sumSquares} (max |g| {grad.Max(Math.Abs):G3})");
+    }
+
     static void CheckAgainstReference(IKernels k, int h, int topK, double tau, double scale, ulong noiseSeed)
     {
         string label = $"H={h} K={topK} tau={tau}";
