@@ -19,6 +19,15 @@ public sealed record SnipOptions
     /// <summary>The bound c of <see cref="SpectralNorm.NormBound"/> (W c / sigma only when sigma &gt; c), or null for plain W / sigma.</summary>
     public float? NormBound { get; init; }
 
+    /// <summary>
+    /// Without <see cref="NormBound"/>: bound each matrix at its own spectral norm when fine-tuning starts (W sigma_0 /
+    /// sigma once sigma &gt; sigma_0; on by default). Plain W / sigma divides every pretrained MiniLM matrix by its
+    /// sigma (~2-20) and the model fell to chance accuracy (0.334 of 3 classes) within the run; bounded at sigma_0 the
+    /// pretrained function is kept and every module stays Lipschitz-bounded, which is what the function norms need.
+    /// Our choice: the paper's text was not available to us.
+    /// </summary>
+    public bool BoundAtPretrainedNorm { get; init; } = true;
+
     /// <summary>Power iterations when spectral normalisation is installed (then one per step).</summary>
     public int InitialPowerIterations { get; init; } = 15;
 
@@ -48,8 +57,9 @@ public sealed record SnipOptions
 /// its denominator ||x|| a constant; a head's function is its context times its columns of out_proj (out_proj's bias
 /// belongs to the attention block); function norms are sqrt(sum_t ||g(x_t)||^2 / sum_t ||x_t||^2) over the held-out
 /// batches' real tokens (the training batches when there are none); u, v start from a seed with 15 power iterations.
-/// Spectral normalisation as in the brief is plain W / sigma (<see cref="SnipOptions.NormBound"/> offers the bounded
-/// form). FFN neurons are not SNIP units (the paper prunes heads, attention blocks and FFN blocks).
+/// Spectral normalisation is bounded at each matrix's own spectral norm when fine-tuning starts
+/// (<see cref="SnipOptions.BoundAtPretrainedNorm"/>: plain W / sigma destroyed pretrained MiniLM); plain W / sigma and
+/// a fixed bound are options. FFN neurons are not SNIP units (the paper prunes heads, attention blocks and FFN blocks).
 /// </para>
 /// </summary>
 public sealed class SnipPruner : IUnitPruningProcedure
@@ -109,7 +119,7 @@ public sealed class SnipPruner : IUnitPruningProcedure
         ulong i = 0;
         foreach (var layer in layers)
         {
-            var sn = new SpectralNorm(layer, rng.Fork(i++).Seed, Options.InitialPowerIterations, Options.NormBound);
+            var sn = new SpectralNorm(layer, rng.Fork(i++).Seed, Options.InitialPowerIterations, Options.NormBound, Options.BoundAtPretrainedNorm);
             sn.Install();
             norms.Add(sn);
         }

@@ -30,12 +30,22 @@ public sealed class SpectralNorm
 
     /// <summary>Spectral normalisation of <paramref name="layer"/> with u, v drawn from <paramref name="seed"/>; not yet installed.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The norm bound is not finite and positive, or the iteration count is negative.</exception>
-    public SpectralNorm(Linear layer, ulong seed, int initialIterations = 15, float? normBound = null)
+    /// <param name="layer">The layer whose weight is normalised.</param>
+    /// <param name="seed">Seed of u and v.</param>
+    /// <param name="initialIterations">Power iterations run by <see cref="Install"/>.</param>
+    /// <param name="normBound">The bound c (W c / sigma when sigma &gt; c), or null.</param>
+    /// <param name="boundAtInstall">
+    /// With no <paramref name="normBound"/>: the bound is the layer's own sigma when <see cref="Install"/> runs, so the
+    /// layer computes exactly what it computed before (a pretrained model keeps its function) and its spectral norm
+    /// cannot grow beyond that during fine-tuning.
+    /// </param>
+    public SpectralNorm(Linear layer, ulong seed, int initialIterations = 15, float? normBound = null, bool boundAtInstall = false)
     {
         if (normBound is { } c && !(c > 0 && float.IsFinite(c))) throw new ArgumentOutOfRangeException(nameof(normBound), c, "spectral norm: the norm bound must be finite and > 0");
         if (initialIterations < 0) throw new ArgumentOutOfRangeException(nameof(initialIterations), initialIterations, "spectral norm: the initial power iterations must be >= 0");
         Layer = layer;
         NormBound = normBound;
+        BoundAtInstall = boundAtInstall && normBound is null;
         InitialIterations = initialIterations;
         var rng = new System.Random(unchecked((int)(seed ^ (seed >> 32))));
         u = Normalized(Gaussian(rng, layer.OutFeatures));
@@ -46,7 +56,10 @@ public sealed class SpectralNorm
     /// <summary>The layer whose weight is normalised.</summary>
     public Linear Layer { get; }
     /// <summary>The bound c of W c / max(sigma, c), or null for plain W / sigma.</summary>
-    public float? NormBound { get; }
+    public float? NormBound { get; private set; }
+
+    /// <summary>True when <see cref="NormBound"/> is set to the layer's sigma at <see cref="Install"/>.</summary>
+    public bool BoundAtInstall { get; }
     /// <summary>Power iterations run by <see cref="Install"/>.</summary>
     public int InitialIterations { get; }
 
@@ -67,6 +80,7 @@ public sealed class SpectralNorm
     {
         if (Layer.WeightTransform is not null) throw new InvalidOperationException("spectral norm: the layer already has a weight transform");
         PowerIteration(InitialIterations);
+        if (BoundAtInstall && Sigma > 0 && float.IsFinite(Sigma)) NormBound = Sigma;
         Layer.WeightTransform = transform;
     }
 

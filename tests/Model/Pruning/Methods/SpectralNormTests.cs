@@ -33,6 +33,39 @@ public class SpectralNormTests
         return dot / (sigma + SpectralNorm.Epsilon);
     }
 
+    /// <summary>
+    /// Bounded at the layer's own sigma when installed (SNIP's default on a pretrained model): the layer computes exactly
+    /// what it did (bit for bit), and once its weights grow it is scaled back to that spectral norm.
+    /// </summary>
+    [Fact]
+    public void BoundAtInstallKeepsThePretrainedFunction()
+    {
+        using var device = HostDevice();
+        using var layer = RandomLinear(device, 7, 5, 11);
+        var x = RandomFloats(3 * 7, 12);
+        float[] Output()
+        {
+            using var scope = device.Scope();
+            using var xT = Tensor.FromArray(device, x, 3, 7);
+            return layer.Forward(xT).ToArray();
+        }
+        var before = Output();
+        var sn = new SpectralNorm(layer, seed: 5, initialIterations: 30, boundAtInstall: true);
+        sn.Install();
+        Assert.Equal(sn.Sigma, sn.NormBound);
+        Assert.Equal(before, Output());
+        // Doubling W doubles sigma; bounded at sigma_0 the layer's weight is W sigma_0 / sigma = the original W.
+        float sigma0 = sn.Sigma;
+        layer.Weight.CopyFrom(layer.Weight.ToArray().Select(w => 2 * w).ToArray());
+        sn.PowerIteration(30);
+        Assert.Equal(2 * sigma0, sn.Sigma, 2 * sigma0 * 1e-4);
+        var bias = layer.Bias!.ToArray();
+        var got = Output();
+        AssertClose(before, got, 1e-5, "bounded layer after its weights doubled");
+        // Plain W / sigma would have changed the function by 1 / sigma_0.
+        Assert.True(Math.Abs(sigma0 - 1) > 0.1, "the case cannot tell bounded from plain normalisation");
+    }
+
     public static TheoryData<float?> Bounds => new() { null, 0.5f, 100f };
 
     /// <summary>
@@ -128,11 +161,17 @@ public class SpectralNormTests
         var before = Logits(model, ids, UnitGates.None);
 
         var units = UnitIndex.Build(model, UnitKinds.Heads | UnitKinds.Blocks);
-        using (var snip = new SnipPruner(device, units, null))
+        using (var snip = new SnipPruner(device, units, null, new SnipOptions { BoundAtPretrainedNorm = false }))
         {
             snip.InstallSpectralNorm(model);
-            Assert.NotEqual(before, Logits(model, ids, UnitGates.None)); // on, it does change the function
+            Assert.NotEqual(before, Logits(model, ids, UnitGates.None)); // plain W / sigma does change the function
         } // Dispose removes the transforms without folding
+        foreach (var l in model.Encoder.Layers) Assert.Null(l.FeedForward.Fc1.WeightTransform);
+        using (var snip = new SnipPruner(device, units, null)) // the default, bounded at each matrix's sigma_0, does not
+        {
+            snip.InstallSpectralNorm(model);
+            Assert.Equal(before, Logits(model, ids, UnitGates.None));
+        }
         foreach (var l in model.Encoder.Layers) Assert.Null(l.FeedForward.Fc1.WeightTransform);
         Assert.Equal(before, Logits(model, ids, UnitGates.None));
 
