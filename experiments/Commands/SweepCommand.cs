@@ -63,7 +63,7 @@ public static class SweepCommand
             },
         };
         var fractions = CliOptions.List("--keep-params-fractions", "parameter budgets of a unit sweep: shares in (0, 1] of the prunable units' parameters kept (default: the preset's, e.g. units: 0.25,0.5,0.75,0.9)",
-                                        "F1,F2,...", s => UnitOptions.FractionOf(s, "--keep-params-fractions", e => throw new ArgumentException(e)) ?? 0);
+                                        "F1,F2,...", s => UnitOptions.FractionOf(s, "--keep-params-fractions", _ => throw new ArgumentException("expected a number in (0, 1]")) ?? 0);
         var heads = CliOptions.List("--heads", "K values (default: the preset's grid); method none runs once per setting and seed with every head",
                                     "K1,K2,...", s => CliOptions.Integer(s, 1));
         var seeds = CliOptions.List("--seeds", "seeds (default: 1,2,3)", "S1,S2,...", s => CliOptions.Integer(s, 0), () => [1, 2, 3]);
@@ -126,6 +126,11 @@ public static class SweepCommand
         {
             if (methods.Contains(PruningMethod.Michel))
                 throw new UsageException("--methods michel: Michel et al. run with K heads (--heads), not a parameter budget");
+            // A method none of whose unit sets it can prune would silently vanish from the grid: say so instead.
+            foreach (var m in methods.Where(m => m != PruningMethod.None))
+                if (units is not null && !units.Any(k => PrunerFactory.Supports(m, k)))
+                    throw new UsageException($"--methods {EnumText.Of(m)} prunes none of the --units sets ({string.Join("; ", units.Select(UnitKindsText.Of))}): " +
+                                             $"add a set it prunes, e.g. --units \"{string.Join("; ", units.Select(UnitKindsText.Of).Append(UnitKindsText.Of(PrunerFactory.DefaultUnits(m)[0])))}\", or drop it");
             grid = SweepGrid.BuildUnits(task, preset, methods, m => units ?? PrunerFactory.DefaultUnits(m), m => SweepGrid.UnitSetting(m, settingChoice),
                                         budgets.Order().ToList(), seeds, total);
             if (shard is var (si, sn)) grid = SweepGrid.Shard(grid, si, sn);

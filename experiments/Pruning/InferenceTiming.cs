@@ -10,7 +10,7 @@ namespace NativeDsp.Experiments.Pruning;
 /// <param name="MedianMilliseconds">The median wall time of one forward pass of the batch, ms.</param>
 /// <param name="Batch">Examples in the fixed batch.</param>
 /// <param name="Threads">Threads the host kernels split work over (<see cref="Environment.ProcessorCount"/>; set DOTNET_PROCESSOR_COUNT=1 for one).</param>
-/// <param name="WarmUp">Untimed passes first (JIT, caches, allocator).</param>
+/// <param name="WarmUp">Untimed passes asked for first (JIT, caches, allocator); at least <see cref="InferenceTiming.MinWarmUp"/> of passes run.</param>
 /// <param name="Repetitions">Timed passes.</param>
 /// <param name="LoadAverage">The 1-minute load average before timing (/proc/loadavg), null where the system has none.</param>
 public sealed record TimingMeasurement(double MedianMilliseconds, int Batch, int Threads, int WarmUp, int Repetitions, double? LoadAverage)
@@ -36,6 +36,12 @@ public static class InferenceTiming
     /// <summary>Default untimed passes.</summary>
     public const int DefaultWarmUp = 3;
 
+    /// <summary>The least warm-up time, whatever the pass count (tiered JIT; see <see cref="Measure"/>).</summary>
+    public static readonly TimeSpan MinWarmUp = TimeSpan.FromSeconds(1.5);
+
+    /// <summary>The most warm-up passes the time rule adds (a tiny model's passes take microseconds).</summary>
+    public const int MaxWarmUpPasses = 2000;
+
     /// <summary>Default timed passes.</summary>
     public const int DefaultRepetitions = 10;
 
@@ -44,12 +50,22 @@ public static class InferenceTiming
 
     /// <summary>Times <paramref name="forward"/> (one pass of a batch of <paramref name="batch"/> examples; it synchronises the device itself).</summary>
     /// <exception cref="ArgumentOutOfRangeException">Fewer than one repetition, or a negative warm-up.</exception>
-    public static TimingMeasurement Measure(Action forward, int batch, int warmUp = DefaultWarmUp, int repetitions = DefaultRepetitions)
+    /// <param name="forward">One pass.</param>
+    /// <param name="batch">Examples in the pass (recorded).</param>
+    /// <param name="warmUp">Untimed passes at least.</param>
+    /// <param name="repetitions">Timed passes.</param>
+    /// <param name="minWarmUp">Warm-up time at least (default <see cref="MinWarmUp"/>; tests pass zero).</param>
+    public static TimingMeasurement Measure(Action forward, int batch, int warmUp = DefaultWarmUp, int repetitions = DefaultRepetitions, TimeSpan? minWarmUp = null)
     {
         if (repetitions < 1) throw new ArgumentOutOfRangeException(nameof(repetitions), repetitions, "timing: at least one repetition");
         if (warmUp < 0) throw new ArgumentOutOfRangeException(nameof(warmUp), warmUp, "timing: warm-up passes cannot be negative");
         double? load = LoadAverage();
-        for (int i = 0; i < warmUp; i++) forward();
+        // At least warmUp passes and at least MinWarmUp of them: .NET's tiered JIT runs a method's first ~30 calls
+        // as unoptimised tier-0 code and recompiles it in the background after ~100 ms, so three passes of a small
+        // model were still timing tier-0 code (the first row re-timed by `nativedsp time` read 5-9x slower than
+        // the same model's later rows).
+        long warmStart = Stopwatch.GetTimestamp();
+        for (int i = 0; (i < warmUp || Stopwatch.GetElapsedTime(warmStart) < (minWarmUp ?? MinWarmUp)) && i < MaxWarmUpPasses; i++) forward();
         GC.Collect();
         GC.WaitForPendingFinalizers();
         var times = new double[repetitions];

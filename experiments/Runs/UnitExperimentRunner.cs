@@ -76,7 +76,14 @@ static class UnitExperimentRunner
     {
         try
         {
-            if (spec.Budget is { } parameters) return UnitBudget.FromCost(index, parameters.KeptOf(index.ParameterCosts().Sum()), UnitCost.Parameters);
+            if (spec.Budget is { } parameters)
+            {
+                long prunable = index.ParameterCosts().Sum();
+                if (!parameters.Fraction && parameters.Value > prunable)
+                    throw new ExpectedFailureException($"--keep-params {parameters.Value:0}: the prunable units ({UnitKindsText.Of(index.Kinds)}) hold {prunable} parameters " +
+                                                       $"(the budget counts only them, not the whole model): give at most {prunable}, or --keep-params-fraction F");
+                return UnitBudget.FromCost(index, parameters.KeptOf(prunable), UnitCost.Parameters);
+            }
             if (index.Kinds != UnitKinds.Heads) throw new ExpectedFailureException($"--units {spec.UnitsName}: give the budget in parameters (--keep-params N or --keep-params-fraction F); --heads K counts heads only");
             if (spec.HeadsKept < 1 || spec.HeadsKept > index.Count)
                 throw new ExpectedFailureException($"--heads {spec.HeadsKept}: K must be in [1, {index.Count}] (the model has {index.Count} heads)");

@@ -108,6 +108,15 @@ public sealed class UnitCommandTests : IDisposable
     }
 
     [Fact]
+    public void ABudgetAboveWhatTheUnitsHoldNamesTheOptionAndTheLimit()
+    {
+        string data = TinyData.Nli(temp.File("data"));
+        string line = CliRunner.AssertFails(1, ["nli", "--method", "dsp", "--units", "heads,neurons", "--keep-params", "99999999", "--setting", "pipelined",
+                                                "--out", temp.File("out"), "--data", data, .. Tiny]);
+        Assert.Matches(@"--keep-params 99999999: the prunable units \(heads,neurons\) hold \d+ parameters .*give at most \d+", line);
+    }
+
+    [Fact]
     public void AUnitSweepRunsItsGridDrawsTheUnitPlotAndResumes()
     {
         string data = TinyData.Nli(temp.File("data"));
@@ -133,6 +142,8 @@ public sealed class UnitCommandTests : IDisposable
     [InlineData("--keep-params-fractions 0.5 --heads 1", "one kind of budget")]
     [InlineData("--keep-params-fractions 0.5 --methods michel", "michel")]
     [InlineData("--keep-params-fractions 0", "(0, 1]")]
+    [InlineData("--keep-params-fractions 0,0.5", "nativedsp sweep: --keep-params-fractions '0': expected a number in (0, 1] (see")]
+    [InlineData("--keep-params-fractions 0.5 --methods dsp,ste --units heads,neurons", "--methods ste prunes none of the --units sets (heads,neurons)")]
     public void BadUnitSweepsAreOneLineUsageErrors(string options, string expected)
     {
         string line = CliRunner.AssertFails(2, ["sweep", "--task", "nli", "--out", temp.File("out"), .. options.Split(' '), .. Tiny]);

@@ -72,7 +72,7 @@ public sealed class UnitBudget
         }
         foreach (var c in counts)
             if (!index.Kinds.Has(c.Kind)) throw new ArgumentException($"unit budget: {c.Kind} units are not in {index}");
-        return new(segs.ToArray(), string.Join(" + ", counts.Select(c => $"{c.K} {c.Kind.ToString().ToLowerInvariant()}s")));
+        return new(segs.ToArray(), string.Join(" + ", counts.Select(c => $"{c.K} {Plural(c.Kind)}")));
     }
 
     /// <summary>K_g units kept in group g (in <see cref="UnitIndex.Groups"/> order).</summary>
@@ -123,6 +123,14 @@ public sealed class UnitBudget
         var budget = PerKind(index, kinds.Select((k, i) => (k, counts[i])).ToArray());
         return new(budget.segments, $"{kept:0} {cost.ToString().ToLowerInvariant()} ({budget.Description})");
     }
+
+    static string Plural(UnitKind kind) => kind switch
+    {
+        UnitKind.Head => "heads",
+        UnitKind.Neuron => "neurons",
+        UnitKind.AttentionBlock => "attention blocks",
+        _ => "FFN blocks",
+    };
 
     /// <summary>Throws unless the segments lie inside <paramref name="index"/>.</summary>
     /// <exception cref="ArgumentException">A segment reaches beyond the index (the budget was made for another index).</exception>
