@@ -22,10 +22,9 @@ public static class PlotCommand
             CliOptions.RequireFolder(dir);
             var rows = ResultsFile.Read(csv);
             if (rows.Count == 0) throw new ExpectedFailureException($"{csv}: has no rows to plot");
-            SweepCommand.DrawPlots(rows, dir);
+            var plots = SweepCommand.DrawPlots(rows, dir);
             Console.WriteLine(SummaryTable.Format(rows));
-            Console.WriteLine($"plots: {Path.GetFullPath(Path.Combine(dir, QualityPlot.FileName))}");
-            Console.WriteLine($"       {Path.GetFullPath(Path.Combine(dir, KeptHeadsPlot.FileName))}");
+            for (int i = 0; i < plots.Count; i++) Console.WriteLine($"{(i == 0 ? "plots:" : "      ")} {Path.GetFullPath(plots[i])}");
             return 0;
         });
         return command;

@@ -223,12 +223,27 @@ public static class SweepCommand
                $"which the remaining runs would repeat: {firstFailures[0].Error}";
     }
 
-    /// <summary>Redraws both plots from the rows (every task/preset in the file is drawn; a sweep folder normally holds one).</summary>
-    public static void DrawPlots(IReadOnlyList<ResultRow> rows, string dir)
+    /// <summary>
+    /// Redraws the plots the rows have data for (every task/preset in the file is drawn; a sweep folder normally holds
+    /// one): the head plots when there are head-pruning rows, the units plot when there are unit rows (a unit sweep's
+    /// folder got two empty head plots before). Returns the files written.
+    /// </summary>
+    public static IReadOnlyList<string> DrawPlots(IReadOnlyList<ResultRow> rows, string dir)
     {
-        QualityPlot.Save(Path.Combine(dir, QualityPlot.FileName), rows);
-        KeptHeadsPlot.Save(Path.Combine(dir, KeptHeadsPlot.FileName), rows);
-        // Unit runs also get quality vs kept parameters and vs measured speed-up.
-        if (rows.Any(r => r.IsUnitRun)) UnitsPlot.Save(Path.Combine(dir, UnitsPlot.FileName), rows);
+        var written = new List<string>();
+        if (rows.Any(r => !r.IsUnitRun && r.Method != "none") || !rows.Any(r => r.IsUnitRun))
+        {
+            QualityPlot.Save(Path.Combine(dir, QualityPlot.FileName), rows);
+            KeptHeadsPlot.Save(Path.Combine(dir, KeptHeadsPlot.FileName), rows);
+            written.Add(Path.Combine(dir, QualityPlot.FileName));
+            written.Add(Path.Combine(dir, KeptHeadsPlot.FileName));
+        }
+        // Unit runs get quality vs kept parameters and vs measured speed-up.
+        if (rows.Any(r => r.IsUnitRun))
+        {
+            UnitsPlot.Save(Path.Combine(dir, UnitsPlot.FileName), rows);
+            written.Add(Path.Combine(dir, UnitsPlot.FileName));
+        }
+        return written;
     }
 }

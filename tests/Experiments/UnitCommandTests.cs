@@ -128,6 +128,9 @@ public sealed class UnitCommandTests : IDisposable
         var rows = ResultsFile.Read(Path.Combine(dir, ResultsFile.FileName));
         Assert.Equal(["dsp|params_fraction=0.5", "dsp|params_fraction=0.9", "none|"], rows.Select(r => $"{r.Method}|{r.Budget}").Order());
         Assert.True(File.Exists(Path.Combine(dir, NativeDsp.Experiments.Plots.UnitsPlot.FileName)));
+        // No head-pruning rows, so no (empty) head plots.
+        Assert.False(File.Exists(Path.Combine(dir, NativeDsp.Experiments.Plots.QualityPlot.FileName)));
+        Assert.False(File.Exists(Path.Combine(dir, NativeDsp.Experiments.Plots.KeptHeadsPlot.FileName)));
         Assert.Contains("nli unit runs (preset quick)", output);
         // The larger budget keeps at least as many parameters.
         Assert.True(rows.Single(r => r.Budget == "params_fraction=0.9").ParamsPruned >= rows.Single(r => r.Budget == "params_fraction=0.5").ParamsPruned);
