@@ -3,6 +3,7 @@ using NativeDsp.Model.Pruning;
 using NativeDsp.Model.Training;
 using NativeDsp.Model.Transformer;
 using NativeDsp.Experiments.Pruning;
+using NativeDsp.Tests.Model;
 
 namespace NativeDsp.Tests.Experiments.Pruning;
 
@@ -85,16 +86,7 @@ public sealed class SyntheticHeadsTask : IDisposable
     {
         using var noGrad = NoGrad.Scope();
         using var scope = Device.Scope();
-        var logits = Logits(Valid, gate).ToArray();
-        int right = 0;
-        for (int i = 0; i < Valid.Count; i++)
-        {
-            var row = logits.AsSpan(i * 3, 3);
-            int best = row[1] > row[0] ? 1 : 0;
-            if (row[2] > row[best]) best = 2;
-            if (best == Valid[i].Label) right++;
-        }
-        return right / (double)Valid.Count;
+        return ModelTestKit.Accuracy3(Logits(Valid, gate).ToArray(), Valid.Select(e => e.Label).ToList());
     }
 
     public double AccuracyKeeping(IEnumerable<int> heads)
@@ -110,17 +102,7 @@ public sealed class SyntheticHeadsTask : IDisposable
         {
             if (UsefulHeads.Contains(h)) continue;
             var (g, local) = index.Locate(h);
-            var v = g.Module.VProj;
-            int d = g.Module.HeadDim;
-            var w = v.Weight.ToArray();
-            Array.Clear(w, local * d * g.Module.ModelDim, d * g.Module.ModelDim);
-            v.Weight.CopyFrom(w);
-            if (v.Bias is { } bias)
-            {
-                var b = bias.ToArray();
-                Array.Clear(b, local * d, d);
-                bias.CopyFrom(b);
-            }
+            ModelTestKit.ZeroHeadValues(g.Module, local);
         }
     }
 

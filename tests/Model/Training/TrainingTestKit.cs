@@ -99,16 +99,7 @@ public sealed class NliRun : IDisposable
 
     public double Accuracy()
     {
-        var logits = Logits(Data).ToArray();
-        int right = 0;
-        for (int i = 0; i < Data.Count; i++)
-        {
-            var row = logits.AsSpan(3 * i, 3);
-            int best = row[1] > row[0] ? 1 : 0;
-            if (row[2] > row[best]) best = 2;
-            if (best == Data[i].Label) right++;
-        }
-        return right / (double)Data.Count;
+        return ModelTestKit.Accuracy3(Logits(Data).ToArray(), Data.Select(e => e.Label).ToList());
     }
 
     /// <summary>Every weight of the model and the gate, by name.</summary>

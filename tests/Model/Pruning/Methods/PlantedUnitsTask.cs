@@ -87,15 +87,7 @@ public sealed class PlantedUnitsTask : IDisposable
         using var scope = Device.Scope();
         var gate = heads is null ? null : Device.Tape.Own(Model.HeadIndex.GateTensor(Device, Model.HeadIndex.MaskKeeping(heads)));
         var logits = Model.Forward(Valid.SelectMany(e => e.Ids).ToArray(), null, Valid.Count, Length, gate).ToArray();
-        int right = 0;
-        for (int i = 0; i < Valid.Count; i++)
-        {
-            var row = logits.AsSpan(i * 3, 3);
-            int best = row[1] > row[0] ? 1 : 0;
-            if (row[2] > row[best]) best = 2;
-            if (best == Valid[i].Label) right++;
-        }
-        return right / (double)Valid.Count;
+        return ModelTestKit.Accuracy3(logits, Valid.Select(e => e.Label).ToList());
     }
 
     /// <summary>What the calls of <see cref="Context"/>'s Train saw.</summary>
@@ -149,14 +141,7 @@ public sealed class PlantedUnitsTask : IDisposable
         {
             if (VitalHeads.Contains(h)) continue;
             var (g, local) = index.Locate(h);
-            var v = g.Module.VProj;
-            int d = g.Module.HeadDim;
-            var w = v.Weight.ToArray();
-            Array.Clear(w, local * d * g.Module.ModelDim, d * g.Module.ModelDim);
-            v.Weight.CopyFrom(w);
-            var b = v.Bias!.ToArray();
-            Array.Clear(b, local * d, d);
-            v.Bias.CopyFrom(b);
+            ModelTestKit.ZeroHeadValues(g.Module, local);
         }
         foreach (var (_, _, ffn) in Model.FeedForwardModules())
         {
