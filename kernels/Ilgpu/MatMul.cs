@@ -7,7 +7,9 @@ namespace NativeDsp.Kernels.Ilgpu;
 // 64 x 64 tile of C, each thread a 4 x 4 block of it in registers. Per step of 16 along k the group
 // stages a 64 x 16 panel of op(A) and a 16 x 64 panel of op(B) in shared memory (each element read from
 // global memory once per tile instead of 64 times), then every thread does 16 x 16 FMAs from 8 shared
-// loads per k. The grid is (tiles along n, tiles along m, batch).
+// loads per k. The grid is (tiles along n, tiles along m, batch). MatMul launches this kernel for mid-sized
+// products; ChooseTiling (MatMulLargeTiles.cs) sends m, n >= 256 to the 128 x 128 tiles there and small or
+// batched products that 64 x 64 tiles would pad by more than 1.25x to the 32 x 32 tiles (MatMulSmallTiles.cs).
 public sealed partial class IlgpuKernels
 {
     const int TileM = 64, TileN = 64, TileK = 16, MatMulThreads = 16; // 16 x 16 threads, 4 x 4 outputs each
@@ -18,6 +20,12 @@ public sealed partial class IlgpuKernels
     Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, MatMulArgs>? matMul;
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// ILGPU: <see cref="GemmTiling"/> picks the kernel; by default (<see cref="IlgpuGemmTiling.Auto"/>)
+    /// <see cref="ChooseTiling"/> does: 128 x 128 tiles for m, n &gt;= <see cref="LargeTileMinimum"/>, 32 x 32 tiles where
+    /// 64 x 64 tiles would pad C by more than 1.25x as much (small and batched products: attention heads, 32-row
+    /// classifier products), else 64 x 64 tiles. All fulfil the same contract; float32 sums in different orders.
+    /// </remarks>
     public void MatMul(DeviceBuffer<float> a, DeviceBuffer<float> b, DeviceBuffer<float> c, int batch, int m, int n, int k,
                        bool transA, bool transB, long strideA, long strideB, long strideC, float alpha = 1f, float beta = 0f)
     {
@@ -37,10 +45,14 @@ public sealed partial class IlgpuKernels
             LaunchTf32(V(a), V(b), V(c), batch, m, n, args); // MatMulTf32.cs
             return;
         }
-        if (UseLargeTiles(m, n))
+        switch (TilingFor(m, n)) // MatMulLargeTiles.cs: GemmTiling, or ChooseTiling for Auto
         {
-            LaunchLargeTiles(V(a), V(b), V(c), batch, m, n, args); // MatMulLargeTiles.cs
-            return;
+            case IlgpuGemmTiling.Tiles128:
+                LaunchLargeTiles(V(a), V(b), V(c), batch, m, n, args); // MatMulLargeTiles.cs
+                return;
+            case IlgpuGemmTiling.Tiles32:
+                LaunchSmallTiles(V(a), V(b), V(c), batch, m, n, args); // MatMulSmallTiles.cs
+                return;
         }
         matMul ??= Accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, MatMulArgs>(MatMulTiledKernel);
         var grid = new Index3D((n + TileN - 1) / TileN, (m + TileM - 1) / TileM, batch);

@@ -6,9 +6,12 @@ namespace NativeDsp.Kernels.Ilgpu;
 /// <summary>Which tiled GEMM kernel <see cref="IlgpuKernels.MatMul"/> launches.</summary>
 public enum IlgpuGemmTiling
 {
-    /// <summary>128 x 128 tiles where both m and n reach <see cref="IlgpuKernels.LargeTileMinimum"/>, else 64 x 64 tiles.</summary>
+    /// <summary>
+    /// <see cref="IlgpuKernels.ChooseTiling"/>: 128 x 128 tiles where both m and n reach <see cref="IlgpuKernels.LargeTileMinimum"/>,
+    /// 32 x 32 tiles where 64 x 64 tiles would pad the product to more than 1.25x the 32 x 32 tiles' area, else 64 x 64 tiles.
+    /// </summary>
     Auto,
-    /// <summary>Always the 64 x 64 tiles (4 x 4 outputs per thread): the older kernel, no waste on small products.</summary>
+    /// <summary>Always the 64 x 64 tiles (4 x 4 outputs per thread): the older kernel, less waste than 128 x 128 on mid-sized products.</summary>
     Tiles64,
     /// <summary>Always the 128 x 128 tiles (8 x 8 outputs per thread, double-buffered shared memory).</summary>
     Tiles128,
@@ -18,6 +21,8 @@ public enum IlgpuGemmTiling
     /// The inputs are rounded to TF32's 10-bit mantissa, so results differ from float32 by up to ~2^-11 |A| |B|: opt-in only.
     /// </summary>
     Tf32TensorCores,
+    /// <summary>Always the 32 x 32 tiles (MatMulSmallTiles.cs: 8 x 8 threads with 4 x 4 outputs each, double-buffered shared memory).</summary>
+    Tiles32,
 }
 
 // GEMM with 128 x 128 output tiles for large products (issue 18): 16 x 16 threads, each accumulating an 8 x 8
@@ -46,13 +51,37 @@ public sealed partial class IlgpuKernels
 
     Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, MatMulArgs>? matMulLarge;
 
-    /// <summary>Whether <see cref="MatMul"/> launches the 128 x 128 kernel for an m x n product.</summary>
-    bool UseLargeTiles(int m, int n) => GemmTiling switch
+    /// <summary>The kernel <see cref="MatMul"/> launches for an m x n product: <see cref="GemmTiling"/> when forced, else <see cref="ChooseTiling"/>.</summary>
+    IlgpuGemmTiling TilingFor(int m, int n) => GemmTiling == IlgpuGemmTiling.Auto ? ChooseTiling(m, n) : GemmTiling;
+
+    /// <summary>
+    /// The float32 kernel <see cref="IlgpuGemmTiling.Auto"/> launches for a (batched) m x n product of C:
+    /// <see cref="IlgpuGemmTiling.Tiles128"/> when m and n both reach <see cref="LargeTileMinimum"/>;
+    /// <see cref="IlgpuGemmTiling.Tiles32"/> when 64 x 64 tiles would pad C to more than 1.25x the area that 32 x 32
+    /// tiles pad it to (attention heads with T &lt;= 32, 32-row pooler and classifier products); else
+    /// <see cref="IlgpuGemmTiling.Tiles64"/>. Never TF32 (opt-in only).
+    /// </summary>
+    /// <param name="m">Rows of C (per batch item), at least 1.</param>
+    /// <param name="n">Columns of C, at least 1.</param>
+    /// <remarks>
+    /// The 32 and 64 kernels issue the same 8 shared loads per 16 multiply-adds per thread and k step, so a product's
+    /// work in either is about its padded area times k: k and the batch size scale both alike and do not enter. The
+    /// 32 x 32 tiles pay elsewhere: each operand is read from L2 twice as often (A once per 32 columns of C instead
+    /// of 64), there are 4x the groups (each with its prologue, barriers and epilogue) and 2-warp groups; asking
+    /// for a 1.25x saving in padded area before switching leaves margin for that. Examples: T x T heads, T = 20:
+    /// 64^2 / 32^2 = 4, 32 tiles; T = 40: 64^2 / 64^2 = 1, 64 tiles; 96 x 96: 128^2 / 96^2 = 1.78, 32 tiles;
+    /// 32 x 768 (pooler, classifier gradient): 2, 32 tiles. Past 256 x 256 the ratio is at most 1.23 (288 x 288),
+    /// and the 128 x 128 tiles keep the large products as before. Not considered: a grid too small to fill the GPU
+    /// (one 128 x 128 product gives 4 groups of 64 x 64, 16 of 32 x 32), to be weighed once measured on a GPU.
+    /// </remarks>
+    public static IlgpuGemmTiling ChooseTiling(int m, int n)
     {
-        IlgpuGemmTiling.Tiles128 => true,
-        IlgpuGemmTiling.Tiles64 => false,
-        _ => m >= LargeTileMinimum && n >= LargeTileMinimum,
-    };
+        if (m >= LargeTileMinimum && n >= LargeTileMinimum) return IlgpuGemmTiling.Tiles128;
+        long padded64 = RoundUp(m, TileM) * RoundUp(n, TileN), padded32 = RoundUp(m, StM) * RoundUp(n, StN);
+        return 4 * padded64 > 5 * padded32 ? IlgpuGemmTiling.Tiles32 : IlgpuGemmTiling.Tiles64;
+
+        static long RoundUp(int x, int tile) => (x + (long)tile - 1) / tile * tile;
+    }
 
     /// <summary>Launches the 128 x 128 kernel; the caller (<see cref="MatMul"/>) has checked the arguments.</summary>
     void LaunchLargeTiles(ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, int batch, int m, int n, MatMulArgs args)
