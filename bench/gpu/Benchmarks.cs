@@ -14,7 +14,7 @@ public sealed class Benchmarks(IKernels kernels, CheckPlan plan, TextWriter log)
 {
     readonly Random rng = new(7);
 
-    /// <summary>Runs every timed case in the order GEMM, attention, soft top-K, training step.</summary>
+    /// <summary>Runs every timed case in the order GEMM, batched attention-head GEMM, attention, soft top-K, AdamW, training step.</summary>
     public List<TimingCase> RunAll()
     {
         var cases = new List<TimingCase>();
@@ -28,6 +28,12 @@ public sealed class Benchmarks(IKernels kernels, CheckPlan plan, TextWriter log)
             if (((IlgpuKernels)kernels).SupportsTf32TensorCores)
                 cases.Add(Guard($"gemm {n} (TF32 tensor cores)", "gemm", new() { ["m"] = n, ["n"] = n, ["k"] = n, ["tf32"] = 1 }, Gemm));
         }
+        // Many small products (attention heads): Auto (the 32 x 32 tiles) against the 64 x 64 tiles that pad each item.
+        var (items, hm, hn, hk) = plan.HeadGemm;
+        var head = new Dictionary<string, double> { ["batch"] = items, ["m"] = hm, ["n"] = hn, ["k"] = hk, ["trans_b"] = 1 };
+        cases.Add(Guard($"batched attention-head GEMM {items} x {hm}x{hn}x{hk} NT", "bmm", head, BatchedGemm));
+        if (kernels is IlgpuKernels)
+            cases.Add(Guard($"batched attention-head GEMM {items} x {hm}x{hn}x{hk} NT (64x64 tiles)", "bmm", new(head) { ["tiles64"] = 1 }, BatchedGemm));
         var (b, h, t, d) = plan.Attention;
         cases.Add(Guard($"attention fwd+bwd B{b} H{h} T{t} D{d}", "attention", new() { ["b"] = b, ["h"] = h, ["t"] = t, ["d"] = d }, Attention));
         if (kernels is IlgpuKernels) // the per-row kernels the tiles replace, to show what they gain
@@ -109,6 +115,30 @@ public sealed class Benchmarks(IKernels kernels, CheckPlan plan, TextWriter log)
             string which = ilgpu is null ? "" : tiling == IlgpuGemmTiling.Tf32TensorCores ? ", TF32 mma.sync m16n8k8, 64x64 tiles (floor and % peak are against fp32; TF32 dense peak ~495 TFLOP/s)"
                 : tiling == IlgpuGemmTiling.Tiles64 || n < IlgpuKernels.LargeTileMinimum ? ", 64x64 tiles" : ", 128x128 tiles";
             return new TimingCase(key, kind, p, ms, 2.0 * n * n * n, 3.0 * 4 * n * n, reps, $"C = A B, {(tiling == IlgpuGemmTiling.Tf32TensorCores ? "tf32" : "fp32")}, NN{which}");
+        }
+        finally
+        {
+            if (ilgpu is not null) ilgpu.GemmTiling = IlgpuGemmTiling.Auto;
+        }
+    }
+
+    /// <summary>C[i] = A[i] B[i]^T for each item i: A [batch, m, k], B [batch, n, k], C [batch, m, n] (Q K^T per head).</summary>
+    TimingCase BatchedGemm(string key, string kind, Dictionary<string, double> p)
+    {
+        int batch = (int)p["batch"], m = (int)p["m"], n = (int)p["n"], k = (int)p["k"];
+        using var a = Random(batch * m * k);
+        using var b = Random(batch * n * k);
+        using var c = kernels.Allocate(batch * m * n);
+        var ilgpu = kernels as IlgpuKernels;
+        var tiling = p.ContainsKey("tiles64") ? IlgpuGemmTiling.Tiles64 : IlgpuGemmTiling.Auto;
+        if (ilgpu is not null) ilgpu.GemmTiling = tiling;
+        try
+        {
+            var (ms, reps) = Median(() => kernels.MatMul(a, b, c, batch, m, n, k, false, true, (long)m * k, (long)n * k, (long)m * n));
+            var used = tiling == IlgpuGemmTiling.Auto ? IlgpuKernels.ChooseTiling(m, n) : tiling;
+            string which = ilgpu is null ? "" : used switch { IlgpuGemmTiling.Tiles32 => ", 32x32 tiles", IlgpuGemmTiling.Tiles64 => ", 64x64 tiles", _ => ", 128x128 tiles" };
+            return new TimingCase(key, kind, p, ms, 2.0 * batch * m * n * k, 4.0 * batch * ((double)m * k + (double)n * k + (double)m * n), reps,
+                $"C[i] = A[i] B[i]^T, fp32, {batch} items{which}");
         }
         finally
         {

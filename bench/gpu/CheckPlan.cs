@@ -28,6 +28,12 @@ public sealed record CheckPlan(bool Tiny)
     /// <summary>Square GEMM sizes n (C[n,n] = A[n,n] B[n,n]).</summary>
     public int[] GemmSizes => Tiny ? [33, 64] : [1024, 2048, 4096, 8192];
 
+    /// <summary>
+    /// Batched attention-head GEMM (items, m, n, k) with B transposed, the shape of Q K^T per (batch, head): 32 x 12 = 384
+    /// items of T = 32 queries and keys, D = 64 (the small, many-item products the 32 x 32 tiles are for).
+    /// </summary>
+    public (int Batch, int M, int N, int K) HeadGemm => Tiny ? (3, 5, 5, 4) : (384, 32, 32, 64);
+
     /// <summary>Attention (batch, heads, length, head dim), every other batch item padded (key mask), gated.</summary>
     public (int B, int H, int T, int D) Attention => Tiny ? (2, 2, 5, 4) : (32, 12, 128, 64);
 

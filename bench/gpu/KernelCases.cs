@@ -67,19 +67,23 @@ public sealed partial class KernelCases(KernelAgreement agree, IKernels host, bo
     void MatMul()
     {
         // (batch, m, n, k, broadcast B, alpha, beta): odd sizes, sizes one past a 64 tile, attention-head
-        // batches, and a square product of the benchmarked kind.
+        // batches (the MT model's T = 20 scores with the 1/sqrt(D) scale, the timed 384 heads of T = 32, D = 64,
+        // BERT's T = 128), the classifier's 32 x 3 x 768, and a square product of the benchmarked kind.
         var shapes = Pick(new[]
         {
             (1, 3, 5, 7, false, 1f, 0f), (2, 17, 33, 9, true, 0.5f, -1f), (1, 1, 1, 1, false, 1f, 0f),
+            (24, 20, 20, 64, false, 0.125f, 0f), (384, 32, 32, 64, false, 1f, 0f), (1, 32, 3, 768, false, 1f, 0f),
             (1, 65, 129, 33, false, 1f, 0f), (3, 70, 130, 20, true, 0.5f, -1f), (48, 128, 128, 64, false, 1f, 0f),
             (1, 300, 257, 513, false, 1f, 1f), (1, 1024, 1024, 1024, false, 1f, 0f),
         }, 2);
-        // On ILGPU the shapes run twice: as MatMul picks the kernel, and with the 128 x 128 tiles forced, so that
-        // kernel meets the odd small shapes too.
-        // On a CUDA device of compute capability 8.0+ they run a third time on the TF32 tensor cores (opt-in, never on the
+        // On ILGPU the shapes run three times: as MatMul picks the kernel, and with the 128 x 128 and the 32 x 32
+        // tiles forced, so that each meets the shapes Auto gives to another kernel too (odd small shapes, 1024^3).
+        // On a CUDA device of compute capability 8.0+ they run a fourth time on the TF32 tensor cores (opt-in, never on the
         // CPU accelerator: the dry run cannot reach it), against Host's float32 at TF32's allowance.
         var tilings = agree.Checked is IlgpuKernels g
-            ? (g.SupportsTf32TensorCores ? new[] { IlgpuGemmTiling.Auto, IlgpuGemmTiling.Tiles128, IlgpuGemmTiling.Tf32TensorCores } : [IlgpuGemmTiling.Auto, IlgpuGemmTiling.Tiles128])
+            ? (g.SupportsTf32TensorCores
+                ? new[] { IlgpuGemmTiling.Auto, IlgpuGemmTiling.Tiles128, IlgpuGemmTiling.Tiles32, IlgpuGemmTiling.Tf32TensorCores }
+                : [IlgpuGemmTiling.Auto, IlgpuGemmTiling.Tiles128, IlgpuGemmTiling.Tiles32])
             : [IlgpuGemmTiling.Auto];
         foreach (var tiling in tilings)
         foreach (var (batch, m, n, k, broadcastB, alpha, beta) in shapes)
@@ -90,7 +94,13 @@ public sealed partial class KernelCases(KernelAgreement agree, IKernels host, bo
                     float[] a = Values(batch * m * k), b = Values((broadcastB ? 1 : batch) * k * n), c = Values(batch * m * n);
                     long sb = broadcastB ? 0 : (long)k * n;
                     var allowed = GemmAllowance(a, b, c, batch, m, n, k, ta, tb, sb, alpha, beta, tiling == IlgpuGemmTiling.Tf32TensorCores);
-                    string op = tiling switch { IlgpuGemmTiling.Auto => "MatMul", IlgpuGemmTiling.Tiles128 => "MatMul (128 tiles forced)", _ => "MatMul (TF32 tensor cores)" };
+                    string op = tiling switch
+                    {
+                        IlgpuGemmTiling.Auto => "MatMul",
+                        IlgpuGemmTiling.Tiles128 => "MatMul (128 tiles forced)",
+                        IlgpuGemmTiling.Tiles32 => "MatMul (32 tiles forced)",
+                        _ => "MatMul (TF32 tensor cores)",
+                    };
                     agree.Agree(op, $"b={batch} m={m} n={n} k={k} {(ta ? 'T' : 'N')}{(tb ? 'T' : 'N')} alpha={alpha} beta={beta}",
                         [a, b, c], [], (kk, f, _, _) => WithTiling(kk, tiling, () => kk.MatMul(f[0], f[1], f[2], batch, m, n, k, ta, tb, (long)m * k, sb, (long)m * n, alpha, beta)),
                         Tolerance.Sums, perBuffer: [Tolerance.Bitwise, Tolerance.Bitwise, new Tolerance(0, 0, Allowed: allowed)]);

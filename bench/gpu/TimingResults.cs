@@ -9,7 +9,7 @@ namespace NativeDsp.GpuCheck;
 /// in PyTorch, so the shapes have one source (<see cref="CheckPlan"/>).
 /// </summary>
 /// <param name="Key">Unique name of the case, e.g. <c>gemm 4096</c>.</param>
-/// <param name="Kind">gemm, attention, softtopk or bert_step (peers.py dispatches on it).</param>
+/// <param name="Kind">gemm, bmm, attention, softtopk, adam or bert_step (peers.py dispatches on it).</param>
 /// <param name="Params">The sizes (m, n, k; b, h, t, d; heads, k, tau; layers, ...).</param>
 /// <param name="Milliseconds">Median time of one call (one step), ms; null when the case failed.</param>
 /// <param name="Flops">Floating-point operations of one call (multiply and add counted as 2).</param>

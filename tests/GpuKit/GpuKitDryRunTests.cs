@@ -25,16 +25,23 @@ public sealed class GpuKitDryRunTests : IDisposable
         var errors = new StringWriter();
         int check = GpuCheckApp.Run(["check", "--device", "ilgpu-cpu", "--tiny", "--out", dir], output, errors);
         Assert.True(check == 0, $"check exit {check}:\n{output}\n{errors}");
-        Assert.Contains("all agree", File.ReadAllText(Path.Combine(dir, "check.md")));
+        string checkReport = File.ReadAllText(Path.Combine(dir, "check.md"));
+        Assert.Contains("all agree", checkReport);
+        // Every forced GEMM tiling meets the check's shapes, not only the one Auto picks for them.
+        Assert.Contains("MatMul (128 tiles forced)", checkReport);
+        Assert.Contains("MatMul (32 tiles forced)", checkReport);
 
         int time = GpuCheckApp.Run(["time", "--device", "ilgpu-cpu", "--tiny", "--out", dir], output, errors);
         Assert.True(time == 0, $"time exit {time}:\n{output}\n{errors}");
         var ours = TimingFile.Load(Path.Combine(dir, "ours.json"));
         Assert.True(ours.Tiny);
-        Assert.Equal(["gemm", "gemm", "gemm", "attention", "attention", "softtopk", "adam", "adam", "bert_step"], ours.Cases.Select(c => c.Kind));
-        Assert.Contains("per-tensor launches", ours.Cases[7].Key);
-        Assert.Contains("per-row kernels", ours.Cases[4].Key);
+        Assert.Equal(["gemm", "gemm", "gemm", "bmm", "bmm", "attention", "attention", "softtopk", "adam", "adam", "bert_step"], ours.Cases.Select(c => c.Kind));
+        Assert.Contains("per-tensor launches", ours.Cases[9].Key);
+        Assert.Contains("per-row kernels", ours.Cases[6].Key);
         Assert.Contains("64x64 tiles", ours.Cases[2].Key);
+        Assert.Contains("32x32 tiles", ours.Cases[3].Note); // Auto's choice for the small heads
+        Assert.Contains("64x64 tiles", ours.Cases[4].Key);
+        Assert.Contains("64x64 tiles", ours.Cases[4].Note);
         Assert.All(ours.Cases, c => Assert.True(c.Milliseconds > 0 && c.Flops > 0 && c.Repeats >= 1, $"{c.Key}: {c.Milliseconds} ms, {c.Note}"));
         Assert.Contains("last loss", ours.Cases[^1].Note);
 
