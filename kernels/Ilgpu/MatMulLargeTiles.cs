@@ -37,9 +37,9 @@ public enum IlgpuGemmTiling
 // Global loads: each thread brings 4 elements of each operand's 128 x 8 panel per k step, 4 consecutive
 // elements along the operand's contiguous axis. Where that axis's length, the batch stride and the view's
 // address are multiples of 16 bytes (decided on the host, MatMulArgs.VecA / VecB), the 4 elements are one
-// 16-byte load (ld.v4.f32 in the PTX: a float4 view made with ArrayView.Cast and marked 16-byte aligned with
-// AsAligned, which ILGPU's pointer-alignment analysis needs before it vectorises), so a warp reads 512
-// contiguous bytes with 32 loads instead of 128. Otherwise (a length that is not a multiple of 4: the vector
+// 16-byte load (ld.v4.f32 in the PTX: a float4 view made with ArrayView.Cast; ILGPU's pointer-alignment
+// analysis takes a 16-byte struct as 16-byte aligned and vectorises the load), so a warp reads 512 contiguous
+// bytes with 32 loads instead of 128. Otherwise (a length that is not a multiple of 4: the vector
 // would straddle a row end; a misaligned slice) the same elements are 4 scalar loads.
 // The grid is (n / 128, m / 128, batch).
 public sealed partial class IlgpuKernels
@@ -238,9 +238,9 @@ public sealed partial class IlgpuKernels
     }
 
     /// <summary>
-    /// The 4 floats at element <paramref name="index"/> (a multiple of 4) as one 16-byte load. AsAligned tells
-    /// ILGPU's alignment analysis what the host checked (<see cref="CanLoadFloat4"/>); without it a cast view counts
-    /// as 1-byte aligned and the load is split into 4 scalar ones.
+    /// The 4 floats at element <paramref name="index"/> (a multiple of 4) as one 16-byte load. ILGPU assumes a
+    /// 16-byte struct is 16-byte aligned, which is only true because the host checked it (<see cref="CanLoadFloat4"/>);
+    /// AsAligned(16) states that assumption where ILGPU can assert it (the CPU accelerator, debug kernels).
     /// </summary>
     static Float4 LoadFloat4(ArrayView<float> view, int index) => view.Cast<Float4>().AsAligned(16)[index >> 2];
 
