@@ -35,13 +35,16 @@ public sealed class GpuKitDryRunTests : IDisposable
         Assert.True(time == 0, $"time exit {time}:\n{output}\n{errors}");
         var ours = TimingFile.Load(Path.Combine(dir, "ours.json"));
         Assert.True(ours.Tiny);
-        Assert.Equal(["gemm", "gemm", "gemm", "bmm", "bmm", "attention", "attention", "softtopk", "adam", "adam", "bert_step"], ours.Cases.Select(c => c.Kind));
-        Assert.Contains("per-tensor launches", ours.Cases[9].Key);
-        Assert.Contains("per-row kernels", ours.Cases[6].Key);
-        Assert.Contains("64x64 tiles", ours.Cases[2].Key);
-        Assert.Contains("32x32 tiles", ours.Cases[3].Note); // Auto's choice for the small heads
-        Assert.Contains("64x64 tiles", ours.Cases[4].Key);
-        Assert.Contains("64x64 tiles", ours.Cases[4].Note);
+        // Every kind in the order peers.py and the table expect (GEMM, batched GEMM, attention, soft top-K, Adam, step),
+        // and each comparison row the ILGPU timing adds beside its default kernel.
+        var kinds = ours.Cases.Select(c => c.Kind).ToList();
+        Assert.Equal(["gemm", "bmm", "attention", "softtopk", "adam", "bert_step"], kinds.Distinct());
+        Assert.Equal(5, kinds.Zip(kinds.Skip(1)).Count(pair => pair.First != pair.Second)); // each kind's cases are consecutive
+        foreach (var comparison in new[] { "(64x64 tiles)", "(128x128 tiles, scalar loads)", "(padded to 64x64 tiles)", "(per-row kernels)", "(per-tensor launches)" })
+            Assert.Single(ours.Cases, c => c.Key.EndsWith(comparison, StringComparison.Ordinal));
+        // The attention heads: Auto runs the 32 x 32 tiles, the comparison row the 64 x 64 tiles.
+        Assert.Contains("32x32 tiles", ours.Cases.First(c => c.Kind == "bmm").Note);
+        Assert.Contains("64x64 tiles", ours.Cases.Single(c => c.Key.EndsWith("(padded to 64x64 tiles)", StringComparison.Ordinal)).Note);
         Assert.All(ours.Cases, c => Assert.True(c.Milliseconds > 0 && c.Flops > 0 && c.Repeats >= 1, $"{c.Key}: {c.Milliseconds} ms, {c.Note}"));
         Assert.Contains("last loss", ours.Cases[^1].Note);
 
