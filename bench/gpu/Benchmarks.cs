@@ -36,6 +36,12 @@ public sealed class Benchmarks(IKernels kernels, CheckPlan plan, TextWriter log)
         cases.Add(Guard($"batched attention-head GEMM {items} x {hm}x{hn}x{hk} NT", "bmm", head, BatchedGemm));
         if (kernels is IlgpuKernels)
             cases.Add(Guard($"batched attention-head GEMM {items} x {hm}x{hn}x{hk} NT (padded to 64x64 tiles)", "bmm", new(head) { ["tiles64"] = 1 }, BatchedGemm));
+        // A weight gradient with few output tiles and a long k: Auto (split-k where the tiles leave SMs idle) against one slice.
+        var (wm, wn, wk) = plan.WeightGradient;
+        var wgrad = new Dictionary<string, double> { ["m"] = wm, ["n"] = wn, ["k"] = wk };
+        cases.Add(Guard($"weight-gradient GEMM {wm}x{wn}x{wk} TN", "wgrad", wgrad, WeightGradientGemm));
+        if (kernels is IlgpuKernels)
+            cases.Add(Guard($"weight-gradient GEMM {wm}x{wn}x{wk} TN (no split-k)", "wgrad", new(wgrad) { ["no_split"] = 1 }, WeightGradientGemm));
         var (b, h, t, d) = plan.Attention;
         cases.Add(Guard($"attention fwd+bwd B{b} H{h} T{t} D{d}", "attention", new() { ["b"] = b, ["h"] = h, ["t"] = t, ["d"] = d }, Attention));
         if (kernels is IlgpuKernels) // the per-row kernels the tiles replace, to show what they gain
@@ -155,6 +161,29 @@ public sealed class Benchmarks(IKernels kernels, CheckPlan plan, TextWriter log)
         finally
         {
             if (ilgpu is not null) ilgpu.GemmTiling = IlgpuGemmTiling.Auto;
+        }
+    }
+
+    TimingCase WeightGradientGemm(string key, string kind, Dictionary<string, double> p)
+    {
+        int m = (int)p["m"], n = (int)p["n"], k = (int)p["k"];
+        using var dy = Random(k * m);
+        using var x = Random(k * n);
+        using var dw = kernels.Allocate(m * n);
+        var ilgpu = kernels as IlgpuKernels;
+        if (ilgpu is not null) ilgpu.GemmKSplits = p.ContainsKey("no_split") ? 1 : 0;
+        try
+        {
+            long before = ilgpu?.SplitKLaunches ?? 0;
+            // Accumulating (beta = 1), as the backward pass adds into a parameter's gradient.
+            var (ms, reps) = Median(() => kernels.MatMul(dy, x, dw, 1, m, n, k, true, false, 0, 0, 0, 1f, 1f));
+            string which = ilgpu is null ? "" : $", {IlgpuKernels.ChooseTiling(m, n)}, {(ilgpu.SplitKLaunches > before ? "split-k" : "one k slice")}";
+            return new TimingCase(key, kind, p, ms, 2.0 * m * n * k, 4.0 * ((double)k * m + (double)k * n + 2.0 * m * n), reps,
+                $"dW += dY^T X, fp32{which}");
+        }
+        finally
+        {
+            if (ilgpu is not null) ilgpu.GemmKSplits = 0;
         }
     }
 

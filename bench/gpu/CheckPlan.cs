@@ -34,6 +34,12 @@ public sealed record CheckPlan(bool Tiny)
     /// </summary>
     public (int Batch, int M, int N, int K) HeadGemm => Tiny ? (3, 5, 5, 4) : (384, 32, 32, 64);
 
+    /// <summary>
+    /// A weight-gradient GEMM (m, n, k) = dW[m, n] = dY^T X with dY stored [k, m] and X [k, n]: BERT-base's 768 x 768
+    /// projections over 32 x 128 = 4096 tokens. Only 36 tiles of 128 x 128: the product split-k is for.
+    /// </summary>
+    public (int M, int N, int K) WeightGradient => Tiny ? (9, 7, 40) : (768, 768, 4096);
+
     /// <summary>Attention (batch, heads, length, head dim), every other batch item padded (key mask), gated.</summary>
     public (int B, int H, int T, int D) Attention => Tiny ? (2, 2, 5, 4) : (32, 12, 128, 64);
 

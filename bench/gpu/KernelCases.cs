@@ -105,6 +105,26 @@ public sealed partial class KernelCases(KernelAgreement agree, IKernels host, bo
                         [a, b, c], [], (kk, f, _, _) => WithTiling(kk, tiling, () => kk.MatMul(f[0], f[1], f[2], batch, m, n, k, ta, tb, (long)m * k, sb, (long)m * n, alpha, beta)),
                         Tolerance.Sums, perBuffer: [Tolerance.Bitwise, Tolerance.Bitwise, new Tolerance(0, 0, Allowed: allowed)]);
                 }
+        // Split-k (the 128 x 128 kernel with up to 3 k slices of whole 8-deep panels, a partial pass and an ordered
+        // reduction), forced on every shape with more than one panel; Auto splits only where the tiles leave SMs idle.
+        if (agree.Checked is not IlgpuKernels) return;
+        foreach (var (batch, m, n, k, broadcastB, alpha, beta) in shapes)
+        {
+            if (k <= 8) continue;
+            foreach (bool ta in new[] { false, true })
+                foreach (bool tb in new[] { false, true })
+                {
+                    if (m * n * (long)k > 1 << 24 && (ta || tb)) continue;
+                    float[] a = Values(batch * m * k), b = Values((broadcastB ? 1 : batch) * k * n), c = Values(batch * m * n);
+                    long sb = broadcastB ? 0 : (long)k * n;
+                    var allowed = GemmAllowance(a, b, c, batch, m, n, k, ta, tb, sb, alpha, beta, tf32: false);
+                    agree.Agree("MatMul (128 tiles, 3 k slices forced)", $"b={batch} m={m} n={n} k={k} {(ta ? 'T' : 'N')}{(tb ? 'T' : 'N')} alpha={alpha} beta={beta}",
+                        [a, b, c], [], (kk, f, _, _) => WithIlgpuChoice(kk, g => { g.GemmTiling = IlgpuGemmTiling.Tiles128; g.GemmKSplits = 3; },
+                            g => { g.GemmTiling = IlgpuGemmTiling.Auto; g.GemmKSplits = 0; },
+                            () => kk.MatMul(f[0], f[1], f[2], batch, m, n, k, ta, tb, (long)m * k, sb, (long)m * n, alpha, beta)),
+                        Tolerance.Sums, perBuffer: [Tolerance.Bitwise, Tolerance.Bitwise, new Tolerance(0, 0, Allowed: allowed)]);
+                }
+        }
     }
 
     /// <summary>Runs <paramref name="call"/> with the GEMM kernel choice set on an ILGPU backend (Host has one GEMM), then restores Auto.</summary>

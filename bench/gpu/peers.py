@@ -5,6 +5,7 @@ Reads the cases NativeDsp.GpuCheck timed (ours.json: key, kind, params) and time
 fp32 with TF32 off, CUDA-synchronised wall clock, warm-up excluded, median:
   gemm       torch.matmul of n x n matrices (TF32 on only for our TF32 tensor-core case)
   bmm        torch.bmm of [batch, m, k] by [batch, n, k] transposed (Q K^T per head), fp32, TF32 off
+  wgrad      dW.addmm_(dY^T, X): a weight gradient accumulated in place, fp32, TF32 off
   attention  scaled_dot_product_attention with the same key padding mask (odd batch items keep the first
              3T/4 keys) times the same head gate, forward + backward (dQ, dK, dV, dGate)
   softtopk   the Gumbel-soft-top-K relaxation of DSP (Xie & Ermon 2019) written in torch, float64 like ours,
@@ -92,6 +93,16 @@ def time_bmm(torch, p, timing):
     bt = b.transpose(1, 2)  # a view, as our MatMul reads B [n, k] in place (transB)
     ms, reps = median_ms(torch, lambda: torch.bmm(a, bt, out=c), *timing)
     return ms, f"torch.bmm fp32 (B transposed view), TF32 off, {batch} items, median of {reps}"
+
+
+def time_wgrad(torch, p, timing):
+    m, n, k = (int(p[x]) for x in ("m", "n", "k"))
+    dy = torch.randn(k, m, device="cuda")
+    x = torch.randn(k, n, device="cuda")
+    dw = torch.zeros(m, n, device="cuda")
+    dyt = dy.t()  # a view: our MatMul reads dY [k, m] in place (transA)
+    ms, reps = median_ms(torch, lambda: dw.addmm_(dyt, x), *timing)
+    return ms, f"torch addmm_ (dW += dY^T X) fp32, TF32 off, median of {reps}"
 
 
 def time_attention(torch, p, timing):
@@ -218,7 +229,7 @@ def time_adam(torch, p, timing):
     return ms, f"torch.optim.AdamW(fused=True), {len(lengths)} tensors, {sum(lengths) / 1e6:.1f}M parameters, median of {reps}"
 
 
-TIMERS = {"gemm": time_gemm, "bmm": time_bmm, "attention": time_attention, "softtopk": time_softtopk, "adam": time_adam,
+TIMERS = {"gemm": time_gemm, "bmm": time_bmm, "wgrad": time_wgrad, "attention": time_attention, "softtopk": time_softtopk, "adam": time_adam,
           "bert_step": time_bert_step}
 
 

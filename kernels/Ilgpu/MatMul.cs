@@ -65,6 +65,11 @@ public sealed partial class IlgpuKernels
         public float Alpha, Beta;
         /// <summary>1 where the 128 x 128 kernel reads A (B) with 16-byte vector loads (MatMulLargeTiles.cs); 0 elsewhere.</summary>
         public int VecA, VecB;
+        /// <summary>
+        /// Split-k of the 128 x 128 kernel (MatMulLargeTiles.cs): the number of k slices (0 or 1: none), the k length
+        /// of each (a multiple of the panel depth), and the batch size the grid's z index is decomposed by.
+        /// </summary>
+        public int KSplits, KChunk, Batch;
     }
 
     [IlgpuKernel]

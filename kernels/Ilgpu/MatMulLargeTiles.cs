@@ -123,8 +123,92 @@ public sealed partial class IlgpuKernels
         args.VecA = VectorLoads && CanLoadFloat4(a, args.TransA != 0 ? m : args.K, args.StrideA) ? 1 : 0;
         args.VecB = VectorLoads && CanLoadFloat4(b, args.TransB != 0 ? args.K : n, args.StrideB) ? 1 : 0;
         if (args.VecA + args.VecB > 0) Interlocked.Increment(ref vectorGemmLaunches);
-        var grid = new Index3D((n + LtN - 1) / LtN, (m + LtM - 1) / LtM, batch);
-        matMulLarge(new KernelConfig(grid, new Index3D(MatMulThreads, MatMulThreads, 1)), a, b, c, args);
+        int tiles = ((n + LtN - 1) / LtN) * ((m + LtM - 1) / LtM);
+        int splits = KSplitsFor(tiles * batch, args.K, (long)batch * m * n);
+        if (splits <= 1)
+        {
+            args.KSplits = 1;
+            args.KChunk = args.K;
+            matMulLarge(new KernelConfig(new Index3D((n + LtN - 1) / LtN, (m + LtM - 1) / LtM, batch), new Index3D(MatMulThreads, MatMulThreads, 1)), a, b, c, args);
+            return;
+        }
+        // Split-k: slice s of item b is grid z = s * batch + b and writes its raw partial product to its own m x n
+        // block of a workspace (no atomics); a second kernel sums the slices in order into C with alpha and beta.
+        int chunk = (args.K + splits - 1) / splits;
+        chunk = (chunk + LtK - 1) / LtK * LtK;  // whole panels, so that a vector of 4 along k never straddles a slice end
+        splits = (args.K + chunk - 1) / chunk;
+        using var workspace = Allocate(splits * batch * m * n);
+        var partial = args;
+        partial.KSplits = splits;
+        partial.KChunk = chunk;
+        partial.Batch = batch;
+        partial.StrideC = m * n;
+        partial.Alpha = 1f;
+        partial.Beta = 0f;
+        matMulLarge(new KernelConfig(new Index3D((n + LtN - 1) / LtN, (m + LtM - 1) / LtM, splits * batch), new Index3D(MatMulThreads, MatMulThreads, 1)),
+                    a, b, V(workspace), partial);
+        args.KSplits = splits;
+        args.Batch = batch;
+        splitKReduce ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, MatMulArgs>(SplitKReduceKernel);
+        splitKReduce(batch * m * n, V(workspace), c, args);
+        Interlocked.Increment(ref splitKLaunches);
+        // The workspace goes back to the pool now; the stream runs in order, so a later op that reuses it runs after the reduction.
+    }
+
+    /// <summary>The k slices of a 128 x 128 launch: <see cref="GemmKSplits"/> when forced, else <see cref="ChooseKSplits"/>.</summary>
+    int KSplitsFor(int groups, int k, long outputs)
+    {
+        int splits = GemmKSplits > 0 ? Math.Min(GemmKSplits, (k + LtK - 1) / LtK) // at most one slice per panel
+                                      : ChooseKSplits(groups, k, Accelerator.NumMultiprocessors);
+        // The workspace (splits x outputs floats) is indexed with int.
+        return splits <= 1 || outputs * splits > int.MaxValue ? 1 : splits;
+    }
+
+    /// <summary>
+    /// How many k slices Auto splits a 128 x 128-tile product into (1: none): enough to give every multiprocessor a
+    /// group when the output tiles alone do not, never slices shorter than <see cref="MinSplitK"/>. BERT-base's
+    /// 768 x 768 weight gradients (k = 4096 tokens) are 36 tiles on an H200's 132 SMs: 4 slices give 144 groups.
+    /// </summary>
+    /// <param name="groups">Output tiles times batch items: the groups one launch without split-k has.</param>
+    /// <param name="k">The product's inner dimension.</param>
+    /// <param name="multiprocessors">The device's multiprocessor count (ILGPU's CPU accelerator reports 1: no split).</param>
+    /// <remarks>
+    /// Each slice costs a write and a read of an m x n partial (8 bytes per output) against 2 x 512 = 1024 FLOP per
+    /// output in a 512-long slice: 128 FLOP per byte, far above the H200's ridge of ~16 (67 TFLOP/s over 4.3 TB/s), so
+    /// the extra pass stays under ~1/8 of the product's time, while the multiprocessors it puts to work are up to 3/4
+    /// of the machine. Without a GPU run this rule is argued, not measured (bench/gpu/NOTES.md).
+    /// </remarks>
+    public static int ChooseKSplits(int groups, int k, int multiprocessors) =>
+        groups >= multiprocessors ? 1 : Math.Max(1, Math.Min((multiprocessors + groups - 1) / groups, k / MinSplitK));
+
+    /// <summary>The shortest k slice Auto's split-k makes (see <see cref="KSplitsFor"/>).</summary>
+    public const int MinSplitK = 512;
+
+    /// <summary>
+    /// Forces the number of k slices of the 128 x 128 kernel (0, the default: chosen by the multiprocessor count, see
+    /// <see cref="MinSplitK"/>). Tests force it on odd shapes; capped at one slice per 8-deep panel.
+    /// </summary>
+    public int GemmKSplits { get; set; }
+
+    long splitKLaunches;
+
+    /// <summary>How many 128 x 128 GEMMs ran split along k (tests check that the path runs).</summary>
+    public long SplitKLaunches => Interlocked.Read(ref splitKLaunches);
+
+    Action<Index1D, ArrayView<float>, ArrayView<float>, MatMulArgs>? splitKReduce;
+
+    /// <summary>
+    /// C[b][r] = alpha sum_s W[s batch + b][r] + beta C[b][r] (C not read when beta = 0), for r over the m x n outputs of
+    /// item b; the slices are added in order, so the result does not depend on scheduling.
+    /// </summary>
+    [IlgpuKernel]
+    static void SplitKReduceKernel(Index1D index, ArrayView<float> w, ArrayView<float> c, MatMulArgs p)
+    {
+        int mn = p.M * p.N, item = index / mn, r = index - item * mn;
+        float sum = 0f;
+        for (int s = 0; s < p.KSplits; s++) sum += w[(s * p.Batch + item) * mn + r];
+        int i = item * p.StrideC + r;
+        c[i] = p.Beta == 0f ? p.Alpha * sum : p.Alpha * sum + p.Beta * c[i];
     }
 
     [IlgpuKernel]
@@ -133,8 +217,12 @@ public sealed partial class IlgpuKernels
         var sa = SharedMemory.Allocate<float>(2 * LtPanel); // sa[buf * LtPanel + kk * LtStride + i] = op(A)[row0 + i, k0 + kk]
         var sb = SharedMemory.Allocate<float>(2 * LtPanel); // sb[buf * LtPanel + kk * LtStride + j] = op(B)[k0 + kk, col0 + j]
         int tx = Group.IdxX, ty = Group.IdxY, t = ty * MatMulThreads + tx;
-        int row0 = Grid.IdxY * LtM, col0 = Grid.IdxX * LtN, item = Grid.IdxZ;
-        int baseA = item * p.StrideA, baseB = item * p.StrideB, baseC = item * p.StrideC;
+        int row0 = Grid.IdxY * LtM, col0 = Grid.IdxX * LtN, z = Grid.IdxZ;
+        // Without split-k, z is the batch item and k runs whole. With it, z = slice * batch + item, the slice covers
+        // [kBegin, kEnd), and C is the workspace with one m x n block per z (the host set StrideC = m n, alpha 1, beta 0).
+        int slice = p.KSplits > 1 ? z / p.Batch : 0, item = z - slice * p.Batch;
+        int kBegin = slice * p.KChunk, kEnd = Math.Min(p.K, kBegin + p.KChunk);
+        int baseA = item * p.StrideA, baseB = item * p.StrideB, baseC = z * p.StrideC;
 
         // Each thread loads 4 elements of each 128 x 8 panel, at (i + q iStep, k + q kStep), q = 0..3: along the
         // operand's contiguous axis neighbouring threads take neighbouring elements. A stored [m, k] (contiguous
@@ -153,9 +241,9 @@ public sealed partial class IlgpuKernels
         float c60 = 0f, c61 = 0f, c62 = 0f, c63 = 0f, c64 = 0f, c65 = 0f, c66 = 0f, c67 = 0f;
         float c70 = 0f, c71 = 0f, c72 = 0f, c73 = 0f, c74 = 0f, c75 = 0f, c76 = 0f, c77 = 0f;
 
-        int panels = (p.K + LtK - 1) / LtK;
-        LoadPanelA(a, p, baseA, row0 + aI, aK, ma, out float pa0, out float pa1, out float pa2, out float pa3);
-        LoadPanelB(b, p, baseB, col0 + bJ, bK, mb, out float pb0, out float pb1, out float pb2, out float pb3);
+        int panels = (kEnd - kBegin + LtK - 1) / LtK;
+        LoadPanelA(a, p, baseA, row0 + aI, kBegin + aK, kEnd, ma, out float pa0, out float pa1, out float pa2, out float pa3);
+        LoadPanelB(b, p, baseB, col0 + bJ, kBegin + bK, kEnd, mb, out float pb0, out float pb1, out float pb2, out float pb3);
         StorePanel(sa, 0, ma, pa0, pa1, pa2, pa3);
         StorePanel(sb, 0, mb, pb0, pb1, pb2, pb3);
         Group.Barrier();
@@ -167,9 +255,9 @@ public sealed partial class IlgpuKernels
             if (more)
             {
                 // The next panel's loads are issued before this panel's FMAs, so their latency is hidden.
-                int k1 = (panel + 1) * LtK;
-                LoadPanelA(a, p, baseA, row0 + aI, k1 + aK, ma, out pa0, out pa1, out pa2, out pa3);
-                LoadPanelB(b, p, baseB, col0 + bJ, k1 + bK, mb, out pb0, out pb1, out pb2, out pb3);
+                int k1 = kBegin + (panel + 1) * LtK;
+                LoadPanelA(a, p, baseA, row0 + aI, k1 + aK, kEnd, ma, out pa0, out pa1, out pa2, out pa3);
+                LoadPanelB(b, p, baseB, col0 + bJ, k1 + bK, kEnd, mb, out pb0, out pb1, out pb2, out pb3);
             }
             for (int kk = 0; kk < LtK; kk++)
             {
@@ -204,13 +292,13 @@ public sealed partial class IlgpuKernels
         StoreRow8(c, baseC, p, row0 + ty + 112, col0 + tx, c70, c71, c72, c73, c74, c75, c76, c77);
     }
 
-    /// <summary>op(A)[gi, gk], or 0 outside the matrix (the panel's padding).</summary>
-    static float LoadA(ArrayView<float> a, MatMulArgs p, int baseA, int gi, int gk) =>
-        gi < p.M && gk < p.K ? (p.TransA != 0 ? a[baseA + gk * p.M + gi] : a[baseA + gi * p.K + gk]) : 0f;
+    /// <summary>op(A)[gi, gk], or 0 outside the matrix or past the k slice's end (the panel's padding).</summary>
+    static float LoadA(ArrayView<float> a, MatMulArgs p, int baseA, int gi, int gk, int kEnd) =>
+        gi < p.M && gk < kEnd ? (p.TransA != 0 ? a[baseA + gk * p.M + gi] : a[baseA + gi * p.K + gk]) : 0f;
 
-    /// <summary>op(B)[gk, gj], or 0 outside the matrix.</summary>
-    static float LoadB(ArrayView<float> b, MatMulArgs p, int baseB, int gj, int gk) =>
-        gj < p.N && gk < p.K ? (p.TransB != 0 ? b[baseB + gj * p.K + gk] : b[baseB + gk * p.N + gj]) : 0f;
+    /// <summary>op(B)[gk, gj], or 0 outside the matrix or past the k slice's end.</summary>
+    static float LoadB(ArrayView<float> b, MatMulArgs p, int baseB, int gj, int gk, int kEnd) =>
+        gj < p.N && gk < kEnd ? (p.TransB != 0 ? b[baseB + gj * p.K + gk] : b[baseB + gk * p.N + gj]) : 0f;
 
     /// <summary>Where a thread's 4 elements of a panel lie: (Index + q IndexStep, K + q KStep), q = 0..3.</summary>
     internal struct PanelMap
@@ -232,38 +320,40 @@ public sealed partial class IlgpuKernels
         return m;
     }
 
-    /// <summary>op(A)[gi + q IndexStep, gk + q KStep] for q = 0..3 (0 outside the matrix); one float4 load when vectorised.</summary>
-    static void LoadPanelA(ArrayView<float> a, MatMulArgs p, int baseA, int gi, int gk, PanelMap m,
+    /// <summary>op(A)[gi + q IndexStep, gk + q KStep] for q = 0..3 (0 outside the matrix or past <paramref name="kEnd"/>, the
+    /// k slice's end); one float4 load when vectorised.</summary>
+    static void LoadPanelA(ArrayView<float> a, MatMulArgs p, int baseA, int gi, int gk, int kEnd, PanelMap m,
                            out float v0, out float v1, out float v2, out float v3)
     {
         if (m.Vector != 0)
         {
             // The host checked that the row length along the contiguous axis is a multiple of 4 and that the 4
             // start at a multiple of 4 along it, so the bounds of the first element are those of all four.
-            var f = gi < p.M && gk < p.K ? LoadFloat4(a, p.TransA != 0 ? baseA + gk * p.M + gi : baseA + gi * p.K + gk) : default;
+            var f = gi < p.M && gk < kEnd ? LoadFloat4(a, p.TransA != 0 ? baseA + gk * p.M + gi : baseA + gi * p.K + gk) : default;
             v0 = f.X; v1 = f.Y; v2 = f.Z; v3 = f.W;
             return;
         }
-        v0 = LoadA(a, p, baseA, gi, gk);
-        v1 = LoadA(a, p, baseA, gi + m.IndexStep, gk + m.KStep);
-        v2 = LoadA(a, p, baseA, gi + 2 * m.IndexStep, gk + 2 * m.KStep);
-        v3 = LoadA(a, p, baseA, gi + 3 * m.IndexStep, gk + 3 * m.KStep);
+        v0 = LoadA(a, p, baseA, gi, gk, kEnd);
+        v1 = LoadA(a, p, baseA, gi + m.IndexStep, gk + m.KStep, kEnd);
+        v2 = LoadA(a, p, baseA, gi + 2 * m.IndexStep, gk + 2 * m.KStep, kEnd);
+        v3 = LoadA(a, p, baseA, gi + 3 * m.IndexStep, gk + 3 * m.KStep, kEnd);
     }
 
-    /// <summary>op(B)[gk + q KStep, gj + q IndexStep] for q = 0..3 (0 outside the matrix); one float4 load when vectorised.</summary>
-    static void LoadPanelB(ArrayView<float> b, MatMulArgs p, int baseB, int gj, int gk, PanelMap m,
+    /// <summary>op(B)[gk + q KStep, gj + q IndexStep] for q = 0..3 (0 outside the matrix or past <paramref name="kEnd"/>); one
+    /// float4 load when vectorised.</summary>
+    static void LoadPanelB(ArrayView<float> b, MatMulArgs p, int baseB, int gj, int gk, int kEnd, PanelMap m,
                            out float v0, out float v1, out float v2, out float v3)
     {
         if (m.Vector != 0)
         {
-            var f = gj < p.N && gk < p.K ? LoadFloat4(b, p.TransB != 0 ? baseB + gj * p.K + gk : baseB + gk * p.N + gj) : default;
+            var f = gj < p.N && gk < kEnd ? LoadFloat4(b, p.TransB != 0 ? baseB + gj * p.K + gk : baseB + gk * p.N + gj) : default;
             v0 = f.X; v1 = f.Y; v2 = f.Z; v3 = f.W;
             return;
         }
-        v0 = LoadB(b, p, baseB, gj, gk);
-        v1 = LoadB(b, p, baseB, gj + m.IndexStep, gk + m.KStep);
-        v2 = LoadB(b, p, baseB, gj + 2 * m.IndexStep, gk + 2 * m.KStep);
-        v3 = LoadB(b, p, baseB, gj + 3 * m.IndexStep, gk + 3 * m.KStep);
+        v0 = LoadB(b, p, baseB, gj, gk, kEnd);
+        v1 = LoadB(b, p, baseB, gj + m.IndexStep, gk + m.KStep, kEnd);
+        v2 = LoadB(b, p, baseB, gj + 2 * m.IndexStep, gk + 2 * m.KStep, kEnd);
+        v3 = LoadB(b, p, baseB, gj + 3 * m.IndexStep, gk + 3 * m.KStep, kEnd);
     }
 
     /// <summary>

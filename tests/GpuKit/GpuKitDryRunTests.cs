@@ -30,17 +30,19 @@ public sealed class GpuKitDryRunTests : IDisposable
         // Every forced GEMM tiling meets the check's shapes, not only the one Auto picks for them.
         Assert.Contains("MatMul (128 tiles forced)", checkReport);
         Assert.Contains("MatMul (32 tiles forced)", checkReport);
+        Assert.Contains("MatMul (128 tiles, 3 k slices forced)", checkReport);
 
         int time = GpuCheckApp.Run(["time", "--device", "ilgpu-cpu", "--tiny", "--out", dir], output, errors);
         Assert.True(time == 0, $"time exit {time}:\n{output}\n{errors}");
         var ours = TimingFile.Load(Path.Combine(dir, "ours.json"));
         Assert.True(ours.Tiny);
-        // Every kind in the order peers.py and the table expect (GEMM, batched GEMM, attention, soft top-K, Adam, step),
+        // Every kind in the order peers.py and the table expect (GEMM, batched GEMM, weight gradient, attention, soft top-K,
+        // Adam, step),
         // and each comparison row the ILGPU timing adds beside its default kernel.
         var kinds = ours.Cases.Select(c => c.Kind).ToList();
-        Assert.Equal(["gemm", "bmm", "attention", "softtopk", "adam", "bert_step"], kinds.Distinct());
-        Assert.Equal(5, kinds.Zip(kinds.Skip(1)).Count(pair => pair.First != pair.Second)); // each kind's cases are consecutive
-        foreach (var comparison in new[] { "(64x64 tiles)", "(128x128 tiles, scalar loads)", "(padded to 64x64 tiles)", "(per-row kernels)", "(per-tensor launches)" })
+        Assert.Equal(["gemm", "bmm", "wgrad", "attention", "softtopk", "adam", "bert_step"], kinds.Distinct());
+        Assert.Equal(6, kinds.Zip(kinds.Skip(1)).Count(pair => pair.First != pair.Second)); // each kind's cases are consecutive
+        foreach (var comparison in new[] { "(64x64 tiles)", "(128x128 tiles, scalar loads)", "(padded to 64x64 tiles)", "(no split-k)", "(per-row kernels)", "(per-tensor launches)" })
             Assert.Single(ours.Cases, c => c.Key.EndsWith(comparison, StringComparison.Ordinal));
         // The attention heads: Auto runs the 32 x 32 tiles, the comparison row the 64 x 64 tiles.
         Assert.Contains("32x32 tiles", ours.Cases.First(c => c.Kind == "bmm").Note);

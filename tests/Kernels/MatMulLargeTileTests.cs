@@ -109,6 +109,55 @@ public sealed class MatMulLargeTileTests
     }
 
     /// <summary>
+    /// Split-k forced on the 128 x 128 kernel: slices of whole 8-deep panels (k 1000 in 3: 336, 336, 328; k 20 asked for 5
+    /// gives 3 of 8, 8, 4; k 17 in 2: 16 and 1), every transpose, batches with a broadcast B, alpha and beta, and beta = 0
+    /// over a C full of NaN (neither the partial pass nor the reduction may read it). The slices change only the
+    /// summation order, so the GEMM tolerance holds; a slice that skipped or repeated a panel would be off by a whole
+    /// term's magnitude.
+    /// </summary>
+    [Theory]
+    [InlineData(1, 130, 129, 1000, 3)]
+    [InlineData(2, 128, 136, 20, 5)]
+    [InlineData(1, 1, 1, 17, 2)]
+    [InlineData(3, 200, 260, 64, 4)]
+    public void SplitKMatchesReference(int batch, int m, int n, int k, int splits)
+    {
+        var gpu = Gpu;
+        gpu.GemmKSplits = splits;
+        try
+        {
+            foreach (bool ta in new[] { false, true })
+                foreach (bool tb in new[] { false, true })
+                {
+                    var rng = new Random(m + 3 * n + 7 * k + (ta ? 1 : 0) + (tb ? 2 : 0));
+                    bool accumulate = batch > 1;
+                    float alpha = accumulate ? 0.5f : 1f, beta = accumulate ? -1f : 0f;
+                    var c = accumulate ? Values(rng, batch * m * n) : Enumerable.Repeat(float.NaN, batch * m * n).ToArray();
+                    long before = gpu.SplitKLaunches;
+                    Check(IlgpuGemmTiling.Tiles128, Values(rng, batch * m * k), Values(rng, k * n), c, batch, m, n, k, ta, tb,
+                          (long)m * k, 0, (long)m * n, alpha, beta);
+                    Assert.Equal(before + 1, gpu.SplitKLaunches);
+                }
+        }
+        finally
+        {
+            gpu.GemmKSplits = 0;
+        }
+    }
+
+    /// <summary>Auto's split-k rule on the products it is for (H200: 132 SMs) and on those it must leave alone.</summary>
+    [Theory]
+    [InlineData(36, 4096, 132, 4)]    // BERT-base 768 x 768 weight gradient, 32 x 128 tokens: 36 tiles -> 144 groups
+    [InlineData(36, 1024, 132, 2)]    // a shorter k: slices of at least 512
+    [InlineData(36, 600, 132, 1)]     // k too short to split
+    [InlineData(144, 4096, 132, 1)]   // 768 x 3072 (FFN weight gradient): 144 tiles already fill the SMs
+    [InlineData(1024, 4096, 132, 1)]  // a 4096-square product
+    [InlineData(1, 65536, 132, 128)]  // one tile, very long k: one group per SM, at most k / 512 slices
+    [InlineData(4, 4096, 1, 1)]       // ILGPU's CPU accelerator (1 multiprocessor)
+    public void AutoSplitsKOnlyWhenTheTilesLeaveMultiprocessorsIdle(int groups, int k, int multiprocessors, int expected) =>
+        Assert.Equal(expected, IlgpuKernels.ChooseKSplits(groups, k, multiprocessors));
+
+    /// <summary>
     /// An operand that starts 1 float past a 16-byte boundary (a slice of a larger buffer) is read with scalar loads
     /// even though its row lengths are multiples of 4: a float4 view of it would read the wrong elements. The result
     /// must match the reference (the vector path would shift every element by one and fail by far more than the
