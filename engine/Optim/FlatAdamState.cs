@@ -127,6 +127,44 @@ internal sealed class FlatAdamState : IDisposable
         return true;
     }
 
+    /// <summary>
+    /// Global-norm clipping of every gradient at once over the flat gradient buffer (<see cref="GradClip.Clip"/> with one
+    /// vector: 2 + 1 + 1 launches for any number of parameters), when every existing gradient lives in its slice; null when
+    /// one does not (before the first step, or a gradient made elsewhere) or no parameter has a gradient, and the caller
+    /// clips tensor by tensor.
+    /// <para>
+    /// The whole buffer is reduced and scaled, padding included, rather than each tensor's range: that is one call instead
+    /// of one per tensor, and it gives the per-tensor result because everything outside the live gradients is zero.
+    /// The padding after each tensor is zero: the buffer is allocated zero-filled (<see cref="IKernels.Allocate"/>), it is
+    /// written only through slices of exactly a tensor's length (new gradients, gradients moved in, every op on a gradient)
+    /// and by <see cref="TryZeroGrads"/>'s fill with zeros, and this scale multiplies it by a finite factor
+    /// (<see cref="IKernels.ClipScale"/> gives 1 for a non-finite norm), which keeps +0. The range of a parameter without a
+    /// gradient is zero unless its gradient was dropped (<see cref="Tensor.DropGrad"/>) since the last fill: such ranges are
+    /// zeroed here first (one fill each, only then), so that a dropped gradient's old values do not count.
+    /// </para>
+    /// </summary>
+    /// <returns>The norm before clipping, a caller-owned [1] tensor; or null.</returns>
+    public Tensor? TryClipGradNorm(float maxNorm)
+    {
+        bool any = false;
+        for (int s = 0; s < parameters.Length; s++)
+        {
+            if (parameters[s].Grad is { } grad)
+            {
+                if (!ReferenceEquals(grad.Buffer, gradHome[s])) return null;
+                any = true;
+            }
+        }
+        if (!any) return null;
+        for (int s = 0; s < parameters.Length; s++)
+        {
+            if (parameters[s].Grad is not null || gradHome[s] is null) continue;
+            kernels.Fill(gradFlat, 0f, Layout.Offset(s), parameters[s].Count); // a dropped gradient's values
+            gradHome[s] = null;
+        }
+        return GradClip.Clip(parameters[0].Device, [(gradFlat, Layout.Length)], maxNorm);
+    }
+
     /// <summary>Parameter <paramref name="p"/>'s moments if it was updated at least once (or they were imported).</summary>
     public bool TryGetMoments(Parameter p, out DeviceBuffer<float> m, out DeviceBuffer<float> v)
     {
