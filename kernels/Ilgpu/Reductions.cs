@@ -5,6 +5,8 @@ namespace NativeDsp.Kernels.Ilgpu;
 
 // Sums: row sums (one group per row) and the adjoint of a broadcast. Every sum is a fixed tree or a
 // fixed loop order, never atomics, so a result does not change from run to run.
+// One group per output: a single total (period 1) runs on one group, i.e. one SM; that is fine for the small
+// scalar broadcasts it serves, but a long vector's sum of squares (the gradient norm) uses SumOfSquares.cs.
 public sealed partial class IlgpuKernels
 {
     Action<KernelConfig, ArrayView<float>, ArrayView<float>, int, float>? reduceRows;

@@ -31,8 +31,11 @@ public sealed class GpuKitDryRunTests : IDisposable
         Assert.True(time == 0, $"time exit {time}:\n{output}\n{errors}");
         var ours = TimingFile.Load(Path.Combine(dir, "ours.json"));
         Assert.True(ours.Tiny);
-        Assert.Equal(["gemm", "gemm", "gemm", "attention", "attention", "softtopk", "adam", "adam", "bert_step"], ours.Cases.Select(c => c.Kind));
+        Assert.Equal(["gemm", "gemm", "gemm", "attention", "attention", "softtopk", "adam", "adam", "adam", "adam", "bert_step"], ours.Cases.Select(c => c.Kind));
         Assert.Contains("per-tensor launches", ours.Cases[7].Key);
+        Assert.Contains("clip + AdamW", ours.Cases[8].Key);
+        Assert.Contains("clip in 4", ours.Cases[8].Note);
+        Assert.Contains("per-tensor launches", ours.Cases[9].Key);
         Assert.Contains("per-row kernels", ours.Cases[4].Key);
         Assert.Contains("64x64 tiles", ours.Cases[2].Key);
         Assert.All(ours.Cases, c => Assert.True(c.Milliseconds > 0 && c.Flops > 0 && c.Repeats >= 1, $"{c.Key}: {c.Milliseconds} ms, {c.Note}"));
