@@ -110,19 +110,18 @@ public class Adam : IDisposable
     /// every gradient scaled by maxNorm / (norm + 1e-6) when the norm exceeds <paramref name="maxNorm"/>, nothing scaled
     /// for a non-finite norm); returns the norm as a caller-owned [1] tensor, not read back.
     /// <para>
-    /// Once every gradient lives in the one-launch step's flat gradient buffer (after the first step, on ILGPU with
-    /// <see cref="MultiTensor"/> on), the clip runs over that buffer: one <see cref="IKernels.SumOfSquares"/> (2 launches),
-    /// <see cref="IKernels.ClipScale"/> and one scale, whatever the number of parameters (FlatAdamState.TryClipGradNorm).
-    /// Otherwise (the first step, the Host backend, MultiTensor off) it clips tensor by tensor. The two give the same
-    /// scale up to the order of the float additions in the sum of squares (see the tests' tolerance).
+    /// When the step runs in one launch (ILGPU, <see cref="MultiTensor"/> on), the clip runs over the flat gradient buffer
+    /// that step uses, moving the gradients there first if they are not there yet (the first step): one
+    /// <see cref="IKernels.SumOfSquares"/> (2 launches), <see cref="IKernels.ClipScale"/> and one scale, whatever the number
+    /// of parameters (FlatAdamState.TryClipGradNorm). Otherwise (Host, MultiTensor off) it clips tensor by tensor. The two
+    /// give the same scale up to the order of the float additions in the sum of squares (tests/Engine/FlatClipTests.cs).
     /// </para>
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxNorm"/> is not finite and &gt; 0.</exception>
     public Tensor ClipGradNormOnDevice(float maxNorm)
     {
         GradClip.CheckMaxNorm(maxNorm);
-        // Only a flat state that already exists: it is built by the first step, whose gradients are not in it yet anyway.
-        return flat?.TryClipGradNorm(maxNorm) ?? GradClip.ClipGlobalNormOnDevice(AllParameters, maxNorm);
+        return Flat()?.TryClipGradNorm(maxNorm) ?? GradClip.ClipGlobalNormOnDevice(AllParameters, maxNorm);
     }
 
     /// <summary>The flat state when this optimizer runs one launch per step, built on first use.</summary>

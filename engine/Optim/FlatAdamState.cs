@@ -12,7 +12,8 @@ namespace NativeDsp.Engine;
 /// not its slice of the parameter buffer (the first step, a parameter loaded or replaced since, one that another
 /// optimizer moved) is copied there on the device and its tensor switched to the slice (<see cref="Tensor.MoveStorage"/>),
 /// and likewise its gradient; new gradients are taken from the gradient buffer (<see cref="Tensor.GradAllocator"/>).
-/// Those copies are device-to-device and happen once; a steady step launches the update once and copies nothing.
+/// Those copies are device-to-device and happen once; a steady step launches the update once and copies nothing. A
+/// gradient clip before the step moves the gradients in the same way (<see cref="TryClipGradNorm"/>).
 /// A slice keeps the flat buffer's memory alive, so parameters outlive the optimizer (pruning rebuilds it) safely.
 /// </para>
 /// Which parameters are updated (requires grad and has a gradient, as the per-tensor path decides) and each group's
@@ -105,10 +106,18 @@ internal sealed class FlatAdamState : IDisposable
             p.MoveStorage(home);
             paramHome[s] = home;
         }
+        MoveGradIn(s);
+    }
+
+    /// <summary>Moves parameter s's gradient, if it has one, into its slice of the gradient buffer unless it is there, and takes its new gradients from there.</summary>
+    void MoveGradIn(int s)
+    {
+        var p = parameters[s];
         p.GradAllocator = gradAllocators[s];
         if (p.Grad is { } grad && !ReferenceEquals(grad.Buffer, gradHome[s]))
         {
-            var home = slices.Slice(gradFlat, at, count);
+            int count = p.Count;
+            var home = slices.Slice(gradFlat, Layout.Offset(s), count);
             kernels.Copy(grad.Buffer, 0, home, 0, count, false);
             p.AdoptGrad(home);
             gradHome[s] = home;
@@ -129,9 +138,10 @@ internal sealed class FlatAdamState : IDisposable
 
     /// <summary>
     /// Global-norm clipping of every gradient at once over the flat gradient buffer (<see cref="GradClip.Clip"/> with one
-    /// vector: 2 + 1 + 1 launches for any number of parameters), when every existing gradient lives in its slice; null when
-    /// one does not (before the first step, or a gradient made elsewhere) or no parameter has a gradient, and the caller
-    /// clips tensor by tensor.
+    /// vector: 2 + 1 + 1 launches for any number of parameters); null when no parameter has a gradient. Gradients not in
+    /// their slice yet (the first step, a gradient made before this optimizer existed) are moved in first, as the step
+    /// would move them (a device-to-device copy, once), so that every step clips the same way: a run resumed from a
+    /// checkpoint, whose first step would otherwise clip tensor by tensor, gives the same bits as the straight run.
     /// <para>
     /// The whole buffer is reduced and scaled, padding included, rather than each tensor's range: that is one call instead
     /// of one per tensor, and it gives the per-tensor result because everything outside the live gradients is zero.
@@ -149,20 +159,18 @@ internal sealed class FlatAdamState : IDisposable
         bool any = false;
         for (int s = 0; s < parameters.Length; s++)
         {
-            if (parameters[s].Grad is { } grad)
+            if (parameters[s].Grad is not null)
             {
-                if (!ReferenceEquals(grad.Buffer, gradHome[s])) return null;
+                MoveGradIn(s);
                 any = true;
             }
+            else if (gradHome[s] is not null)
+            {
+                kernels.Fill(gradFlat, 0f, Layout.Offset(s), parameters[s].Count); // a dropped gradient's values
+                gradHome[s] = null;
+            }
         }
-        if (!any) return null;
-        for (int s = 0; s < parameters.Length; s++)
-        {
-            if (parameters[s].Grad is not null || gradHome[s] is null) continue;
-            kernels.Fill(gradFlat, 0f, Layout.Offset(s), parameters[s].Count); // a dropped gradient's values
-            gradHome[s] = null;
-        }
-        return GradClip.Clip(parameters[0].Device, [(gradFlat, Layout.Length)], maxNorm);
+        return any ? GradClip.Clip(parameters[0].Device, [(gradFlat, Layout.Length)], maxNorm) : null;
     }
 
     /// <summary>Parameter <paramref name="p"/>'s moments if it was updated at least once (or they were imported).</summary>
