@@ -237,10 +237,29 @@ public partial interface IKernels : IDisposable
                     int n, float lr, float beta1, float beta2, float eps, float weightDecay, bool decoupled, int t);
 
     /// <summary>
+    /// result[0] (= or, with <paramref name="accumulate"/>, +=) sum over i in [0, n) of x[i]^2, each square rounded to
+    /// float: the squared L2 norm of a vector, for global-norm gradient clipping (issue 18: one call over the
+    /// optimizer's flat gradient buffer instead of one per tensor). Spread over the whole device (ILGPU: a grid of
+    /// groups writes partial sums, one group adds them: 2 launches, 1 when n fits one group; not
+    /// <see cref="ReduceBroadcast"/> with period 1, which gives the whole sum to one group). Deterministic: the order
+    /// of the additions depends only on n (and the backend), never on timing, so a result is the same on every run;
+    /// no atomics. Float32 accumulation on ILGPU, double between blocks on Host; a square that overflows is +inf and
+    /// a NaN element makes the sum NaN, as a float sum of squares does. n = 0 gives 0 (result unchanged when
+    /// accumulating).
+    /// </summary>
+    /// <param name="x">The vector, at least n floats.</param>
+    /// <param name="n">Elements summed, &gt;= 0.</param>
+    /// <param name="result">[1] (at least): receives the sum; must not be x.</param>
+    /// <param name="accumulate">Add to result[0] instead of overwriting it.</param>
+    /// <exception cref="ArgumentException">The arguments break the op's contract, <see cref="KernelContracts.SumOfSquares"/> (n, buffer lengths, aliasing; <see cref="ArgumentOutOfRangeException"/> for n &lt; 0). Same type and message on every backend.</exception>
+    void SumOfSquares(DeviceBuffer<float> x, int n, DeviceBuffer<float> result, bool accumulate);
+
+    /// <summary>
     /// The factor of global-norm gradient clipping, computed on the device so that a training step need
     /// not read the norm back: norm[0] = sqrt(sumSquares[0]) and scale[0] = <see cref="KernelMath.ClipScale"/>
     /// (maxNorm / (norm + 1e-6) when norm &gt; maxNorm, 1 when not or when the norm is not finite), as
-    /// torch.nn.utils.clip_grad_norm_. The gradients are then scaled by <see cref="Binary"/> (Mul, period 1).
+    /// torch.nn.utils.clip_grad_norm_. sumSquares comes from <see cref="SumOfSquares"/>; the gradients are then scaled
+    /// by <see cref="Binary"/> (Mul, period 1).
     /// Deterministic on every backend.
     /// </summary>
     /// <param name="sumSquares">[1]: the sum of the squared gradient elements.</param>

@@ -54,6 +54,11 @@ public sealed class Benchmarks(IKernels kernels, CheckPlan plan, TextWriter log)
         cases.Add(Guard($"AdamW all parameters L{s.Layers} d{s.DModel} (one launch)", "adam", bert, Adam));
         if (kernels is IBufferSlices) // the launch per parameter it replaces, on the same flat buffers
             cases.Add(Guard($"AdamW all parameters L{s.Layers} d{s.DModel} (per-tensor launches)", "adam", new(bert) { ["per_tensor"] = 1 }, Adam));
+        // Global-norm clipping (max norm 1) before the step, as a training run with clipping does it: over the flat gradient
+        // buffer (Adam.ClipGradNormOnDevice once the gradients live there), and tensor by tensor (its fallback).
+        cases.Add(Guard($"clip + AdamW all parameters L{s.Layers} d{s.DModel} (flat)", "adam", new(bert) { ["clip"] = 1 }, Adam));
+        if (kernels is IBufferSlices)
+            cases.Add(Guard($"clip + AdamW all parameters L{s.Layers} d{s.DModel} (per-tensor launches)", "adam", new(bert) { ["clip"] = 1, ["per_tensor"] = 1 }, Adam));
         cases.Add(Guard($"BERT step L{s.Layers} d{s.DModel} B{s.Batch}x{s.Length} DSP K{s.KeepHeads}", "bert_step", new()
         {
             ["layers"] = s.Layers, ["d"] = s.DModel, ["heads"] = s.Heads, ["ffn"] = s.Ffn, ["vocab"] = s.Vocab,
@@ -288,19 +293,36 @@ public sealed class Benchmarks(IKernels kernels, CheckPlan plan, TextWriter log)
         using var m = kernels.Allocate(layout.Length);
         using var v = kernels.Allocate(layout.Length);
         int t = 0;
+        bool clip = p.ContainsKey("clip"), perTensor = p.ContainsKey("per_tensor");
+        using var sumSquares = kernels.Allocate(1);
+        using var norm = kernels.Allocate(1);
+        using var scale = kernels.Allocate(1);
+        // The ops of GradClip.Clip (engine/Optim/GradClip.cs) on these buffers: the sums of squares, the factor, the scales.
+        void Clip(IReadOnlyList<(DeviceBuffer<float> G, int N)> gradients)
+        {
+            for (int i = 0; i < gradients.Count; i++) kernels.SumOfSquares(gradients[i].G, gradients[i].N, sumSquares, i > 0);
+            kernels.ClipScale(sumSquares, norm, scale, 1f);
+            foreach (var (g, n) in gradients) kernels.Binary(BinaryOp.Mul, g, scale, g, n, 1, 1);
+        }
         (double ms, int reps) timed;
-        if (!p.ContainsKey("per_tensor"))
-            timed = Median(() => kernels.AdamUpdateMultiTensor(param, grad, m, v, layout, 1f, 0.9f, 0.999f, 1e-8f, true, ++t));
+        if (!perTensor)
+            timed = Median(() =>
+            {
+                if (clip) Clip([(grad, layout.Length)]);
+                kernels.AdamUpdateMultiTensor(param, grad, m, v, layout, 1f, 0.9f, 0.999f, 1e-8f, true, ++t);
+            });
         else
         {
             var slices = (IBufferSlices)kernels;
             var views = Enumerable.Range(0, lengths.Length).Select(s => (P: slices.Slice(param, layout.Offset(s), lengths[s]), G: slices.Slice(grad, layout.Offset(s), lengths[s]),
                 M: slices.Slice(m, layout.Offset(s), lengths[s]), V: slices.Slice(v, layout.Offset(s), lengths[s]))).ToArray();
+            var gradients = views.Select((x, s) => (x.G, lengths[s])).ToList();
             try
             {
                 timed = Median(() =>
                 {
                     t++;
+                    if (clip) Clip(gradients);
                     for (int s = 0; s < views.Length; s++)
                         kernels.AdamUpdate(views[s].P, views[s].G, views[s].M, views[s].V, lengths[s], layout.LearningRate(s), 0.9f, 0.999f, 1e-8f,
                                            layout.WeightDecay(s), true, t);
@@ -312,9 +334,13 @@ public sealed class Benchmarks(IKernels kernels, CheckPlan plan, TextWriter log)
             }
         }
         long n = lengths.Sum(x => (long)x);
-        // Per element: param, grad, m, v read; param, m, v written (7 x 4 bytes); ~15 flops.
-        return new TimingCase(key, kind, p, timed.ms, 15.0 * n, 28.0 * n, timed.reps,
-            $"{lengths.Length} tensors, {n / 1e6:F1}M parameters, {(p.ContainsKey("per_tensor") ? $"{lengths.Length} launches" : "1 launch")}");
+        // Per element: param, grad, m, v read; param, m, v written (7 x 4 bytes); ~15 flops. The clip reads the gradient
+        // (sum of squares), then reads and writes it (scale): 3 x 4 bytes and 3 flops more.
+        string launches = perTensor
+            ? $"{lengths.Length} Adam launches" + (clip ? $", {lengths.Length} scales and {lengths.Length}-{2 * lengths.Length} sum-of-squares launches" : "")
+            : "1 Adam launch" + (clip ? ", clip in 4 (2 sum of squares, factor, scale)" : "");
+        return new TimingCase(key, kind, p, timed.ms, (clip ? 18.0 : 15.0) * n, (clip ? 40.0 : 28.0) * n, timed.reps,
+            $"{lengths.Length} tensors, {n / 1e6:F1}M parameters, {launches}");
     }
 
     TimingCase BertStep(string key, string kind, Dictionary<string, double> p)

@@ -23,6 +23,7 @@ public sealed partial class KernelCases(KernelAgreement agree, IKernels host, bo
         ElementWise();
         Rows();
         EmbeddingAndAdam();
+        GradientClip();
         RandomFills();
         Attention();
         Pruning();
@@ -268,6 +269,27 @@ public sealed partial class KernelCases(KernelAgreement agree, IKernels host, bo
                     },
                     new Tolerance(32.0 * t / (1 << 24), 1e-7));
             }
+    }
+
+    /// <summary>
+    /// The ops of global-norm clipping: the sum of squares at odd lengths up to BERT-base's word embedding (23.4 M floats;
+    /// the flat gradient buffer of all 109.5 M is timed, not checked, to keep the check's host side short), overwritten and
+    /// accumulated, and the factor below and above the maximum.
+    /// </summary>
+    void GradientClip()
+    {
+        foreach (var n in Pick(new[] { 1, 1025, (1 << 20) + 3, 30522 * 768 + 5 }, 2))
+        {
+            float[] x = Values(n, 3f);
+            // SumOfSquaresTests: squares >= 0 added with chains of at most 1041 + n / 65536 additions per side, each 2^-24.
+            var t = new Tolerance(2 * (1041 + n / 65536.0) / (1 << 24), 0);
+            agree.Agree("SumOfSquares", $"n={n}", [x, [0.5f]], [], (k, f, _, _) => k.SumOfSquares(f[0], n, f[1], false), t);
+            agree.Agree("SumOfSquares accumulate", $"n={n}", [x, [0.5f]], [], (k, f, _, _) => k.SumOfSquares(f[0], n, f[1], true), t);
+        }
+        foreach (var (sumSquares, maxNorm) in new[] { (25f, 1f), (0.25f, 1f) })
+            // ClipScaleTests: one square root and one division, 1e-6 relative per side.
+            agree.Agree("ClipScale", $"sumSquares={sumSquares} maxNorm={maxNorm}", [[sumSquares], [0f], [0f]], [],
+                (k, f, _, _) => k.ClipScale(f[0], f[1], f[2], maxNorm), new Tolerance(2e-6, 0));
     }
 
     void RandomFills()

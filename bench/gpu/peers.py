@@ -11,7 +11,8 @@ fp32 with TF32 off, CUDA-synchronised wall clock, warm-up excluded, median:
   softtopk   the Gumbel-soft-top-K relaxation of DSP (Xie & Ermon 2019) written in torch, float64 like ours,
              forward + autograd backward
   adam       torch.optim.AdamW(fused=True) over the tensors of the BERT step's model (the same lengths as
-             Benchmarks.BertTensorLengths), one step
+             Benchmarks.BertTensorLengths), one step; with params["clip"], torch.nn.utils.clip_grad_norm_
+             (max norm 1, foreach) before it
   bert_step  a BERT-shaped post-norm classifier with the DSP head mask, forward + backward + AdamW, one
              loss.item() per step
 Without torch (or without a CUDA device) it writes every case as skipped, says why, and exits 0, so that the
@@ -225,8 +226,14 @@ def time_adam(torch, p, timing):
         x.grad = torch.randn_like(x)
     opt = torch.optim.AdamW([{"params": params[:-1], "lr": 1e-4, "weight_decay": 0.01},
                              {"params": params[-1:], "lr": 0.5, "weight_decay": 0.0}], fused=True)
-    ms, reps = median_ms(torch, opt.step, *timing)
-    return ms, f"torch.optim.AdamW(fused=True), {len(lengths)} tensors, {sum(lengths) / 1e6:.1f}M parameters, median of {reps}"
+    step, what = opt.step, "torch.optim.AdamW(fused=True)"
+    if p.get("clip"):
+        def step():
+            torch.nn.utils.clip_grad_norm_(params, 1.0, foreach=True)
+            opt.step()
+        what = "clip_grad_norm_(max 1, foreach=True) + " + what
+    ms, reps = median_ms(torch, step, *timing)
+    return ms, f"{what}, {len(lengths)} tensors, {sum(lengths) / 1e6:.1f}M parameters, median of {reps}"
 
 
 TIMERS = {"gemm": time_gemm, "bmm": time_bmm, "wgrad": time_wgrad, "attention": time_attention, "softtopk": time_softtopk, "adam": time_adam,

@@ -96,16 +96,33 @@ public class Adam : IDisposable
         foreach (var p in AllParameters) p.ZeroGrad();
     }
 
-    /// <summary>Clips the global gradient norm of all parameters and reads the norm back (see <see cref="GradClip.ClipGlobalNorm"/>).</summary>
+    /// <summary>Clips the global gradient norm of all parameters and reads the norm back (see <see cref="ClipGradNormOnDevice"/>; one device-to-host copy).</summary>
+    /// <returns>The norm before clipping; a non-finite norm is returned as is and nothing was scaled.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxNorm"/> is not finite and &gt; 0.</exception>
-    public float ClipGradNorm(float maxNorm) => GradClip.ClipGlobalNorm(AllParameters, maxNorm);
+    public float ClipGradNorm(float maxNorm)
+    {
+        using var norm = ClipGradNormOnDevice(maxNorm);
+        return norm.Item();
+    }
 
     /// <summary>
-    /// Clips the global gradient norm of all parameters on the device; returns the norm as a caller-owned
-    /// [1] tensor, not read back (see <see cref="GradClip.ClipGlobalNormOnDevice"/>).
+    /// Clips the global gradient norm of all parameters on the device (as <see cref="GradClip.ClipGlobalNormOnDevice"/>:
+    /// every gradient scaled by maxNorm / (norm + 1e-6) when the norm exceeds <paramref name="maxNorm"/>, nothing scaled
+    /// for a non-finite norm); returns the norm as a caller-owned [1] tensor, not read back.
+    /// <para>
+    /// When the step runs in one launch (ILGPU, <see cref="MultiTensor"/> on), the clip runs over the flat gradient buffer
+    /// that step uses, moving the gradients there first if they are not there yet (the first step): one
+    /// <see cref="IKernels.SumOfSquares"/> (2 launches), <see cref="IKernels.ClipScale"/> and one scale, whatever the number
+    /// of parameters (FlatAdamState.TryClipGradNorm). Otherwise (Host, MultiTensor off) it clips tensor by tensor. The two
+    /// give the same scale up to the order of the float additions in the sum of squares (tests/Engine/FlatClipTests.cs).
+    /// </para>
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxNorm"/> is not finite and &gt; 0.</exception>
-    public Tensor ClipGradNormOnDevice(float maxNorm) => GradClip.ClipGlobalNormOnDevice(AllParameters, maxNorm);
+    public Tensor ClipGradNormOnDevice(float maxNorm)
+    {
+        GradClip.CheckMaxNorm(maxNorm);
+        return Flat()?.TryClipGradNorm(maxNorm) ?? GradClip.ClipGlobalNormOnDevice(AllParameters, maxNorm);
+    }
 
     /// <summary>The flat state when this optimizer runs one launch per step, built on first use.</summary>
     FlatAdamState? Flat()

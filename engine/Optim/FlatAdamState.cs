@@ -12,7 +12,8 @@ namespace NativeDsp.Engine;
 /// not its slice of the parameter buffer (the first step, a parameter loaded or replaced since, one that another
 /// optimizer moved) is copied there on the device and its tensor switched to the slice (<see cref="Tensor.MoveStorage"/>),
 /// and likewise its gradient; new gradients are taken from the gradient buffer (<see cref="Tensor.GradAllocator"/>).
-/// Those copies are device-to-device and happen once; a steady step launches the update once and copies nothing.
+/// Those copies are device-to-device and happen once; a steady step launches the update once and copies nothing. A
+/// gradient clip before the step moves the gradients in the same way (<see cref="TryClipGradNorm"/>).
 /// A slice keeps the flat buffer's memory alive, so parameters outlive the optimizer (pruning rebuilds it) safely.
 /// </para>
 /// Which parameters are updated (requires grad and has a gradient, as the per-tensor path decides) and each group's
@@ -105,10 +106,18 @@ internal sealed class FlatAdamState : IDisposable
             p.MoveStorage(home);
             paramHome[s] = home;
         }
+        MoveGradIn(s);
+    }
+
+    /// <summary>Moves parameter s's gradient, if it has one, into its slice of the gradient buffer unless it is there, and takes its new gradients from there.</summary>
+    void MoveGradIn(int s)
+    {
+        var p = parameters[s];
         p.GradAllocator = gradAllocators[s];
         if (p.Grad is { } grad && !ReferenceEquals(grad.Buffer, gradHome[s]))
         {
-            var home = slices.Slice(gradFlat, at, count);
+            int count = p.Count;
+            var home = slices.Slice(gradFlat, Layout.Offset(s), count);
             kernels.Copy(grad.Buffer, 0, home, 0, count, false);
             p.AdoptGrad(home);
             gradHome[s] = home;
@@ -125,6 +134,43 @@ internal sealed class FlatAdamState : IDisposable
             if (parameters[s].Grad is { } g && !ReferenceEquals(g.Buffer, gradHome[s])) return false;
         kernels.Fill(gradFlat, 0f, 0, Layout.Length);
         return true;
+    }
+
+    /// <summary>
+    /// Global-norm clipping of every gradient at once over the flat gradient buffer (<see cref="GradClip.Clip"/> with one
+    /// vector: 2 + 1 + 1 launches for any number of parameters); null when no parameter has a gradient. Gradients not in
+    /// their slice yet (the first step, a gradient made before this optimizer existed) are moved in first, as the step
+    /// would move them (a device-to-device copy, once), so that every step clips the same way: a run resumed from a
+    /// checkpoint, whose first step would otherwise clip tensor by tensor, gives the same bits as the straight run.
+    /// <para>
+    /// The whole buffer is reduced and scaled, padding included, rather than each tensor's range: that is one call instead
+    /// of one per tensor, and it gives the per-tensor result because everything outside the live gradients is zero.
+    /// The padding after each tensor is zero: the buffer is allocated zero-filled (<see cref="IKernels.Allocate"/>), it is
+    /// written only through slices of exactly a tensor's length (new gradients, gradients moved in, every op on a gradient)
+    /// and by <see cref="TryZeroGrads"/>'s fill with zeros, and this scale multiplies it by a finite factor
+    /// (<see cref="IKernels.ClipScale"/> gives 1 for a non-finite norm), which keeps +0. The range of a parameter without a
+    /// gradient is zero unless its gradient was dropped (<see cref="Tensor.DropGrad"/>) since the last fill: such ranges are
+    /// zeroed here first (one fill each, only then), so that a dropped gradient's old values do not count.
+    /// </para>
+    /// </summary>
+    /// <returns>The norm before clipping, a caller-owned [1] tensor; or null.</returns>
+    public Tensor? TryClipGradNorm(float maxNorm)
+    {
+        bool any = false;
+        for (int s = 0; s < parameters.Length; s++)
+        {
+            if (parameters[s].Grad is not null)
+            {
+                MoveGradIn(s);
+                any = true;
+            }
+            else if (gradHome[s] is not null)
+            {
+                kernels.Fill(gradFlat, 0f, Layout.Offset(s), parameters[s].Count); // a dropped gradient's values
+                gradHome[s] = null;
+            }
+        }
+        return any ? GradClip.Clip(parameters[0].Device, [(gradFlat, Layout.Length)], maxNorm) : null;
     }
 
     /// <summary>Parameter <paramref name="p"/>'s moments if it was updated at least once (or they were imported).</summary>

@@ -1,3 +1,5 @@
+using NativeDsp.Kernels;
+
 namespace NativeDsp.Engine;
 
 /// <summary>Global-norm gradient clipping (as torch.nn.utils.clip_grad_norm_).</summary>
@@ -5,9 +7,11 @@ public static class GradClip
 {
     /// <summary>
     /// Scales all gradients by maxNorm / (norm + 1e-6) when their global L2 norm exceeds
-    /// <paramref name="maxNorm"/>, entirely on the device (<see cref="Kernels.IKernels.ClipScale"/>): nothing
+    /// <paramref name="maxNorm"/>, entirely on the device (<see cref="IKernels.ClipScale"/>): nothing
     /// is read back, so a GPU training step does not wait here. A non-finite norm scales nothing, so the
-    /// caller can stop on it.
+    /// caller can stop on it. Launches per parameter with a gradient: its sum of squares
+    /// (<see cref="IKernels.SumOfSquares"/>, accumulated) and its scale; <see cref="Adam.ClipGradNormOnDevice"/>
+    /// clips the optimizer's flat gradient buffer instead, in a constant number of launches.
     /// </summary>
     /// <param name="parameters">The parameters; those without a gradient are skipped.</param>
     /// <param name="maxNorm">The largest global norm allowed, finite and &gt; 0.</param>
@@ -16,21 +20,10 @@ public static class GradClip
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxNorm"/> is not finite and &gt; 0.</exception>
     public static Tensor ClipGlobalNormOnDevice(IEnumerable<Tensor> parameters, float maxNorm)
     {
-        if (!(maxNorm > 0f) || float.IsInfinity(maxNorm)) throw new ArgumentOutOfRangeException(nameof(maxNorm), maxNorm, "clip: the maximum norm must be finite and > 0");
+        CheckMaxNorm(maxNorm);
         var withGrad = parameters.Where(p => p.Grad is not null).ToList();
         if (withGrad.Count == 0) return Tensor.Zeros(parameters.FirstOrDefault()?.Device ?? throw new ArgumentException("clip: no parameters", nameof(parameters)), 1);
-        var device = withGrad[0].Device;
-        var k = device.Kernels;
-        var norm = Tensor.Zeros(device, 1);
-        using var sumSquares = k.Allocate(1);
-        using var scale = k.Allocate(1);
-        // The adjoint-of-broadcast op with period 1 (one block of n) is a dot product: sum_i g_i * g_i,
-        // accumulated over the tensors.
-        foreach (var p in withGrad) k.ReduceBroadcast(p.Grad!.Buffer, p.Grad.Buffer, sumSquares, p.Count, 1, Math.Max(p.Count, 1), accumulate: true);
-        k.ClipScale(sumSquares, norm.Buffer, scale, maxNorm);
-        // Binary with period 1 multiplies by scale[0], read on the device.
-        foreach (var p in withGrad) k.Binary(Kernels.BinaryOp.Mul, p.Grad!.Buffer, scale, p.Grad.Buffer, p.Count, 1, 1);
-        return norm;
+        return Clip(withGrad[0].Device, withGrad.Select(p => (p.Grad!.Buffer, p.Count)).ToList(), maxNorm);
     }
 
     /// <summary>
@@ -42,5 +35,32 @@ public static class GradClip
     {
         using var norm = ClipGlobalNormOnDevice(parameters, maxNorm);
         return norm.Item();
+    }
+
+    /// <summary>The clip's argument check, shared by every path.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxNorm"/> is not finite and &gt; 0.</exception>
+    internal static void CheckMaxNorm(float maxNorm)
+    {
+        if (!(maxNorm > 0f) || float.IsInfinity(maxNorm)) throw new ArgumentOutOfRangeException(nameof(maxNorm), maxNorm, "clip: the maximum norm must be finite and > 0");
+    }
+
+    /// <summary>
+    /// Clips the vectors <paramref name="gradients"/> (buffer, element count) of <paramref name="device"/> together: the sum of
+    /// their squares (one <see cref="IKernels.SumOfSquares"/> per vector, accumulated in order), the norm and factor
+    /// (<see cref="IKernels.ClipScale"/>), then one <see cref="IKernels.Binary"/> Mul per vector by the factor, read on the device.
+    /// One vector is the optimizer's flat gradient buffer; several are the per-tensor path.
+    /// </summary>
+    /// <returns>The norm before clipping, a caller-owned [1] tensor.</returns>
+    internal static Tensor Clip(Device device, IReadOnlyList<(DeviceBuffer<float> Buffer, int Count)> gradients, float maxNorm)
+    {
+        var k = device.Kernels;
+        var norm = Tensor.Zeros(device, 1);
+        using var sumSquares = k.Allocate(1);
+        using var scale = k.Allocate(1);
+        for (int i = 0; i < gradients.Count; i++) k.SumOfSquares(gradients[i].Buffer, gradients[i].Count, sumSquares, accumulate: i > 0);
+        k.ClipScale(sumSquares, norm.Buffer, scale, maxNorm);
+        // Binary with period 1 multiplies by scale[0], read on the device.
+        foreach (var (buffer, count) in gradients) k.Binary(BinaryOp.Mul, buffer, scale, buffer, count, 1, 1);
+        return norm;
     }
 }

@@ -181,6 +181,18 @@ public static partial class KernelContracts
         Adam(op, param, grad, m, v, layout.Length, beta1, beta2, t);
     }
 
+    /// <summary>Contract of <see cref="IKernels.SumOfSquares"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">n &lt; 0.</exception>
+    /// <exception cref="ArgumentException">x shorter than n, result empty, or result is x.</exception>
+    public static void SumOfSquares(DeviceBuffer<float> x, int n, DeviceBuffer<float> result)
+    {
+        const string op = nameof(IKernels.SumOfSquares);
+        NonNegative(op, "n", n);
+        Length(op, "x", x, n, $"n = {n}");
+        Length(op, "result", result, 1, "one scalar");
+        Distinct(op, result, x, "result must not alias x");
+    }
+
     /// <summary>Contract of <see cref="IKernels.ClipScale"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">maxNorm is not a finite number &gt; 0.</exception>
     /// <exception cref="ArgumentException">A buffer is empty, or norm and scale are the same buffer.</exception>

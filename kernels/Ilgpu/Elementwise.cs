@@ -9,6 +9,10 @@ public sealed partial class IlgpuKernels
     Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, BinaryArgs>? binary;
     Action<Index1D, ArrayView<float>, ArrayView<float>, float, float>? scaleShift;
     Action<Index1D, float, ArrayView<float>, ArrayView<float>>? axpy;
+    long binaryLaunches;
+
+    /// <summary>Launches of the <see cref="Binary"/> kernel so far: tests count them around a gradient clip (one scale per tensor, or one for all).</summary>
+    public long BinaryLaunches => Interlocked.Read(ref binaryLaunches);
 
     /// <inheritdoc/>
     public void Binary(BinaryOp op, DeviceBuffer<float> a, DeviceBuffer<float> b, DeviceBuffer<float> y, int n, int period, int inner)
@@ -16,6 +20,7 @@ public sealed partial class IlgpuKernels
         KernelContracts.Binary(op, a, b, y, n, period, inner);
         if (n == 0) return;
         binary ??= Accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, BinaryArgs>(BinaryKernel);
+        Interlocked.Increment(ref binaryLaunches);
         binary(n, V(a), V(b), V(y), new BinaryArgs { Op = (int)op, Period = period, Inner = inner });
     }
 

@@ -284,6 +284,7 @@ public sealed partial class IlgpuKernels : IKernels, IBufferSlices
     {
         lock (pool) disposed = true;
         TrimPool();
+        sumPartials?.Dispose();
         Accelerator.Dispose();
         context.Dispose();
     }

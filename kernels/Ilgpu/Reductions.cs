@@ -5,11 +5,17 @@ namespace NativeDsp.Kernels.Ilgpu;
 
 // Sums: row sums (one group per row) and the adjoint of a broadcast. Every sum is a fixed tree or a
 // fixed loop order, never atomics, so a result does not change from run to run.
+// One group per output: a single total (period 1) runs on one group, i.e. one SM; that is fine for the small
+// scalar broadcasts it serves, but a long vector's sum of squares (the gradient norm) uses SumOfSquares.cs.
 public sealed partial class IlgpuKernels
 {
     Action<KernelConfig, ArrayView<float>, ArrayView<float>, int, float>? reduceRows;
     Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ReduceBroadcastArgs>? reduceColumns;
     Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ReduceBroadcastArgs>? reduceBroadcastGroups;
+    long reduceBroadcastLaunches;
+
+    /// <summary>Launches of the <see cref="ReduceBroadcast"/> kernels so far: tests count them around a gradient clip (which no longer uses them).</summary>
+    public long ReduceBroadcastLaunches => Interlocked.Read(ref reduceBroadcastLaunches);
 
     /// <inheritdoc/>
     public void ReduceRows(DeviceBuffer<float> x, DeviceBuffer<float> y, int rows, int cols, float scale)
@@ -32,6 +38,7 @@ public sealed partial class IlgpuKernels
             HasX2 = x2 is null ? 0 : 1, Accumulate = accumulate ? 1 : 0,
         };
         var x2View = x2 is null ? V(x) : V(x2); // not read when HasX2 = 0
+        Interlocked.Increment(ref reduceBroadcastLaunches);
         int columnWidth = ColumnGroupWidth;
         if (inner == 1 && period >= columnWidth)
         {

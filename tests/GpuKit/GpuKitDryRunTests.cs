@@ -42,8 +42,11 @@ public sealed class GpuKitDryRunTests : IDisposable
         var kinds = ours.Cases.Select(c => c.Kind).ToList();
         Assert.Equal(["gemm", "bmm", "wgrad", "attention", "softtopk", "adam", "bert_step"], kinds.Distinct());
         Assert.Equal(6, kinds.Zip(kinds.Skip(1)).Count(pair => pair.First != pair.Second)); // each kind's cases are consecutive
-        foreach (var comparison in new[] { "(64x64 tiles)", "(128x128 tiles, scalar loads)", "(padded to 64x64 tiles)", "(no split-k)", "(per-row kernels)", "(per-tensor launches)" })
+        foreach (var comparison in new[] { "(64x64 tiles)", "(128x128 tiles, scalar loads)", "(padded to 64x64 tiles)", "(no split-k)", "(per-row kernels)" })
             Assert.Single(ours.Cases, c => c.Key.EndsWith(comparison, StringComparison.Ordinal));
+        // AdamW and clip + AdamW, each in one launch over the flat buffers and with a launch per tensor.
+        Assert.Equal(2, ours.Cases.Count(c => c.Kind == "adam" && c.Key.EndsWith("(per-tensor launches)", StringComparison.Ordinal)));
+        Assert.Contains("clip in 4", ours.Cases.Single(c => c.Key.Contains("clip + AdamW") && !c.Key.EndsWith("(per-tensor launches)", StringComparison.Ordinal)).Note);
         // The attention heads: Auto runs the 32 x 32 tiles, the comparison row the 64 x 64 tiles.
         Assert.Contains("32x32 tiles", ours.Cases.First(c => c.Kind == "bmm").Note);
         Assert.Contains("64x64 tiles", ours.Cases.Single(c => c.Key.EndsWith("(padded to 64x64 tiles)", StringComparison.Ordinal)).Note);

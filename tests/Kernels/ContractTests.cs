@@ -43,6 +43,8 @@ public sealed class ContractTests
             using var layout = new MultiTensorLayout(k, [8, 3]); // 2 chunks: longer than the 8-float buffers
             k.AdamUpdateMultiTensor(a, b, k.Allocate(8), k.Allocate(8), layout, 1f, 0.9f, 0.999f, 1e-8f, true, 1);
         },
+        ["SumOfSquares alias"] = (k, a, _, _, _) => k.SumOfSquares(a, 8, a, false),
+        ["SumOfSquares short"] = (k, a, b, _, _) => k.SumOfSquares(a, 9, b, false),
         ["ClipScale max norm"] = (k, a, b, _, _) => k.ClipScale(a, b, k.Allocate(1), 0f),
         ["FillGumbel short"] = (k, a, _, _, _) => k.FillGumbel(a, 9, 1, 0),
         ["SoftTopK k"] = (k, a, b, _, d) => k.SoftTopKForward(a, null, b, d, 4, 5, 1.0),
