@@ -36,7 +36,7 @@ public static class SweepCommand
         };
         var settings = new Option<List<PruningSetting>>("--settings")
         {
-            Description = "settings to run (default: joint and pipelined; a unit sweep: each method's own, pipelined where it has it)",
+            Description = "settings to run (default: joint and pipelined; a unit sweep: each method's own, pipelined where it has it; given, each method runs in every listed setting it has)",
             HelpName = string.Join(",", EnumText.Names<PruningSetting>()),
             CustomParser = CliOptions.List<PruningSetting>("--settings", "", "", s => EnumText.TryParse(s, out PruningSetting v)
                 ? v : throw new ArgumentException($"expected one of {string.Join(", ", EnumText.Names<PruningSetting>())}")).CustomParser,
@@ -121,6 +121,10 @@ public static class SweepCommand
         if (budgets is not null && perLayer) throw new UsageException("--per-layer splits K heads over the modules; a unit sweep's budgets are in parameters");
         if (budgets is not null && task == "mt") throw new UsageException("--keep-params-fractions: unit sweeps are nli only (the mt model prunes heads only)");
         List<PruningMethod> methods = methodChoice ?? (budgets is not null && config.UnitMethods.Length > 0 ? config.UnitMethods.ToList() : HeadMethods.ToList());
+        // The unpruned baseline alone reads none of the pruning options: they would be dropped without a word.
+        if (methods.All(m => m == PruningMethod.None) &&
+            (fractions is not null ? "--keep-params-fractions" : units is not null ? "--units" : perLayer ? "--per-layer" : heads is not null ? "--heads" : null) is { } unread)
+            throw new UsageException($"{unread}: --methods none keeps every unit and runs once per setting and seed; add a pruning method or drop {unread}");
         List<RunSpec> grid;
         if (budgets is not null)
         {

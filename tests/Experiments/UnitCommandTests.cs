@@ -180,6 +180,8 @@ public sealed class UnitCommandTests : IDisposable
     [InlineData("--keep-params-fractions 0.5 --methods dsp,gradrank --settings joint", "--settings joint: --methods gradrank runs only pipelined")]
     // Timing settings in a grid of head runs were read by nothing.
     [InlineData("--methods dsp --heads 1 --time-reps 3", "--time-reps: only unit runs are timed")]
+    [InlineData("--methods none --keep-params-fractions 0.5", "--keep-params-fractions: --methods none keeps every unit")]
+    [InlineData("--methods none --per-layer", "--per-layer: --methods none keeps every unit")]
     public void BadUnitSweepsAreOneLineUsageErrors(string options, string expected)
     {
         string line = CliRunner.AssertFails(2, ["sweep", "--task", "nli", "--out", temp.File("out"), .. options.Split(' '), .. Tiny]);
