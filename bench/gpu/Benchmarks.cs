@@ -24,6 +24,8 @@ public sealed class Benchmarks(IKernels kernels, CheckPlan plan, TextWriter log)
             // The older 64 x 64-tile kernel at the target size, to show what the 128 x 128 tiles gain.
             int n = plan.GemmSizes[^1] >= 4096 ? 4096 : plan.GemmSizes[^1];
             cases.Add(Guard($"gemm {n} (64x64 tiles)", "gemm", new() { ["m"] = n, ["n"] = n, ["k"] = n, ["tiles64"] = 1 }, Gemm));
+            // The 128 x 128 tiles with scalar global loads, to show what the 16-byte vector loads gain.
+            cases.Add(Guard($"gemm {n} (128x128 tiles, scalar loads)", "gemm", new() { ["m"] = n, ["n"] = n, ["k"] = n, ["scalar_loads"] = 1 }, Gemm));
             // The TF32 tensor-core path (opt-in, sm_80+ only; peers.py times torch.matmul with TF32 on for it).
             if (((IlgpuKernels)kernels).SupportsTf32TensorCores)
                 cases.Add(Guard($"gemm {n} (TF32 tensor cores)", "gemm", new() { ["m"] = n, ["n"] = n, ["k"] = n, ["tf32"] = 1 }, Gemm));
@@ -101,18 +103,28 @@ public sealed class Benchmarks(IKernels kernels, CheckPlan plan, TextWriter log)
         using var b = Random(n * n);
         using var c = kernels.Allocate(n * n);
         var ilgpu = kernels as IlgpuKernels;
-        var tiling = p.ContainsKey("tiles64") ? IlgpuGemmTiling.Tiles64 : p.ContainsKey("tf32") ? IlgpuGemmTiling.Tf32TensorCores : IlgpuGemmTiling.Auto;
-        if (ilgpu is not null) ilgpu.GemmTiling = tiling;
+        var tiling = p.ContainsKey("tiles64") ? IlgpuGemmTiling.Tiles64 : p.ContainsKey("tf32") ? IlgpuGemmTiling.Tf32TensorCores
+            : p.ContainsKey("scalar_loads") ? IlgpuGemmTiling.Tiles128 : IlgpuGemmTiling.Auto;
+        if (ilgpu is not null)
+        {
+            ilgpu.GemmTiling = tiling;
+            ilgpu.VectorLoads = !p.ContainsKey("scalar_loads");
+        }
         try
         {
             var (ms, reps) = Median(() => kernels.MatMul(a, b, c, 1, n, n, n, false, false, 0, 0, 0));
             string which = ilgpu is null ? "" : tiling == IlgpuGemmTiling.Tf32TensorCores ? ", TF32 mma.sync m16n8k8, 64x64 tiles (floor and % peak are against fp32; TF32 dense peak ~495 TFLOP/s)"
-                : tiling == IlgpuGemmTiling.Tiles64 || n < IlgpuKernels.LargeTileMinimum ? ", 64x64 tiles" : ", 128x128 tiles";
+                : tiling == IlgpuGemmTiling.Tiles64 || (tiling == IlgpuGemmTiling.Auto && n < IlgpuKernels.LargeTileMinimum) ? ", 64x64 tiles"
+                : ilgpu.VectorLoads ? ", 128x128 tiles, 16-byte loads" : ", 128x128 tiles, scalar loads";
             return new TimingCase(key, kind, p, ms, 2.0 * n * n * n, 3.0 * 4 * n * n, reps, $"C = A B, {(tiling == IlgpuGemmTiling.Tf32TensorCores ? "tf32" : "fp32")}, NN{which}");
         }
         finally
         {
-            if (ilgpu is not null) ilgpu.GemmTiling = IlgpuGemmTiling.Auto;
+            if (ilgpu is not null)
+            {
+                ilgpu.GemmTiling = IlgpuGemmTiling.Auto;
+                ilgpu.VectorLoads = true;
+            }
         }
     }
 

@@ -108,7 +108,7 @@ public sealed partial class IlgpuKernels
         double part = 0.0;
         for (int i = Group.IdxX; i < a.Heads; i += Group.DimX)
             part += HardConcreteMath.OpenProbability(logAlpha[i], a.Beta, a.Low, a.High);
-        double total = Sum(scratch, part);
+        double total = GroupReduce.Sum(scratch, part);
         if (Group.IdxX == 0) penalty[0] = (float)total;
     }
 

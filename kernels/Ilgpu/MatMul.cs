@@ -51,6 +51,8 @@ public sealed partial class IlgpuKernels
     {
         public int M, N, K, TransA, TransB, StrideA, StrideB, StrideC;
         public float Alpha, Beta;
+        /// <summary>1 where the 128 x 128 kernel reads A (B) with 16-byte vector loads (MatMulLargeTiles.cs); 0 elsewhere.</summary>
+        public int VecA, VecB;
     }
 
     [IlgpuKernel]

@@ -3,6 +3,12 @@ using ILGPU.Runtime;
 
 namespace NativeDsp.Kernels.Ilgpu;
 
+/// <summary>Four consecutive floats, the unit of a 16-byte vector load in the GEMM kernels (field order = memory order).</summary>
+internal struct Float4
+{
+    public float X, Y, Z, W;
+}
+
 /// <summary>Which tiled GEMM kernel <see cref="IlgpuKernels.MatMul"/> launches.</summary>
 public enum IlgpuGemmTiling
 {
@@ -26,9 +32,16 @@ public enum IlgpuGemmTiling
 // for the next are already in flight into registers, and they are stored into the other buffer afterwards, so
 // one barrier per panel suffices. Thread (tx, ty) owns rows ty + 16 i and columns tx + 16 j: a warp's shared
 // reads are one broadcast (A) and 16 consecutive words (B), free of bank conflicts, and its stores to C are
-// coalesced. The transposed layouts are read in place: each thread's 4 loads per operand walk that operand's
-// contiguous axis across neighbouring threads. Loads are scalar (ILGPU 1.5.3 exposes no 16-byte vector load
-// for an ArrayView<float> at an arbitrary, possibly unaligned, offset). The grid is (n / 128, m / 128, batch).
+// coalesced. The transposed layouts are read in place.
+//
+// Global loads: each thread brings 4 elements of each operand's 128 x 8 panel per k step, 4 consecutive
+// elements along the operand's contiguous axis. Where that axis's length, the batch stride and the view's
+// address are multiples of 16 bytes (decided on the host, MatMulArgs.VecA / VecB), the 4 elements are one
+// 16-byte load (ld.v4.f32 in the PTX: a float4 view made with ArrayView.Cast; ILGPU's pointer-alignment
+// analysis takes a 16-byte struct as 16-byte aligned and vectorises the load), so a warp reads 512 contiguous
+// bytes with 32 loads instead of 128. Otherwise (a length that is not a multiple of 4: the vector
+// would straddle a row end; a misaligned slice) the same elements are 4 scalar loads.
+// The grid is (n / 128, m / 128, batch).
 public sealed partial class IlgpuKernels
 {
     const int LtM = 128, LtN = 128, LtK = 8;
@@ -46,6 +59,26 @@ public sealed partial class IlgpuKernels
 
     Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, MatMulArgs>? matMulLarge;
 
+    /// <summary>
+    /// Whether the 128 x 128 GEMM may read an operand with 16-byte vector loads where its layout allows (default
+    /// true). False forces the scalar loads everywhere: tests check both paths; the GPU check times both.
+    /// </summary>
+    public bool VectorLoads { get; set; } = true;
+
+    long vectorGemmLaunches;
+
+    /// <summary>How many 128 x 128 GEMM launches read at least one operand with 16-byte vector loads (tests check that the path runs).</summary>
+    public long VectorGemmLaunches => Interlocked.Read(ref vectorGemmLaunches);
+
+    /// <summary>
+    /// Whether an operand can be read as float4 from every row start: its view starts on a 16-byte boundary, and
+    /// the row length along its contiguous axis and the batch stride (0 when broadcast) are multiples of 4
+    /// floats. Then a group of 4 elements that starts at a multiple of 4 along that axis is either wholly inside
+    /// the row or wholly past its end, so one bounds check covers the vector.
+    /// </summary>
+    static bool CanLoadFloat4(ArrayView<float> view, int contiguousLength, int batchStride) =>
+        contiguousLength % 4 == 0 && batchStride % 4 == 0 && view.Length > 0 && view.AlignTo(16).Prefix.Length == 0;
+
     /// <summary>Whether <see cref="MatMul"/> launches the 128 x 128 kernel for an m x n product.</summary>
     bool UseLargeTiles(int m, int n) => GemmTiling switch
     {
@@ -58,6 +91,9 @@ public sealed partial class IlgpuKernels
     void LaunchLargeTiles(ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, int batch, int m, int n, MatMulArgs args)
     {
         matMulLarge ??= Accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, MatMulArgs>(MatMulLargeTileKernel);
+        args.VecA = VectorLoads && CanLoadFloat4(a, args.TransA != 0 ? m : args.K, args.StrideA) ? 1 : 0;
+        args.VecB = VectorLoads && CanLoadFloat4(b, args.TransB != 0 ? args.K : n, args.StrideB) ? 1 : 0;
+        if (args.VecA + args.VecB > 0) Interlocked.Increment(ref vectorGemmLaunches);
         var grid = new Index3D((n + LtN - 1) / LtN, (m + LtM - 1) / LtM, batch);
         matMulLarge(new KernelConfig(grid, new Index3D(MatMulThreads, MatMulThreads, 1)), a, b, c, args);
     }
@@ -71,12 +107,13 @@ public sealed partial class IlgpuKernels
         int row0 = Grid.IdxY * LtM, col0 = Grid.IdxX * LtN, item = Grid.IdxZ;
         int baseA = item * p.StrideA, baseB = item * p.StrideB, baseC = item * p.StrideC;
 
-        // Each thread loads 4 elements of each 128 x 8 panel: along the operand's contiguous axis, neighbouring
-        // threads take neighbouring elements. A stored [k, m]: i = t % 128, kk = t / 128 + 2q; A stored [m, k]:
-        // i = t / 2, kk = 4 (t % 2) + q. B likewise with n for m.
-        int aI, aK, aStep, bJ, bK, bStep;
-        if (p.TransA != 0) { aI = t & 127; aK = t >> 7; aStep = 2; } else { aI = t >> 1; aK = (t & 1) << 2; aStep = 1; }
-        if (p.TransB != 0) { bJ = t >> 1; bK = (t & 1) << 2; bStep = 1; } else { bJ = t & 127; bK = t >> 7; bStep = 2; }
+        // Each thread loads 4 elements of each 128 x 8 panel, at (i + q iStep, k + q kStep), q = 0..3: along the
+        // operand's contiguous axis neighbouring threads take neighbouring elements. A stored [m, k] (contiguous
+        // k): i = t / 2, k = 4 (t % 2) + q, one float4 when vectorised. A stored [k, m] (contiguous m): scalar,
+        // i = t % 128 and k = t / 128 + 2q; vectorised, i = 4 (t % 32) + q and k = t / 32 (a float4 along m).
+        // B likewise with n for m.
+        PanelMap ma = PanelMapFor(t, p.TransA == 0, p.VecA != 0), mb = PanelMapFor(t, p.TransB != 0, p.VecB != 0);
+        int aI = ma.Index, aK = ma.K, bJ = mb.Index, bK = mb.K;
 
         float c00 = 0f, c01 = 0f, c02 = 0f, c03 = 0f, c04 = 0f, c05 = 0f, c06 = 0f, c07 = 0f;
         float c10 = 0f, c11 = 0f, c12 = 0f, c13 = 0f, c14 = 0f, c15 = 0f, c16 = 0f, c17 = 0f;
@@ -88,12 +125,10 @@ public sealed partial class IlgpuKernels
         float c70 = 0f, c71 = 0f, c72 = 0f, c73 = 0f, c74 = 0f, c75 = 0f, c76 = 0f, c77 = 0f;
 
         int panels = (p.K + LtK - 1) / LtK;
-        float pa0 = LoadA(a, p, baseA, row0 + aI, aK), pa1 = LoadA(a, p, baseA, row0 + aI, aK + aStep);
-        float pa2 = LoadA(a, p, baseA, row0 + aI, aK + 2 * aStep), pa3 = LoadA(a, p, baseA, row0 + aI, aK + 3 * aStep);
-        float pb0 = LoadB(b, p, baseB, col0 + bJ, bK), pb1 = LoadB(b, p, baseB, col0 + bJ, bK + bStep);
-        float pb2 = LoadB(b, p, baseB, col0 + bJ, bK + 2 * bStep), pb3 = LoadB(b, p, baseB, col0 + bJ, bK + 3 * bStep);
-        StorePanel(sa, 0, aK, aStep, aI, pa0, pa1, pa2, pa3);
-        StorePanel(sb, 0, bK, bStep, bJ, pb0, pb1, pb2, pb3);
+        LoadPanelA(a, p, baseA, row0 + aI, aK, ma, out float pa0, out float pa1, out float pa2, out float pa3);
+        LoadPanelB(b, p, baseB, col0 + bJ, bK, mb, out float pb0, out float pb1, out float pb2, out float pb3);
+        StorePanel(sa, 0, ma, pa0, pa1, pa2, pa3);
+        StorePanel(sb, 0, mb, pb0, pb1, pb2, pb3);
         Group.Barrier();
 
         for (int panel = 0; panel < panels; panel++)
@@ -104,10 +139,8 @@ public sealed partial class IlgpuKernels
             {
                 // The next panel's loads are issued before this panel's FMAs, so their latency is hidden.
                 int k1 = (panel + 1) * LtK;
-                pa0 = LoadA(a, p, baseA, row0 + aI, k1 + aK); pa1 = LoadA(a, p, baseA, row0 + aI, k1 + aK + aStep);
-                pa2 = LoadA(a, p, baseA, row0 + aI, k1 + aK + 2 * aStep); pa3 = LoadA(a, p, baseA, row0 + aI, k1 + aK + 3 * aStep);
-                pb0 = LoadB(b, p, baseB, col0 + bJ, k1 + bK); pb1 = LoadB(b, p, baseB, col0 + bJ, k1 + bK + bStep);
-                pb2 = LoadB(b, p, baseB, col0 + bJ, k1 + bK + 2 * bStep); pb3 = LoadB(b, p, baseB, col0 + bJ, k1 + bK + 3 * bStep);
+                LoadPanelA(a, p, baseA, row0 + aI, k1 + aK, ma, out pa0, out pa1, out pa2, out pa3);
+                LoadPanelB(b, p, baseB, col0 + bJ, k1 + bK, mb, out pb0, out pb1, out pb2, out pb3);
             }
             for (int kk = 0; kk < LtK; kk++)
             {
@@ -126,8 +159,8 @@ public sealed partial class IlgpuKernels
             if (more)
             {
                 // The other buffer was last read in the previous panel, before the barrier that ended it.
-                StorePanel(sa, 1 - buf, aK, aStep, aI, pa0, pa1, pa2, pa3);
-                StorePanel(sb, 1 - buf, bK, bStep, bJ, pb0, pb1, pb2, pb3);
+                StorePanel(sa, 1 - buf, ma, pa0, pa1, pa2, pa3);
+                StorePanel(sb, 1 - buf, mb, pb0, pb1, pb2, pb3);
             }
             Group.Barrier();
         }
@@ -150,13 +183,74 @@ public sealed partial class IlgpuKernels
     static float LoadB(ArrayView<float> b, MatMulArgs p, int baseB, int gj, int gk) =>
         gj < p.N && gk < p.K ? (p.TransB != 0 ? b[baseB + gj * p.K + gk] : b[baseB + gk * p.N + gj]) : 0f;
 
-    static void StorePanel(ArrayView<float> panel, int buf, int k, int step, int index, float v0, float v1, float v2, float v3)
+    /// <summary>Where a thread's 4 elements of a panel lie: (Index + q IndexStep, K + q KStep), q = 0..3.</summary>
+    internal struct PanelMap
     {
-        int start = buf * LtPanel + index;
-        panel[start + k * LtStride] = v0;
-        panel[start + (k + step) * LtStride] = v1;
-        panel[start + (k + 2 * step) * LtStride] = v2;
-        panel[start + (k + 3 * step) * LtStride] = v3;
+        public int Index, K, IndexStep, KStep, Vector;
+    }
+
+    /// <summary>
+    /// Thread t's 4 elements of a 128 x 8 panel of an operand whose contiguous axis is k (<paramref name="kContiguous"/>:
+    /// A stored [m, k], B stored [n, k]) or the 128-long axis; with <paramref name="vector"/>, the 4 are consecutive
+    /// along the contiguous axis so that they are one float4.
+    /// </summary>
+    static PanelMap PanelMapFor(int t, bool kContiguous, bool vector)
+    {
+        var m = new PanelMap { Vector = vector ? 1 : 0 };
+        if (kContiguous) { m.Index = t >> 1; m.K = (t & 1) << 2; m.KStep = 1; }
+        else if (vector) { m.Index = (t & 31) << 2; m.K = t >> 5; m.IndexStep = 1; }
+        else { m.Index = t & 127; m.K = t >> 7; m.KStep = 2; }
+        return m;
+    }
+
+    /// <summary>op(A)[gi + q IndexStep, gk + q KStep] for q = 0..3 (0 outside the matrix); one float4 load when vectorised.</summary>
+    static void LoadPanelA(ArrayView<float> a, MatMulArgs p, int baseA, int gi, int gk, PanelMap m,
+                           out float v0, out float v1, out float v2, out float v3)
+    {
+        if (m.Vector != 0)
+        {
+            // The host checked that the row length along the contiguous axis is a multiple of 4 and that the 4
+            // start at a multiple of 4 along it, so the bounds of the first element are those of all four.
+            var f = gi < p.M && gk < p.K ? LoadFloat4(a, p.TransA != 0 ? baseA + gk * p.M + gi : baseA + gi * p.K + gk) : default;
+            v0 = f.X; v1 = f.Y; v2 = f.Z; v3 = f.W;
+            return;
+        }
+        v0 = LoadA(a, p, baseA, gi, gk);
+        v1 = LoadA(a, p, baseA, gi + m.IndexStep, gk + m.KStep);
+        v2 = LoadA(a, p, baseA, gi + 2 * m.IndexStep, gk + 2 * m.KStep);
+        v3 = LoadA(a, p, baseA, gi + 3 * m.IndexStep, gk + 3 * m.KStep);
+    }
+
+    /// <summary>op(B)[gk + q KStep, gj + q IndexStep] for q = 0..3 (0 outside the matrix); one float4 load when vectorised.</summary>
+    static void LoadPanelB(ArrayView<float> b, MatMulArgs p, int baseB, int gj, int gk, PanelMap m,
+                           out float v0, out float v1, out float v2, out float v3)
+    {
+        if (m.Vector != 0)
+        {
+            var f = gj < p.N && gk < p.K ? LoadFloat4(b, p.TransB != 0 ? baseB + gj * p.K + gk : baseB + gk * p.N + gj) : default;
+            v0 = f.X; v1 = f.Y; v2 = f.Z; v3 = f.W;
+            return;
+        }
+        v0 = LoadB(b, p, baseB, gj, gk);
+        v1 = LoadB(b, p, baseB, gj + m.IndexStep, gk + m.KStep);
+        v2 = LoadB(b, p, baseB, gj + 2 * m.IndexStep, gk + 2 * m.KStep);
+        v3 = LoadB(b, p, baseB, gj + 3 * m.IndexStep, gk + 3 * m.KStep);
+    }
+
+    /// <summary>
+    /// The 4 floats at element <paramref name="index"/> (a multiple of 4) as one 16-byte load. ILGPU assumes a
+    /// 16-byte struct is 16-byte aligned, which is only true because the host checked it (<see cref="CanLoadFloat4"/>);
+    /// AsAligned(16) states that assumption where ILGPU can assert it (the CPU accelerator, debug kernels).
+    /// </summary>
+    static Float4 LoadFloat4(ArrayView<float> view, int index) => view.Cast<Float4>().AsAligned(16)[index >> 2];
+
+    static void StorePanel(ArrayView<float> panel, int buf, PanelMap m, float v0, float v1, float v2, float v3)
+    {
+        int start = buf * LtPanel + m.K * LtStride + m.Index, step = m.KStep * LtStride + m.IndexStep;
+        panel[start] = v0;
+        panel[start + step] = v1;
+        panel[start + 2 * step] = v2;
+        panel[start + 3 * step] = v3;
     }
 
     static void StoreRow8(ArrayView<float> c, int baseC, MatMulArgs p, int row, int col,

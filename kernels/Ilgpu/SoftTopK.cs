@@ -9,10 +9,10 @@ namespace NativeDsp.Kernels.Ilgpu;
 // K iterations in float64 in the stable form and saves what an analytic backward needs (every row while K H
 // is small, else checkpoints from which the backward pass recomputes each block: SoftTopKLayout).
 // Gumbel-soft-top-K on one thread group: thread t owns heads t, t + G, t + 2G, ... for the whole run, so
-// the only cross-thread traffic is the group reductions (argmax, sums) in shared memory; K iterations
-// run inside one launch. The math, including why it is written this way (no cancellation in 1 - p_max,
+// the only cross-thread traffic is the group reductions (argmax, sums: warp shuffles, then one shared-memory
+// pass over the warps' partials, GroupReduce.cs); K iterations run inside one launch. The math, including why it is written this way (no cancellation in 1 - p_max,
 // no overflow in the backward pass), is derived in Host/SoftTopK.cs; this is the same computation
-// element for element, with tree reductions in place of the Host's vector sums.
+// element for element, with group reductions in place of the Host's vector sums.
 public sealed partial class IlgpuKernels
 {
     Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<double>, SoftTopKArgs>? softTopKForward;
@@ -149,7 +149,7 @@ public sealed partial class IlgpuKernels
             double v = saved[row + i];
             if (v > best) { best = v; bestIndex = i; }
         }
-        int m = ArgMax(values, indices, best, bestIndex);
+        int m = GroupReduce.ArgMax(values, indices, best, bestIndex);
         double xMax = saved[row + m];
         Group.Barrier(); // everyone has read x_m before its owner overwrites it below
 
@@ -162,7 +162,7 @@ public sealed partial class IlgpuKernels
             saved[row + i] = e;
             if (i != m) part += e;
         }
-        double rest = Sum(values, part);
+        double rest = GroupReduce.Sum(values, part);
 
         // The ratio band (SoftTopKLayout.RatioBand): S recomputed exactly by a log-sum-exp. Every
         // condition below comes from a group reduction, so the whole group takes the same branch.
@@ -172,14 +172,14 @@ public sealed partial class IlgpuKernels
             double second = double.NegativeInfinity;
             for (int i = t; i < h; i += n)
                 if (i != m) second = Math.Max(second, saved[next + i]);
-            second = Max(values, second);
+            second = GroupReduce.Max(values, second);
             rest = 0.0;
             if (second >= SoftTopKLayout.LogEps - Math.Log(h))
             {
                 double partSum = 0.0;
                 for (int i = t; i < h; i += n)
                     if (i != m) partSum += Math.Exp(saved[next + i] - second);
-                double logRest = second + Math.Log(Sum(values, partSum));
+                double logRest = second + Math.Log(GroupReduce.Sum(values, partSum));
                 rest = Math.Exp(logRest);
                 if (rest > SoftTopKLayout.Eps)
                 {
@@ -269,8 +269,8 @@ public sealed partial class IlgpuKernels
                     cc += dmask[i] * p;
                     tt += saved[dr + i] * o;
                 }
-                cc = Sum(sumsA, cc) + dmask[m] * pm;
-                tt = Sum(sumsB, tt);
+                cc = GroupReduce.Sum(sumsA, cc) + dmask[m] * pm;
+                tt = GroupReduce.Sum(sumsB, tt);
                 double shared = tt - cc;
                 double toOthers = open ? drm * pm : 0.0;
                 double invQ = open ? 1.0 / q : 0.0;
@@ -292,63 +292,5 @@ public sealed partial class IlgpuKernels
         }
 
         for (int i = t; i < h; i += n) dw[i] += (float)saved[dr + i];
-    }
-
-    /// <summary>Sum over the group (tree in shared memory); every thread gets it. Ends with a barrier.</summary>
-    static double Sum(ArrayView<double> scratch, double value)
-    {
-        int t = Group.IdxX;
-        scratch[t] = value;
-        Group.Barrier();
-        for (int half = Group.DimX / 2; half > 0; half >>= 1)
-        {
-            if (t < half) scratch[t] += scratch[t + half];
-            Group.Barrier();
-        }
-        double total = scratch[0];
-        Group.Barrier();
-        return total;
-    }
-
-    /// <summary>Maximum over the group; every thread gets it. Ends with a barrier.</summary>
-    static double Max(ArrayView<double> scratch, double value)
-    {
-        int t = Group.IdxX;
-        scratch[t] = value;
-        Group.Barrier();
-        for (int half = Group.DimX / 2; half > 0; half >>= 1)
-        {
-            if (t < half) scratch[t] = Math.Max(scratch[t], scratch[t + half]);
-            Group.Barrier();
-        }
-        double max = scratch[0];
-        Group.Barrier();
-        return max;
-    }
-
-    /// <summary>Index of the largest value over the group, the lowest index among equal values. Ends with a barrier.</summary>
-    static int ArgMax(ArrayView<double> values, ArrayView<int> indices, double value, int index)
-    {
-        int t = Group.IdxX;
-        values[t] = value;
-        indices[t] = index;
-        Group.Barrier();
-        for (int half = Group.DimX / 2; half > 0; half >>= 1)
-        {
-            if (t < half)
-            {
-                double other = values[t + half];
-                int otherIndex = indices[t + half];
-                if (other > values[t] || (other == values[t] && otherIndex < indices[t]))
-                {
-                    values[t] = other;
-                    indices[t] = otherIndex;
-                }
-            }
-            Group.Barrier();
-        }
-        int result = indices[0];
-        Group.Barrier();
-        return result;
     }
 }

@@ -68,7 +68,99 @@ public sealed class MatMulLargeTileTests
         Assert.Equal(16, ptx.Split("ld.shared").Length - 1);
     }
 
-    static void Check(IlgpuGemmTiling tiling, float[] a, float[] b, float[] c, int batch, int m, int n, int k,
+    /// <summary>
+    /// Shapes whose contiguous axes are multiples of 4 take the 16-byte vector loads for the operands that allow them
+    /// (every transpose, both operands, one, or none: k = 20 allows A [m, k] and B [n, k], m = 132 allows A [k, m],
+    /// n = 136 allows B [k, n]; 130 and 42 allow neither), past one tile so the row ends and the zero padding are
+    /// crossed. The vector path changes only how elements reach shared memory, not the summation order, so it must
+    /// agree with the scalar loads bit for bit, and with the reference within the GEMM tolerance.
+    /// </summary>
+    [Theory]
+    [InlineData(1, 132, 136, 20)]
+    [InlineData(2, 260, 132, 44)]
+    [InlineData(1, 130, 136, 20)]
+    [InlineData(1, 132, 130, 42)]
+    [InlineData(3, 129, 256, 8)]
+    public void VectorLoadsMatchScalarLoadsBitForBit(int batch, int m, int n, int k)
+    {
+        var gpu = Gpu;
+        foreach (bool ta in new[] { false, true })
+            foreach (bool tb in new[] { false, true })
+            {
+                var rng = new Random(m * 7 + n * 3 + k + (ta ? 1 : 0) + (tb ? 2 : 0));
+                var a = Values(rng, batch * m * k);
+                var b = Values(rng, batch * k * n);
+                var c = Values(rng, batch * m * n);
+                long before = gpu.VectorGemmLaunches;
+                var vector = Check(IlgpuGemmTiling.Tiles128, a, b, c, batch, m, n, k, ta, tb, (long)m * k, (long)k * n, (long)m * n, 0.75f, 0.5f);
+                bool anyAligned = (ta ? m : k) % 4 == 0 || (tb ? k : n) % 4 == 0;
+                Assert.Equal(before + (anyAligned ? 1 : 0), gpu.VectorGemmLaunches);
+                gpu.VectorLoads = false;
+                try
+                {
+                    var scalar = Check(IlgpuGemmTiling.Tiles128, a, b, c, batch, m, n, k, ta, tb, (long)m * k, (long)k * n, (long)m * n, 0.75f, 0.5f);
+                    Assert.Equal(scalar, vector);
+                }
+                finally
+                {
+                    gpu.VectorLoads = true;
+                }
+            }
+    }
+
+    /// <summary>
+    /// An operand that starts 1 float past a 16-byte boundary (a slice of a larger buffer) is read with scalar loads
+    /// even though its row lengths are multiples of 4: a float4 view of it would read the wrong elements. The result
+    /// must match the reference (the vector path would shift every element by one and fail by far more than the
+    /// tolerance).
+    /// </summary>
+    [Fact]
+    public void MisalignedSlicesFallBackToScalarLoads()
+    {
+        var gpu = Gpu;
+        int m = 136, n = 132, k = 16;
+        var rng = new Random(17);
+        var a = Values(rng, m * k);
+        var b = Values(rng, k * n);
+        var (expected, magnitude) = MatMulReference.Run(a, b, new float[m * n], 1, m, n, k, false, false, 0, 0, 0, 1f, 0f);
+        using var bigA = gpu.Allocate(a.Length + 1);
+        using var db = gpu.Allocate(b.Length);
+        using var dc = gpu.Allocate(m * n);
+        bigA.CopyFrom(a, 1);
+        db.CopyFrom(b);
+        using var da = gpu.Slice(bigA, 1, a.Length);
+        gpu.GemmTiling = IlgpuGemmTiling.Tiles128;
+        try
+        {
+            long before = gpu.VectorGemmLaunches;
+            gpu.MatMul(da, db, dc, 1, m, n, k, false, false, 0, 0, 0);
+            Assert.Equal(before + 1, gpu.VectorGemmLaunches); // B still vectorised, A not
+            var actual = dc.ToArray();
+            double tolerance = 4 * (Math.Sqrt(k) + 2) / (1 << 24);
+            for (int i = 0; i < expected.Length; i++)
+                Assert.True(Math.Abs(actual[i] - expected[i]) <= tolerance * magnitude[i], $"element {i} is {actual[i]}, expected {expected[i]}");
+        }
+        finally
+        {
+            gpu.GemmTiling = IlgpuGemmTiling.Auto;
+        }
+    }
+
+    [Fact]
+    public void VectorLoadsAreSixteenByteLoadsInThePtx()
+    {
+        // ILGPU vectorises a load only when its alignment analysis proves 16 bytes, which it does for the 16-byte
+        // float4 struct of the cast view. One ld.v4.f32 per operand (both layouts share it: the index is a select) for the first panel and one
+        // per operand for the prefetch of the next: 4 in all; the scalar fallback stays beside them (ld.f32).
+        var method = typeof(IlgpuKernels).GetMethod("MatMulLargeTileKernel", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!;
+        using var context = Context.Create(b => IlgpuKernels.Configure(b));
+        using var backend = new PTXBackend(context, CudaArchitecture.SM_70, CudaInstructionSet.ISA_70, nvvmAPI: null!);
+        var ptx = ((PTXCompiledKernel)backend.Compile(EntryPointDescription.FromExplicitlyGroupedKernel(method), new KernelSpecialization())).PTXAssembly;
+        int vectorLoads = System.Text.RegularExpressions.Regex.Matches(ptx, @"ld(\.global)?\.v4\.f32").Count;
+        Assert.True(vectorLoads == 4, $"expected 16-byte vector loads in the PTX, found {vectorLoads}:\n" + string.Join("\n", ptx.Split('\n').Where(l => l.Contains("ld.")).Take(40)));
+    }
+
+    static float[] Check(IlgpuGemmTiling tiling, float[] a, float[] b, float[] c, int batch, int m, int n, int k,
                       bool transA, bool transB, long strideA, long strideB, long strideC, float alpha, float beta)
     {
         var (expected, magnitude) = MatMulReference.Run(a, b, c, batch, m, n, k, transA, transB, strideA, strideB, strideC, alpha, beta);
@@ -88,6 +180,7 @@ public sealed class MatMulLargeTileTests
             for (int i = 0; i < expected.Length; i++)
                 Assert.True(Math.Abs(actual[i] - expected[i]) <= tolerance * magnitude[i],
                     $"{tiling} b={batch} m={m} n={n} k={k} transA={transA} transB={transB}: element {i} is {actual[i]}, expected {expected[i]} (allowed {tolerance * magnitude[i]:G3})");
+            return actual;
         }
         finally
         {
