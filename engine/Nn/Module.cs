@@ -82,6 +82,20 @@ public abstract class Module : IDisposable
         return replacement;
     }
 
+    /// <summary>
+    /// Unregisters and disposes a parameter that the module no longer uses (e.g. the output bias of a residual
+    /// branch removed by pruning), so that it leaves <see cref="ParameterCount"/>, state dicts and checkpoints.
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">This module has no parameter <paramref name="name"/>.</exception>
+    protected void RemoveParameter(string name)
+    {
+        int i = parameters.FindIndex(p => p.Name == name);
+        if (i < 0) throw new KeyNotFoundException($"{GetType().Name} has no parameter '{name}' to remove");
+        var old = parameters[i].Value;
+        parameters.RemoveAt(i);
+        old.Dispose();
+    }
+
     void CheckNewName(string name)
     {
         if (string.IsNullOrEmpty(name) || name.Contains('.'))

@@ -14,6 +14,9 @@ public sealed class SettingOptions
 {
     readonly List<(Option Option, Func<ParseResult, ExperimentConfig, ExperimentConfig> Apply)> options = [];
 
+    /// <summary>The settings only unit runs read (benchmark timing); a command whose runs are all head runs refuses them.</summary>
+    public static readonly string[] UnitRunSettings = ["time_reps", "time_batch"];
+
     public SettingOptions()
     {
         var make = typeof(SettingOptions).GetMethod(nameof(Make), BindingFlags.NonPublic | BindingFlags.Static)!;
@@ -28,6 +31,18 @@ public sealed class SettingOptions
 
     /// <summary>The generated options, to add to a command.</summary>
     public IEnumerable<Option> Options => options.Select(o => o.Option);
+
+    /// <summary>
+    /// The options of <paramref name="settings"/> (setting names, e.g. "time_reps") given on the command line, spelled as
+    /// given ("--time-reps" or "--time_reps").
+    /// </summary>
+    public IEnumerable<string> Given(ParseResult parsed, IEnumerable<string> settings)
+    {
+        var wanted = settings.Select(n => "--" + n).ToHashSet();
+        foreach (var (option, _) in options)
+            if (wanted.Contains(option.Name) && parsed.GetResult(option) is { Implicit: false } result)
+                yield return result.IdentifierToken?.Value ?? option.Name;
+    }
 
     /// <summary><paramref name="config"/> with every setting given on the command line.</summary>
     public ExperimentConfig Apply(ParseResult parsed, ExperimentConfig config)

@@ -62,12 +62,16 @@ public static class SingleRunCommand
             int total = config.TotalHeads(name);
             if (m == PruningMethod.None && parsed.GetValue(heads) is int ignored)
                 throw new UsageException($"--heads {ignored}: --method none keeps every head; drop --heads or choose a pruning method");
-            UnitOptions.Check(m, unitKinds, budget, parsed.GetValue(heads), parsed.GetValue(perLayer), name);
+            if (m == PruningMethod.None && parsed.GetResult(perLayer) is { Implicit: false })
+                throw new UsageException("--per-layer: --method none keeps every head; --per-layer splits --heads K of a pruning method");
+            UnitOptions.Check(m, unitKinds, parsed.GetResult(units) is { Implicit: false }, budget, parsed.GetValue(heads), parsed.GetValue(perLayer), name);
             int k = m == PruningMethod.None ? total
                 : budget is not null ? 0
                 : parsed.GetValue(heads) ?? throw new UsageException("--heads K is required (the number of heads to keep), or a budget in parameters (--keep-params N, --keep-params-fraction F)");
             if (k > total) throw new UsageException($"--heads {k}: the {preset} {name} model has {total} heads");
             var spec = new RunSpec(name, s, m, k, parsed.GetValue(perLayer) && m != PruningMethod.None, parsed.GetValue(seed), preset, unitKinds, budget);
+            if (!spec.IsUnitRun && run.Settings.Given(parsed, SettingOptions.UnitRunSettings).FirstOrDefault() is { } timing)
+                throw new UsageException($"{timing}: only unit runs are timed (--units, --keep-params, or --method {string.Join(", ", Enum.GetValues<PruningMethod>().Where(PrunerFactory.IsUnitMethod).Select(EnumText.Of))}); this {spec.MethodName} head run would ignore it");
             if (ExperimentRunner.CannotRun(spec, config) is { } problem) throw new UsageException(problem);
             var corpus = corpusOptions?.Resolve(parsed, name, parsed.GetValue(run.Data));
             string? data = corpus is null ? (name == "mt" ? "committed" : null) : corpus.ToString();

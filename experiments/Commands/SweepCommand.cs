@@ -36,7 +36,7 @@ public static class SweepCommand
         };
         var settings = new Option<List<PruningSetting>>("--settings")
         {
-            Description = "settings to run (default: joint and pipelined; a unit sweep: each method's own, pipelined where it has it)",
+            Description = "settings to run (default: joint and pipelined; a unit sweep: each method's own, pipelined where it has it; given, each method runs in every listed setting it has)",
             HelpName = string.Join(",", EnumText.Names<PruningSetting>()),
             CustomParser = CliOptions.List<PruningSetting>("--settings", "", "", s => EnumText.TryParse(s, out PruningSetting v)
                 ? v : throw new ArgumentException($"expected one of {string.Join(", ", EnumText.Names<PruningSetting>())}")).CustomParser,
@@ -121,6 +121,10 @@ public static class SweepCommand
         if (budgets is not null && perLayer) throw new UsageException("--per-layer splits K heads over the modules; a unit sweep's budgets are in parameters");
         if (budgets is not null && task == "mt") throw new UsageException("--keep-params-fractions: unit sweeps are nli only (the mt model prunes heads only)");
         List<PruningMethod> methods = methodChoice ?? (budgets is not null && config.UnitMethods.Length > 0 ? config.UnitMethods.ToList() : HeadMethods.ToList());
+        // The unpruned baseline alone reads none of the pruning options: they would be dropped without a word.
+        if (methods.All(m => m == PruningMethod.None) &&
+            (fractions is not null ? "--keep-params-fractions" : units is not null ? "--units" : perLayer ? "--per-layer" : heads is not null ? "--heads" : null) is { } unread)
+            throw new UsageException($"{unread}: --methods none keeps every unit and runs once per setting and seed; add a pruning method or drop {unread}");
         List<RunSpec> grid;
         if (budgets is not null)
         {
@@ -131,7 +135,16 @@ public static class SweepCommand
                 if (units is not null && !units.Any(k => PrunerFactory.Supports(m, k)))
                     throw new UsageException($"--methods {EnumText.Of(m)} prunes none of the --units sets ({string.Join("; ", units.Select(UnitKindsText.Of))}): " +
                                              $"add a set it prunes, e.g. --units \"{string.Join("; ", units.Select(UnitKindsText.Of).Append(UnitKindsText.Of(PrunerFactory.DefaultUnits(m)[0])))}\", or drop it");
-            grid = SweepGrid.BuildUnits(task, preset, methods, m => units ?? PrunerFactory.DefaultUnits(m), m => SweepGrid.UnitSetting(m, settingChoice),
+            // A method run in none of the --settings would silently vanish (it used to run in its own setting instead): say so.
+            foreach (var m in methods)
+                if (SweepGrid.UnitSettings(m, settingChoice).Count == 0)
+                    throw new UsageException($"--settings {string.Join(",", settingChoice!.Select(EnumText.Of))}: --methods {EnumText.Of(m)} runs only " +
+                                             $"{string.Join(" or ", PrunerFactory.Settings(m).Select(EnumText.Of))}: add its setting or drop the method");
+            // A set some methods prune and others do not is a grid, not an error; the rows it does not make are named.
+            foreach (var m in methods.Where(m => m != PruningMethod.None && units is not null))
+                foreach (var set in units!.Where(k => !PrunerFactory.Supports(m, k)))
+                    Console.WriteLine($"note: {EnumText.Of(m)} does not prune {UnitKindsText.Of(set)}: the grid has no {EnumText.Of(m)} rows over those units");
+            grid = SweepGrid.BuildUnits(task, preset, methods, m => units ?? PrunerFactory.DefaultUnits(m), m => SweepGrid.UnitSettings(m, settingChoice),
                                         budgets.Order().ToList(), seeds, total);
             if (shard is var (si, sn)) grid = SweepGrid.Shard(grid, si, sn);
             return RunGrid(parsed, task, preset, config, dir, grid, shard is not null, run, corpusOptions);
@@ -150,6 +163,9 @@ public static class SweepCommand
     static int RunGrid(ParseResult parsed, string task, string preset, ExperimentConfig config, string dir, List<RunSpec> grid, bool sharded,
                        RunOptions run, MtCorpusOptions corpusOptions)
     {
+        if (!grid.Any(r => r.IsUnitRun) && run.Settings.Given(parsed, SettingOptions.UnitRunSettings).FirstOrDefault() is { } timing)
+            throw new UsageException($"{timing}: only unit runs are timed (--keep-params-fractions, or --methods {string.Join(",", Enum.GetValues<PruningMethod>().Where(PrunerFactory.IsUnitMethod).Select(EnumText.Of))}); " +
+                                     "this grid of head runs would ignore it");
         var corpus = corpusOptions.Resolve(parsed, task, parsed.GetValue(run.Data));
         string? data = corpus is null ? (task == "mt" ? "committed" : null) : corpus.ToString();
         if (RunConfigRecord.Conflict(dir, task, preset, config, data) is { } conflict) throw new UsageException(conflict);

@@ -69,24 +69,51 @@ public static class UnitOptions
         return keepParams is long n ? new ParameterBudget(n, false) : fraction is double f ? new ParameterBudget(f, true) : null;
     }
 
-    /// <summary>Refuses the combinations that cannot run, each with one line.</summary>
+    /// <summary>
+    /// Refuses the combinations that cannot run, each with one line naming the option. An option a method or task cannot
+    /// honour is refused even when it would change nothing (<c>--units heads</c> with michel, none or mt): a run never
+    /// drops what it was told.
+    /// </summary>
+    /// <param name="method">The method.</param>
+    /// <param name="units">The unit kinds (heads when --units was not given).</param>
+    /// <param name="unitsGiven">Whether --units was given on the command line.</param>
+    /// <param name="budget">The parameter budget, or null.</param>
+    /// <param name="heads">--heads K, or null.</param>
+    /// <param name="perLayer">--per-layer.</param>
+    /// <param name="task">"nli" or "mt".</param>
     /// <exception cref="UsageException">A bad combination.</exception>
-    public static void Check(PruningMethod method, UnitKinds units, ParameterBudget? budget, int? heads, bool perLayer, string task)
+    public static void Check(PruningMethod method, UnitKinds units, bool unitsGiven, ParameterBudget? budget, int? heads, bool perLayer, string task)
     {
+        string? given = unitsGiven ? "--units" : budget is null ? null : budget.Fraction ? "--keep-params-fraction" : "--keep-params";
         if (method == PruningMethod.None)
         {
-            if (budget is not null || units != UnitKinds.Heads) throw new UsageException("--method none keeps every unit; drop --units and --keep-params");
+            if (given is not null) throw new UsageException($"{given}: --method none keeps every unit; {given} is for --method {UnitMethodsText(given)}");
             return;
         }
         if (budget is not null && heads is int k) throw new UsageException($"--heads {k} and a parameter budget: give one budget");
-        if (task == "mt" && (budget is not null || units != UnitKinds.Heads || PrunerFactory.IsUnitMethod(method)))
-            throw new UsageException("unit pruning (--units, --keep-params, gradrank, smp, mlpruning, snip) is nli only: the mt model prunes heads only");
-        if (method == PruningMethod.Michel && (budget is not null || units != UnitKinds.Heads))
-            throw new UsageException("--method michel runs with --heads K only (no --units or --keep-params)");
+        if (task == "mt" && (given is not null || PrunerFactory.IsUnitMethod(method)))
+            throw new UsageException($"{given ?? $"--method {EnumText.Of(method)}"}: unit pruning (--units, --keep-params, gradrank, smp, mlpruning, snip) is nli only: the mt model prunes heads only");
+        if (method == PruningMethod.Michel && given is not null)
+            throw new UsageException($"{given}: --method michel runs with --heads K only; {given} is for --method {UnitMethodsText(given)}");
         if (!PrunerFactory.Supports(method, units))
-            throw new UsageException($"--method {EnumText.Of(method)} does not prune {UnitKindsText.Of(units)}");
+            throw new UsageException($"--units {UnitKindsText.Of(units)}: --method {EnumText.Of(method)} does not prune {UnitKindsText.Of(units)} (--units is for {UnitMethodsText("--units")})");
         if (units != UnitKinds.Heads && budget is null)
             throw new UsageException($"--units {UnitKindsText.Of(units)}: give the budget in parameters (--keep-params N or --keep-params-fraction F); --heads K counts heads only");
         if (perLayer && budget is not null) throw new UsageException("--per-layer splits --heads K over the modules; a parameter budget is split per kind");
+    }
+
+    /// <summary>
+    /// The methods that take <paramref name="option"/>, from <see cref="PrunerFactory.Supports"/>: for --units each with
+    /// the kinds it prunes ("dsp, gradrank, smp (heads, neurons, attention-blocks, ffn-blocks); mlpruning (heads, neurons); ...");
+    /// for a parameter budget every method that runs as a unit run.
+    /// </summary>
+    public static string UnitMethodsText(string option)
+    {
+        var methods = Enum.GetValues<PruningMethod>().Where(m => m is not (PruningMethod.None or PruningMethod.Michel)).ToList();
+        if (option != "--units") return string.Join(", ", methods.Select(EnumText.Of));
+        UnitKind[] kinds = [UnitKind.Head, UnitKind.Neuron, UnitKind.AttentionBlock, UnitKind.FfnBlock];
+        return string.Join("; ", methods
+            .GroupBy(m => string.Join(", ", kinds.Where(k => PrunerFactory.Supports(m, k.AsSet())).Select(k => UnitKindsText.Of(k.AsSet()))))
+            .Select(g => $"{string.Join(", ", g.Select(EnumText.Of))} ({g.Key})"));
     }
 }

@@ -39,8 +39,13 @@ public sealed record UnitPruningResult
     public required long ParametersFull { get; init; }
     /// <summary>Parameters of the physically pruned model.</summary>
     public required long ParametersPruned { get; init; }
-    /// <summary>Parameters the prunable units held (what a budget in parameters is a share of).</summary>
+    /// <summary>Parameters the prunable units held, each counted once (what a budget in parameters is a share of; <see cref="UnitIndex.PrunableParameters"/>).</summary>
     public required long PrunableParameters { get; init; }
+    /// <summary>
+    /// Parameters of the prunable units left in the physically pruned model: <see cref="PrunableParameters"/> less what
+    /// pruning removed (the budget achieved, in whole units; equals <see cref="UnitIndex.KeptParameters"/> of the final mask).
+    /// </summary>
+    public required long KeptPrunableParameters { get; init; }
     /// <summary>Evaluation tokens/s under the mask (a rough figure, not a benchmark).</summary>
     public required double MaskedTokensPerSecond { get; init; }
     /// <summary>Evaluation tokens/s of the pruned model (a rough figure, not a benchmark).</summary>
@@ -70,7 +75,7 @@ public sealed record UnitPruningResult
     /// <summary>One line for the log.</summary>
     public override string ToString() =>
         $"{Method} {Setting} ({Units}, {Budget}): kept {KeptUnitsText}; all units {AllUnitsMetric:0.####}, masked {MaskedMetric:0.####}, pruned {PrunedMetric:0.####}" +
-        (FinetunedMetric is { } f ? $", fine-tuned {f:0.####}" : "") + $"; params {ParametersFull} -> {ParametersPruned}" +
+        (FinetunedMetric is { } f ? $", fine-tuned {f:0.####}" : "") + $"; params {ParametersFull} -> {ParametersPruned} (prunable {PrunableParameters} -> {KeptPrunableParameters})" +
         (FullTiming is { } a && PrunedTiming is { } b ? $"; forward {a.MedianMilliseconds:0.##} -> {b.MedianMilliseconds:0.##} ms (x{a.MedianMilliseconds / b.MedianMilliseconds:0.00})" : "") +
         $"; train {TrainTime.TotalSeconds:0.0}s";
 }

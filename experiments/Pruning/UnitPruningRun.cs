@@ -62,7 +62,7 @@ public static class UnitPruningRun
             throw new ArgumentException("pruning run: the pruner was built over another unit index than the model's current one");
         var stage = StageOf(pruner, options.Setting);
         var before = KindCounts(prunable);
-        long prunableParameters = pruner.Units.ParameterCosts().Sum();
+        long prunableParameters = pruner.Units.PrunableParameters;
         var clock = Stopwatch.StartNew();
         var procedure = pruner as IUnitPruningProcedure;
         if (stage == PruningStage.AfterTraining && options.TrainSteps > 0) PruningRun.TrainModel(task, options.TrainSteps, options, "train model");
@@ -114,6 +114,8 @@ public static class UnitPruningRun
             ParametersFull = parametersFull,
             ParametersPruned = model.ParameterCount,
             PrunableParameters = prunableParameters,
+            // Measured on the pruned model: what the units held, less what pruning removed (UnitIndex.KeptParameters predicts it).
+            KeptPrunableParameters = prunableParameters - (parametersFull - model.ParameterCount),
             MaskedTokensPerSecond = masked.TokensPerSecond,
             PrunedTokensPerSecond = pruned.TokensPerSecond,
             FullTiming = fullTiming,

@@ -36,12 +36,15 @@ public sealed partial class ResultRow
     /// passes, on time_threads host threads (Environment.ProcessorCount), the full model timed before pruning and the
     /// pruned one after, in the same process; speedup = infer_ms_full / infer_ms_pruned; time_load is the 1-minute load
     /// average before timing and time_quiet whether it was below 0.5 (a run timed right after its own training never
-    /// is: re-time the shapes later with <c>nativedsp time</c>).
+    /// is: re-time the shapes later with <c>nativedsp time</c>). kept_prunable_params (added later; files written before
+    /// it have the <see cref="UnitRunColumnsBeforeKept"/> header and read it as null): the parameters of the prunable
+    /// units left in the physically pruned model, the budget the run achieved (a budget is met in whole units, so it
+    /// can fall short of the budget column's: compare with prunable_params).
     /// </summary>
     public static readonly string[] UnitColumns =
     [
         "units", "budget", "kept_units", "pruned_shape", "prunable_params", "infer_ms_full", "infer_ms_pruned", "speedup",
-        "time_batch", "time_threads", "time_reps", "time_load", "time_quiet",
+        "time_batch", "time_threads", "time_reps", "time_load", "time_quiet", "kept_prunable_params",
     ];
 
     /// <summary>The header of a file of head runs: <see cref="LegacyColumns"/> then <see cref="ProtocolColumns"/> (as before unit runs existed).</summary>
@@ -50,8 +53,11 @@ public sealed partial class ResultRow
     /// <summary>The header of a file holding unit runs: <see cref="Columns"/> then <see cref="UnitColumns"/>.</summary>
     public static readonly string[] UnitRunColumns = [.. Columns, .. UnitColumns];
 
+    /// <summary>The header of files of unit runs written before kept_prunable_params existed.</summary>
+    public static readonly string[] UnitRunColumnsBeforeKept = UnitRunColumns[..^1];
+
     /// <summary>Every header results.csv has, newest first; a file's missing columns read as null.</summary>
-    public static readonly string[][] KnownHeaders = [UnitRunColumns, Columns, LegacyColumns];
+    public static readonly string[][] KnownHeaders = [UnitRunColumns, UnitRunColumnsBeforeKept, Columns, LegacyColumns];
 
     [CsvColumn("task")] public string Task { get; set; } = "";
     [CsvColumn("setting")] public string Setting { get; set; } = "";
@@ -90,7 +96,7 @@ public sealed partial class ResultRow
     [CsvColumn("kept_units", Optional = true)] public string? KeptUnits { get; set; }
     /// <summary>Unit runs: heads/neurons per layer of the pruned model, "-" for a removed branch.</summary>
     [CsvColumn("pruned_shape", Optional = true)] public string? PrunedShape { get; set; }
-    /// <summary>Unit runs: parameters the prunable units held before pruning.</summary>
+    /// <summary>Unit runs: parameters the prunable units held before pruning, each counted once (a block selected with its heads / neurons adds only its output bias).</summary>
     [CsvColumn("prunable_params", Optional = true)] public long? PrunableParams { get; set; }
     /// <summary>Median forward time of the full model on the fixed batch, ms (see <see cref="UnitColumns"/>).</summary>
     [CsvColumn("infer_ms_full", Optional = true)] public double? InferMsFull { get; set; }
@@ -108,6 +114,8 @@ public sealed partial class ResultRow
     [CsvColumn("time_load", Optional = true)] public double? TimeLoad { get; set; }
     /// <summary>Whether the machine was quiet when timed (load average below 0.5).</summary>
     [CsvColumn("time_quiet", Optional = true)] public bool? TimeQuiet { get; set; }
+    /// <summary>Unit runs: parameters of the prunable units left in the physically pruned model (the budget achieved); null in older files.</summary>
+    [CsvColumn("kept_prunable_params", Optional = true)] public long? KeptPrunableParams { get; set; }
 
     /// <summary>Whether the row is a unit run's (its units column is set).</summary>
     public bool IsUnitRun => !string.IsNullOrEmpty(Units);

@@ -95,8 +95,8 @@ public static class ResultsFile
     /// <summary>
     /// The CSV text without the unit columns when no row is a unit run: a file of head runs keeps the header it had
     /// before unit runs existed (<see cref="ResultRow.Columns"/>), byte for byte, so that its readers are
-    /// not surprised by 13 empty columns. The columns are the last ones and empty in every head row (no field of a
-    /// head row holds a comma or a line break), so each line loses exactly its last 13 separators.
+    /// not surprised by empty unit columns. The columns are the last ones and empty in every head row (no field of a
+    /// head row holds a comma or a line break), so each line loses exactly its last UnitColumns.Length separators.
     /// </summary>
     static string WithoutUnusedUnitColumns(string text, IReadOnlyList<ResultRow> rows)
     {

@@ -39,12 +39,13 @@ public static class SweepGrid
     }
 
     /// <summary>
-    /// A unit sweep: for each seed, each method at each of its unit sets (<paramref name="units"/>, filtered by
-    /// <see cref="PrunerFactory.Supports"/>) and each parameter budget (fractions of the prunable units' parameters), in
-    /// the setting <paramref name="setting"/> gives it; "none" is one pipelined head row per seed (the unpruned model).
+    /// A unit sweep: for each seed, each method in each of the settings <paramref name="settings"/> gives it, at each of
+    /// its unit sets (<paramref name="units"/>, filtered by <see cref="PrunerFactory.Supports"/>) and each parameter budget
+    /// (fractions of the prunable units' parameters); "none" is one head row per seed (the unpruned model) in the first
+    /// setting it is given.
     /// </summary>
     public static List<RunSpec> BuildUnits(string task, string preset, IReadOnlyList<PruningMethod> methods, Func<PruningMethod, IReadOnlyList<UnitKinds>> units,
-                                           Func<PruningMethod, PruningSetting> setting, IReadOnlyList<double> fractions, IReadOnlyList<int> seeds, int totalHeads)
+                                           Func<PruningMethod, IReadOnlyList<PruningSetting>> settings, IReadOnlyList<double> fractions, IReadOnlyList<int> seeds, int totalHeads)
     {
         var runs = new List<RunSpec>();
         foreach (int seed in seeds)
@@ -52,25 +53,35 @@ public static class SweepGrid
             {
                 if (method == PruningMethod.None)
                 {
-                    runs.Add(new RunSpec(task, PruningSetting.Pipelined, method, totalHeads, false, seed, preset));
+                    runs.Add(new RunSpec(task, settings(method)[0], method, totalHeads, false, seed, preset));
                     continue;
                 }
-                foreach (var kinds in units(method).Where(k => PrunerFactory.Supports(method, k)))
-                    foreach (double f in fractions)
-                        runs.Add(new RunSpec(task, setting(method), method, 0, false, seed, preset, kinds, new ParameterBudget(f, true)));
+                foreach (var setting in settings(method))
+                    foreach (var kinds in units(method).Where(k => PrunerFactory.Supports(method, k)))
+                        foreach (double f in fractions)
+                            runs.Add(new RunSpec(task, setting, method, 0, false, seed, preset, kinds, new ParameterBudget(f, true)));
             }
         return runs;
+    }
+
+    /// <summary>
+    /// The settings a unit sweep runs a method in: with --settings, every chosen one the method has (in the given order;
+    /// pipelined first for none, whose one row is the unpruned model), possibly none; else <see cref="UnitSetting"/>.
+    /// </summary>
+    public static IReadOnlyList<PruningSetting> UnitSettings(PruningMethod method, IReadOnlyList<PruningSetting>? chosen)
+    {
+        if (chosen is null) return [UnitSetting(method)];
+        var valid = chosen.Where(s => PrunerFactory.Settings(method).Contains(s)).Distinct().ToList();
+        return method == PruningMethod.None ? valid.OrderBy(s => s == PruningSetting.Pipelined ? 0 : 1).ToList() : valid;
     }
 
     /// <summary>
     /// The setting a unit sweep runs a method in when --settings does not choose: pipelined where the method has it
     /// (the model is trained once per seed and cached), else its only one (SMP before fine-tuning, MLPruning and SNIP joint).
     /// </summary>
-    public static PruningSetting UnitSetting(PruningMethod method, IReadOnlyList<PruningSetting>? chosen = null)
+    public static PruningSetting UnitSetting(PruningMethod method)
     {
         var valid = PrunerFactory.Settings(method);
-        foreach (var s in chosen ?? [])
-            if (valid.Contains(s)) return s;
         return valid.Contains(PruningSetting.Pipelined) ? PruningSetting.Pipelined : valid[0];
     }
 

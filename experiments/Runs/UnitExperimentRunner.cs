@@ -38,7 +38,8 @@ static class UnitExperimentRunner
 
         var index = UnitIndex.Build(task.UnitPrunable, spec.Units);
         var budget = Budget(spec, index);
-        context.Log.WriteLine($"  {index}; budget {budget}");
+        context.Log.WriteLine($"  {index}; budget {budget}" + (budget is { Cost: UnitCost.Parameters, KeptCost: double keptCost }
+            ? $" = {keptCost / index.PrunableParameters:0.####} of the {index.PrunableParameters} prunable parameters" : ""));
         var searchClock = Stopwatch.StartNew();
         var built = PrunerFactory.CreateUnits(experiment, model, task, spec, index, budget, options, context.Device, context.Log);
         double searchSeconds = searchClock.Elapsed.TotalSeconds;
@@ -56,6 +57,7 @@ static class UnitExperimentRunner
         row.KeptUnits = result.KeptUnitsText;
         row.PrunedShape = result.Shape;
         row.PrunableParams = result.PrunableParameters;
+        row.KeptPrunableParams = result.KeptPrunableParameters;
         if (result.FullTiming is { } full && result.PrunedTiming is { } pruned) WriteTiming(row, full, pruned);
         built.Describe(row);
         ExperimentRunner.Finish(row, options, context, () => PruningRun.SavePrunedModel(model, new Dictionary<string, string>
@@ -78,7 +80,7 @@ static class UnitExperimentRunner
         {
             if (spec.Budget is { } parameters)
             {
-                long prunable = index.ParameterCosts().Sum();
+                long prunable = index.PrunableParameters;
                 if (!parameters.Fraction && parameters.Value > prunable)
                     throw new ExpectedFailureException($"--keep-params {parameters.Value:0}: the prunable units ({UnitKindsText.Of(index.Kinds)}) hold {prunable} parameters " +
                                                        $"(the budget counts only them, not the whole model): give at most {prunable}, or --keep-params-fraction F");

@@ -88,10 +88,17 @@ public sealed class FeedForward : Module, IResidualBranch
         Fc2.KeepInputs(rows);
     }
 
-    /// <summary>Removes the whole FFN: every neuron goes (fc2's bias stays registered, unused) and the layer skips the branch.</summary>
+    /// <summary>
+    /// The parameters the FFN holds beyond its neurons: fc2's bias (d), which no neuron owns and which only removing the
+    /// whole FFN removes; 0 once removed or without a bias.
+    /// </summary>
+    public long OwnParameters => BranchRemoved ? 0 : Fc2.Bias?.Count ?? 0;
+
+    /// <summary>Removes the whole FFN: every neuron and fc2's bias go (the parameter count drops by <see cref="BranchParameters"/>) and the layer skips the branch.</summary>
     public void RemoveBranch()
     {
         PruneNeurons([]);
+        Fc2.RemoveBias();
         BranchRemoved = true;
     }
 }

@@ -79,6 +79,17 @@ public sealed class Linear : Module
         Weight = ReplaceParameter("weight", Parameter.FromArray(Device, "weight", newW, outF, cols.Count));
     }
 
+    /// <summary>
+    /// Drops the bias (b = 0 from now on, and it no longer counts as a parameter): what a removed residual branch
+    /// does with its output bias, which it no longer adds. Nothing happens when there is no bias.
+    /// </summary>
+    public void RemoveBias()
+    {
+        if (Bias is null) return;
+        RemoveParameter("bias");
+        Bias = null;
+    }
+
     static void CheckIndices(string op, IReadOnlyList<int> indices, int size)
     {
         foreach (int i in indices)

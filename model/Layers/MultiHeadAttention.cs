@@ -73,10 +73,21 @@ public sealed class MultiHeadAttention : Module, Pruning.Units.IResidualBranch
     public long BranchParameters => BranchRemoved ? 0 : ParameterCount;
 
     /// <summary>
-    /// Marks the block removed. Its heads are removed by the model's head pruning, which
+    /// The parameters the block holds beyond its heads: out_proj's bias (d), which no head owns and which only
+    /// removing the whole block removes; 0 once removed or without a bias.
+    /// </summary>
+    public long OwnParameters => BranchRemoved ? 0 : OutProj.Bias?.Count ?? 0;
+
+    /// <summary>
+    /// Marks the block removed and drops out_proj's bias (a removed block adds nothing, so the bias is dead weight and
+    /// leaves the parameter count and the checkpoint). Its heads are removed by the model's head pruning, which
     /// <see cref="Pruning.Units.UnitPruning.Apply"/> runs next (so the model's head index stays consistent).
     /// </summary>
-    public void RemoveBranch() => BranchRemoved = true;
+    public void RemoveBranch()
+    {
+        BranchRemoved = true;
+        OutProj.RemoveBias();
+    }
 
     /// <summary>
     /// Attention of <paramref name="query"/> [B, Tq, d] over <paramref name="keyValue"/> [B, Tk, d] (the same

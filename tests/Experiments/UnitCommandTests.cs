@@ -35,6 +35,15 @@ public sealed class UnitCommandTests : IDisposable
     [InlineData("--method-smp --setting joint --heads 2", "use --setting before-finetuning")]
     [InlineData("--method-michel --setting pipelined --keep-params-fraction 0.5", "michel runs with --heads K only")]
     [InlineData("--method-none --units heads,neurons", "keeps every unit")]
+    // An option a method cannot honour is refused even where it would change nothing (it used to be accepted and dropped).
+    [InlineData("--method-michel --setting pipelined --units heads --heads 2", "--units: --method michel runs with --heads K only; --units is for --method dsp, ")]
+    [InlineData("--method-michel --setting pipelined --keep-params 100", "--keep-params: --method michel runs with --heads K only; --keep-params is for --method dsp, ste, voita, gradrank, smp, mlpruning, snip")]
+    [InlineData("--method-none --units heads", "--units: --method none keeps every unit")]
+    [InlineData("--method-none --keep-params-fraction 0.5", "--keep-params-fraction: --method none keeps every unit")]
+    [InlineData("--method-none --per-layer", "--per-layer: --method none keeps every head")]
+    [InlineData("--units heads,neurons --keep-params 100 --method-snip", "--units heads,neurons: --method snip does not prune heads,neurons (--units is for ")]
+    [InlineData("--heads 2 --time-reps 3", "--time-reps: only unit runs are timed")]
+    [InlineData("--heads 2 --time_batch 4 --method-michel --setting pipelined", "--time_batch: only unit runs are timed")]
     public void BadUnitCombinationsAreOneLineUsageErrors(string options, string expected)
     {
         var args = options.Split(' ').ToList();
@@ -95,7 +104,27 @@ public sealed class UnitCommandTests : IDisposable
         var row = Assert.Single(ResultsFile.Read(Path.Combine(dir, ResultsFile.FileName)));
         Assert.Equal((method, setting, units), (row.Method, row.Setting, row.Units));
         Assert.True(row.ParamsPruned < row.Params);
+        // The kept prunable parameters reported are the pruned model's, and within the budget (blocks and their heads counted once).
+        Assert.Equal(row.ParamsPruned, row.Params - row.PrunableParams!.Value + row.KeptPrunableParams!.Value);
+        Assert.InRange(row.KeptPrunableParams.Value, 1, row.PrunableParams.Value / 2);
         Assert.True(row.Speedup > 0);
+    }
+
+    [Fact]
+    public void ABlockBudgetIsMetInWholeBlocksAndTheRowSaysWhatWasKept()
+    {
+        string data = TinyData.Nli(temp.File("data"));
+        string dir = temp.File("out");
+        // 2 layers: attention blocks of 1,088 parameters, FFN blocks of 544 (3,264 in all). 70% of it would need 1.4 blocks of
+        // each kind; 2 of each exceed the budget, so 1 of each (exactly half) is kept, and the log and the row say so.
+        var (code, output, err) = CliRunner.Run(["nli", "--method", "dsp", "--units", "blocks", "--keep-params-fraction", "0.7", "--setting", "pipelined",
+                                                 "--out", dir, "--data", data, .. Tiny]);
+        Assert.True(code == 0, output + err);
+        Assert.Contains("2285 parameters asked, 1632 kept by whole units (1 attention blocks + 1 FFN blocks) = 0.5 of the 3264 prunable parameters", output);
+        var row = Assert.Single(ResultsFile.Read(Path.Combine(dir, ResultsFile.FileName)));
+        Assert.Equal((3264L, 1632L), (row.PrunableParams!.Value, row.KeptPrunableParams!.Value));
+        Assert.Equal(row.Params - 1632, row.ParamsPruned);
+        Assert.Equal("params_fraction=0.7", row.Budget);
     }
 
     [Fact]
@@ -147,6 +176,12 @@ public sealed class UnitCommandTests : IDisposable
     [InlineData("--keep-params-fractions 0", "(0, 1]")]
     [InlineData("--keep-params-fractions 0,0.5", "nativedsp sweep: --keep-params-fractions '0': expected a number in (0, 1] (see")]
     [InlineData("--keep-params-fractions 0.5 --methods dsp,ste --units heads,neurons", "--methods ste prunes none of the --units sets (heads,neurons)")]
+    // A chosen setting a method lacks used to be replaced by the method's own, silently.
+    [InlineData("--keep-params-fractions 0.5 --methods dsp,gradrank --settings joint", "--settings joint: --methods gradrank runs only pipelined")]
+    // Timing settings in a grid of head runs were read by nothing.
+    [InlineData("--methods dsp --heads 1 --time-reps 3", "--time-reps: only unit runs are timed")]
+    [InlineData("--methods none --keep-params-fractions 0.5", "--keep-params-fractions: --methods none keeps every unit")]
+    [InlineData("--methods none --per-layer", "--per-layer: --methods none keeps every unit")]
     public void BadUnitSweepsAreOneLineUsageErrors(string options, string expected)
     {
         string line = CliRunner.AssertFails(2, ["sweep", "--task", "nli", "--out", temp.File("out"), .. options.Split(' '), .. Tiny]);
@@ -154,8 +189,56 @@ public sealed class UnitCommandTests : IDisposable
     }
 
     [Fact]
+    public void TheMtCommandRefusesEveryUnitOptionEvenHeads()
+    {
+        foreach (var (options, expected) in new[]
+        {
+            ("--units heads --heads 2", "--units: unit pruning"),
+            ("--keep-params-fraction 0.5", "--keep-params-fraction: unit pruning"),
+            ("--method gradrank --setting pipelined --heads 2", "--method gradrank: unit pruning"),
+        })
+        {
+            var args = options.Split(' ').ToList();
+            if (!args.Contains("--method")) args.InsertRange(0, ["--method", "dsp"]);
+            string line = CliRunner.AssertFails(2, ["mt", .. args, "--out", temp.File("out"), "--device", "host"]);
+            Assert.Contains(expected, line);
+            Assert.Contains("nli only", line);
+        }
+    }
+
+    [Fact]
+    public void TheUnitsUsageNamesEachMethodWithTheKindsItPrunes()
+    {
+        string text = NativeDsp.Experiments.Commands.UnitOptions.UnitMethodsText("--units");
+        Assert.Equal("dsp, gradrank, smp (heads, neurons, attention-blocks, ffn-blocks); ste, voita (heads); mlpruning (heads, neurons); snip (heads, attention-blocks, ffn-blocks)", text);
+    }
+
+    [Fact]
+    public void AUnitSweepRunsEachMethodInEveryChosenSettingItHas()
+    {
+        List<PruningSetting> chosen = [PruningSetting.Joint, PruningSetting.Pipelined];
+        var grid = SweepGrid.BuildUnits("nli", "quick", [PruningMethod.Dsp, PruningMethod.Gradrank, PruningMethod.None], _ => [UnitKinds.Heads],
+                                        m => SweepGrid.UnitSettings(m, chosen), [0.5], [1], 8);
+        // dsp in both settings (it used to run in the first only), gradrank in its one, none once, pipelined (the unpruned model).
+        Assert.Equal(["dsp joint", "dsp pipelined", "gradrank pipelined", "none pipelined"],
+                     grid.Select(r => $"{r.MethodName} {r.SettingName}").Order());
+        Assert.Empty(SweepGrid.UnitSettings(PruningMethod.Smp, chosen));
+        Assert.Equal([PruningSetting.Joint], SweepGrid.UnitSettings(PruningMethod.None, [PruningSetting.Joint]));
+    }
+
+    [Fact]
     public void ResultsFilesOfEveryEarlierHeaderStillLoad()
     {
+        // A unit-run file written before kept_prunable_params: the column reads as null and is added when written.
+        string unitPath = temp.File("units.csv");
+        File.WriteAllText(unitPath, string.Join(",", ResultRow.UnitRunColumnsBeforeKept) + "\n" +
+            "nli,pipelined,dsp,4,2,False,2,accuracy,0.5,8000,7000,3.5,1000,1000,encoder.layers.0.self_attn=1,host,quick,6,4,,,,heads,params_fraction=0.5,head=2,1/16;1/16,2000,1.5,1.2,1.25,32,2,10,0.3,True\n");
+        var unitRow = Assert.Single(ResultsFile.Read(unitPath));
+        Assert.Equal((2000L, (long?)null), (unitRow.PrunableParams!.Value, unitRow.KeptPrunableParams));
+        ResultsFile.Write(unitPath, [unitRow]);
+        Assert.Equal(string.Join(",", ResultRow.UnitRunColumns), File.ReadLines(unitPath).First());
+
+
         string path = temp.File("results.csv");
         File.WriteAllText(path, string.Join(",", ResultRow.Columns) + "\n" +
             "nli,joint,dsp,12,3,False,1,accuracy,0.5,621251,583955,30.5,1000,1000,encoder.layers.0.self_attn=3,host,quick,3080,2053,,,\n");
@@ -172,7 +255,7 @@ public sealed class UnitCommandTests : IDisposable
     public void TheUnitSweepGridRunsEachMethodAtItsSettingAndUnitsOverTheBudgets()
     {
         var config = Presets.Get("nli", "units");
-        var grid = SweepGrid.BuildUnits("nli", "units", config.UnitMethods, PrunerFactory.DefaultUnits, m => SweepGrid.UnitSetting(m), config.KeepParamsGrid, [1, 2], 72);
+        var grid = SweepGrid.BuildUnits("nli", "units", config.UnitMethods, PrunerFactory.DefaultUnits, m => [SweepGrid.UnitSetting(m)], config.KeepParamsGrid, [1, 2], 72);
         // Per seed: dsp x 2 unit sets + gradrank + smp + mlpruning + snip = 6 series x 4 budgets, and one unpruned row.
         Assert.Equal(2 * (6 * 4 + 1), grid.Count);
         Assert.Equal(grid.Count, grid.Select(r => r.Key).Distinct().Count());

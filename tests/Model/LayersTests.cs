@@ -43,6 +43,24 @@ public class LayersTests
     }
 
     [Fact]
+    public void LinearWithoutItsBiasComputesXWtAndCountsNoBias()
+    {
+        using var device = HostDevice();
+        using var linear = new Linear(device, 3, 2);
+        linear.Weight.CopyFrom(new float[] { 1, 2, 3, 4, 5, 6 });
+        linear.Bias!.CopyFrom(new float[] { 100, 200 });
+        linear.RemoveBias();
+        Assert.Null(linear.Bias);
+        Assert.Equal(6, linear.ParameterCount);
+        Assert.Equal(new[] { "weight" }, linear.NamedParameters().Select(p => p.Name));
+        Assert.DoesNotContain("bias", linear.StateDict().Keys);
+        using (device.Scope())
+            Assert.Equal(new float[] { 14, 32 }, linear.Forward(Tensor.FromArray(device, new float[] { 1, 2, 3 }, 1, 3)).ToArray());
+        linear.RemoveBias(); // nothing left to remove: no error
+        Assert.Equal(6, linear.ParameterCount);
+    }
+
+    [Fact]
     public void DropoutIsIdentityInEvaluationAndScalesInTraining()
     {
         using var device = HostDevice();

@@ -10,12 +10,21 @@ public interface IResidualBranch
     /// <summary>True once the branch is removed: the layer skips it and adds nothing.</summary>
     bool BranchRemoved { get; }
 
-    /// <summary>Removes the branch (its parameters stay registered but are no longer used or counted as kept).</summary>
+    /// <summary>
+    /// Removes the branch: the layer stops computing it and its output bias is dropped (the parameter count falls by
+    /// <see cref="OwnParameters"/>); its heads / neurons are removed by the unit pruning that calls this.
+    /// </summary>
     void RemoveBranch();
 
     /// <summary>Where this branch's entry lies in its kind's block gate (set by <see cref="UnitIndex.Build"/>).</summary>
     int BlockOffset { get; set; }
 
-    /// <summary>The parameters the branch holds now (what removing it saves).</summary>
+    /// <summary>The parameters the branch holds now (what removing it saves when its heads / neurons are not units of their own).</summary>
     long BranchParameters { get; }
+
+    /// <summary>
+    /// The parameters the branch holds beyond its heads / neurons (its output bias): what removing the block saves
+    /// when its heads / neurons are units of their own (they are costed there).
+    /// </summary>
+    long OwnParameters { get; }
 }

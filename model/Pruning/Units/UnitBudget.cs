@@ -94,9 +94,20 @@ public sealed class UnitBudget
     /// <summary>
     /// A budget of <paramref name="kept"/> units of cost (parameters, or forward FLOP per token at
     /// <paramref name="sequenceLength"/>) over the prunable units, as exact counts per kind. Our choice (no
-    /// reference fixes it): every kind keeps the same fraction f of its cost, the largest f whose rounded
-    /// counts fit the budget, so no kind is favoured before learning; a method that should trade heads against
-    /// neurons learns the scores within each kind. The kept cost is within one unit of the budget per kind.
+    /// reference fixes it): every kind keeps the same fraction f of its units, the largest f whose counts fit the
+    /// budget, so no kind is favoured before learning; a method that should trade heads against neurons learns the
+    /// scores within each kind.
+    /// <para>
+    /// Rounding rule: kind k keeps round(f n_k) of its n_k units (half away from zero), so a budget is met in whole
+    /// units: the kept cost never exceeds the budget and falls short of it by less than one more step of f (at most one
+    /// unit of each kind). Blocks are coarse (one per layer and kind: 6 of each in MiniLM), so a blocks-only budget can
+    /// fall well short (a sixth of the blocks' parameters per step): <see cref="KeptCost"/> says what the counts keep,
+    /// and a run reports what the pruned model kept. A budget below the cheapest step keeps no unit and is refused.
+    /// With a block kind and its heads / neurons both selected, the costs are disjoint (<see cref="UnitIndex"/>) and
+    /// the heads / neurons kept are capped at what the kept blocks hold in the worst case (the K_b blocks holding
+    /// fewest), so that <see cref="UnitSelection.TopK"/> can place all of them inside kept blocks and the model keeps
+    /// exactly <see cref="KeptCost"/>.
+    /// </para>
     /// </summary>
     /// <param name="index">The units.</param>
     /// <param name="kept">The cost to keep over the index's units (not counting the rest of the model).</param>
@@ -110,8 +121,21 @@ public sealed class UnitBudget
         double total = unitCost.Sum();
         if (!(kept > 0) || kept > total * (1 + 1e-12))
             throw new ArgumentOutOfRangeException(nameof(kept), kept, $"unit budget: the kept {cost} must be in (0, {total:0}] (what the units of {index} cost)");
-        int[] CountsAt(double f) => kinds.Select(k => (int)Math.Round(f * index.Range(k).Count)).ToArray();
-        double CostOf(int[] counts) => kinds.Select((k, i) => counts[i] * index.GroupsOf(k).Average(g => cost == UnitCost.Parameters ? g.ParametersPerUnit : g.FlopsPerToken(sequenceLength))).Sum();
+        var perUnit = kinds.Select(k => index.GroupsOf(k).Average(g => cost == UnitCost.Parameters ? g.ParametersPerUnit : g.FlopsPerToken(sequenceLength))).ToArray();
+        // For a kind nested in a selected block kind: the units the k blocks holding fewest of them hold, k = 0..blocks.
+        var capacity = kinds.Select(k => NestedCapacity(index, k)).ToArray();
+        int[] CountsAt(double f)
+        {
+            var counts = kinds.Select(k => (int)Math.Round(f * index.Range(k).Count, MidpointRounding.AwayFromZero)).ToArray();
+            for (int i = 0; i < kinds.Length; i++)
+                if (capacity[i] is { } cap)
+                {
+                    int blocks = counts[Array.IndexOf(kinds, kinds[i] == UnitKind.Head ? UnitKind.AttentionBlock : UnitKind.FfnBlock)];
+                    counts[i] = Math.Min(counts[i], cap[blocks]);
+                }
+            return counts;
+        }
+        double CostOf(int[] counts) => counts.Select((c, i) => c * perUnit[i]).Sum();
         double lo = 0, hi = 1;
         for (int it = 0; it < 60; it++)
         {
@@ -121,8 +145,34 @@ public sealed class UnitBudget
         var counts = CountsAt(lo);
         if (counts.Sum() == 0) throw new ArgumentOutOfRangeException(nameof(kept), kept, $"unit budget: {kept:0} {cost} keeps no unit of {index}; raise it");
         var budget = PerKind(index, kinds.Select((k, i) => (k, counts[i])).ToArray());
-        return new(budget.segments, $"{kept:0} {cost.ToString().ToLowerInvariant()} ({budget.Description})");
+        double keptCost = CostOf(counts);
+        string unit = cost.ToString().ToLowerInvariant();
+        return new(budget.segments, $"{kept:0} {unit} asked, {keptCost:0} kept by whole units ({budget.Description})") { KeptCost = keptCost, Cost = cost };
     }
+
+    /// <summary>
+    /// For heads with attention blocks selected (neurons with FFN blocks): entry k is the fewest heads (neurons) any k
+    /// of the blocks hold; null when <paramref name="kind"/> is not nested in a selected block kind.
+    /// </summary>
+    static int[]? NestedCapacity(UnitIndex index, UnitKind kind)
+    {
+        var blockKind = kind switch { UnitKind.Head => UnitKind.AttentionBlock, UnitKind.Neuron => UnitKind.FfnBlock, _ => (UnitKind?)null };
+        if (blockKind is not { } block || index.Range(block).Count == 0) return null;
+        var held = index.GroupsOf(block).Select(b => index.GroupsOf(kind).Where(g => g.Name == b.Name).Sum(g => g.Count)).Order().ToArray();
+        var cap = new int[held.Length + 1];
+        for (int k = 0; k < held.Length; k++) cap[k + 1] = cap[k] + held[k];
+        return cap;
+    }
+
+    /// <summary>
+    /// For a budget from <see cref="FromCost"/>: the cost its counts keep (per kind, count x the kind's mean unit cost;
+    /// exact when a kind's units cost the same, as heads, neurons and the blocks of an unpruned model do), at most the
+    /// budget asked; null for budgets given as counts.
+    /// </summary>
+    public double? KeptCost { get; private init; }
+
+    /// <summary>For a budget from <see cref="FromCost"/>: what <see cref="KeptCost"/> is counted in; null otherwise.</summary>
+    public UnitCost? Cost { get; private init; }
 
     static string Plural(UnitKind kind) => kind switch
     {

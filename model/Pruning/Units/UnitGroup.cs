@@ -12,7 +12,7 @@ namespace NativeDsp.Model.Pruning.Units;
 /// <param name="Offset">The first unit's global id.</param>
 /// <param name="KindOffset">The first unit's position in its kind's range (Offset - the kind's first id).</param>
 /// <param name="Count">Units in the group.</param>
-/// <param name="ParametersPerUnit">Parameters one unit holds (what removing it saves): a head 4 d D + 3 D, a neuron 2 d + 1, a block its module's.</param>
+/// <param name="ParametersPerUnit">Parameters one unit holds (what removing it saves): a head 4 d D + 3 D, a neuron 2 d + 1, a block its module's, or only its output bias d when its heads / neurons are selected too (they are costed there; see <see cref="UnitIndex"/>).</param>
 /// <param name="FlopsPerUnitPerToken">Forward FLOP per token one unit costs (a multiply-add = 2), sequence-length independent part.</param>
 /// <param name="FlopsPerUnitPerTokenPerKey">Forward FLOP per token per attended key (attention scores and weighted sum: 4 D per head; 0 for neurons).</param>
 public sealed record UnitGroup(string Name, UnitKind Kind, int Layer, int Offset, int KindOffset, int Count,

@@ -11,11 +11,25 @@ namespace NativeDsp.Model.Pruning.Units;
 /// block, in layer order (removed branches are left out). Building the index tells every module where its
 /// slice of its kind's gate starts (<see cref="MultiHeadAttention.HeadOffset"/>, <see cref="FeedForward.NeuronOffset"/>,
 /// <see cref="IResidualBranch.BlockOffset"/>). An index describes the model at the time it was built.
+/// <para>
+/// Costs when a block and its own units are both selected (heads + attention blocks, neurons + FFN blocks): a
+/// head's or neuron's parameters belong to it, and the block costs only what removing it removes beyond them, its
+/// output bias (out_proj's, fc2's: d), which no head or neuron owns. So every parameter of the selected modules is
+/// counted once (<see cref="PrunableParameters"/> is what they hold), a parameter budget splits over disjoint costs,
+/// and the parameters a keep mask leaves (<see cref="KeptParameters"/>) are exactly what <see cref="UnitPruning.Apply"/>
+/// leaves: a removed block takes its heads / neurons with it whatever their own mask says
+/// (<see cref="ContainerOf"/>, <see cref="Survivors"/>). We chose this over refusing the mix because SNIP's residual
+/// modules are heads and whole blocks together (Lin et al. 2020), and over costing a block at its full size because
+/// then the block's heads are counted twice: a budget of half the parameters would keep about a quarter. A selected
+/// block alone (no heads / neurons selected) costs its whole module. The LayerNorm of a removed branch stays (post-LN
+/// still applies it; a pre-LN model keeps its 2 d unused parameters), so it is no block's cost.
+/// </para>
 /// </summary>
 public sealed class UnitIndex
 {
     readonly UnitGroup[] groups;
     readonly int[] groupOf;
+    readonly int[] containerOf;
     readonly (int Offset, int Count)[] kindRange;
 
     UnitIndex(UnitKinds kinds, UnitGroup[] groups, (int, int)[] kindRange, HeadIndex heads, object model)
@@ -29,6 +43,14 @@ public sealed class UnitIndex
         groupOf = new int[Count];
         for (int i = 0; i < groups.Length; i++)
             for (int u = 0; u < groups[i].Count; u++) groupOf[groups[i].Offset + u] = i;
+        containerOf = new int[Count];
+        Array.Fill(containerOf, -1);
+        foreach (var g in groups)
+        {
+            UnitKind? blockKind = g.Kind switch { UnitKind.Head => UnitKind.AttentionBlock, UnitKind.Neuron => UnitKind.FfnBlock, _ => null };
+            if (blockKind is { } kind && groups.FirstOrDefault(b => b.Kind == kind && b.Name == g.Name) is { } block)
+                Array.Fill(containerOf, block.Offset, g.Offset, g.Count);
+        }
     }
 
     /// <summary>
@@ -73,7 +95,10 @@ public sealed class UnitIndex
                     {
                         mha.BlockOffset = offset - start;
                         long d = mha.ModelDim, inner = (long)mha.Heads * mha.HeadDim;
-                        groups.Add(new UnitGroup(name, UnitKind.AttentionBlock, layer, offset, offset - start, 1, mha.BranchParameters, 8 * d * inner + d, 4 * inner));
+                        // With heads selected, the block costs its out_proj bias alone (its heads are costed as heads).
+                        groups.Add(kinds.Has(UnitKind.Head)
+                            ? new UnitGroup(name, UnitKind.AttentionBlock, layer, offset, offset - start, 1, mha.OwnParameters, mha.OwnParameters, 0)
+                            : new UnitGroup(name, UnitKind.AttentionBlock, layer, offset, offset - start, 1, mha.BranchParameters, 8 * d * inner + mha.OwnParameters, 4 * inner));
                         offset++;
                     }
                     break;
@@ -82,7 +107,10 @@ public sealed class UnitIndex
                     {
                         ffn.BlockOffset = offset - start;
                         long d = ffn.Fc1.InFeatures;
-                        groups.Add(new UnitGroup(name, UnitKind.FfnBlock, layer, offset, offset - start, 1, ffn.BranchParameters, 4 * d * ffn.Neurons + d, 0));
+                        // With neurons selected, the block costs its fc2 bias alone (its neurons are costed as neurons).
+                        groups.Add(kinds.Has(UnitKind.Neuron)
+                            ? new UnitGroup(name, UnitKind.FfnBlock, layer, offset, offset - start, 1, ffn.OwnParameters, ffn.OwnParameters, 0)
+                            : new UnitGroup(name, UnitKind.FfnBlock, layer, offset, offset - start, 1, ffn.BranchParameters, 4 * d * ffn.Neurons + ffn.OwnParameters, 0));
                         offset++;
                     }
                     break;
@@ -91,6 +119,33 @@ public sealed class UnitIndex
         }
         return new UnitIndex(kinds, groups.ToArray(), ranges, heads, model);
     }
+
+    /// <summary>
+    /// The global id of the block unit whose removal also removes <paramref name="unit"/> (a head's attention block,
+    /// a neuron's FFN block), or -1 when that block kind is not selected or the unit is a block.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="unit"/> is outside [0, Count).</exception>
+    public int ContainerOf(int unit)
+    {
+        _ = Locate(unit);
+        return containerOf[unit];
+    }
+
+    /// <summary>
+    /// The units that survive physical pruning with <paramref name="keep"/> (<see cref="UnitPruning.Apply"/>): kept,
+    /// and inside a kept block (<see cref="ContainerOf"/>), [Count].
+    /// </summary>
+    /// <exception cref="ArgumentException">The mask does not have one entry per unit.</exception>
+    public bool[] Survivors(bool[] keep)
+    {
+        CheckKeep(keep);
+        var alive = new bool[Count];
+        for (int u = 0; u < Count; u++) alive[u] = keep[u] && (containerOf[u] < 0 || keep[containerOf[u]]);
+        return alive;
+    }
+
+    /// <summary>The parameters the selected units hold, each counted once (see the class summary): what a parameter budget is a share of.</summary>
+    public long PrunableParameters => groups.Sum(g => g.ParametersPerUnit * g.Count);
 
     /// <summary>The kinds this index covers.</summary>
     public UnitKinds Kinds { get; }
@@ -154,18 +209,25 @@ public sealed class UnitIndex
     }
 
     /// <summary>
-    /// The parameters <paramref name="keep"/> removes: the sum of the removed units' costs. Exact when the kinds
-    /// do not overlap (heads or attention blocks, neurons or FFN blocks); with both, a block's cost counts its
-    /// units again, so measure the pruned model instead.
+    /// The parameters physical pruning with <paramref name="keep"/> removes (<see cref="UnitPruning.Apply"/>): the costs
+    /// of the units that do not survive (<see cref="Survivors"/>: a removed block's heads / neurons go with it).
     /// </summary>
-    public long RemovedParameters(bool[] keep)
+    /// <exception cref="ArgumentException">The mask does not have one entry per unit.</exception>
+    public long RemovedParameters(bool[] keep) => PrunableParameters - KeptParameters(keep);
+
+    /// <summary>
+    /// The parameters of the selected units that survive physical pruning with <paramref name="keep"/>: the pruned
+    /// model's parameter count minus what the units never held (the budget a run achieved).
+    /// </summary>
+    /// <exception cref="ArgumentException">The mask does not have one entry per unit.</exception>
+    public long KeptParameters(bool[] keep)
     {
-        CheckKeep(keep);
-        long removed = 0;
+        var alive = Survivors(keep);
+        long kept = 0;
         foreach (var g in groups)
             for (int u = 0; u < g.Count; u++)
-                if (!keep[g.Offset + u]) removed += g.ParametersPerUnit;
-        return removed;
+                if (alive[g.Offset + u]) kept += g.ParametersPerUnit;
+        return kept;
     }
 
     /// <summary>A 0/1 gate over all units with 1 on <paramref name="keep"/>.</summary>

@@ -63,6 +63,7 @@ public sealed class UnitPruningRunTests : IDisposable
         Assert.Equal(4, result.UnitsBefore[UnitKind.Head]);
         Assert.Equal(32, result.UnitsBefore[UnitKind.Neuron]);
         Assert.Equal(index.ParameterCosts().Sum(), result.PrunableParameters);
+        Assert.Equal(result.ParametersPruned, result.ParametersFull - result.PrunableParameters + result.KeptPrunableParameters);
         Assert.Equal(3, result.HeadsPerModule.Sum(m => m.Heads));
         Assert.Equal(PrunedShape.Describe((IUnitPrunable)model), result.Shape);
         Assert.Equal(10, result.Shape.Split(';').Sum(l => int.Parse(l.Split('/')[1])));
@@ -89,6 +90,37 @@ public sealed class UnitPruningRunTests : IDisposable
         Assert.Null(result.FullTiming);
         // Heads of a removed attention block are gone whatever their own mask said.
         Assert.True(result.UnitsKept[UnitKind.Head] <= 3);
+    }
+
+    [Theory]
+    [InlineData("heads,blocks")]
+    [InlineData("neurons,blocks")]
+    [InlineData("heads,attention-blocks")]
+    [InlineData("heads,neurons,blocks")]
+    public void KeptParametersReportedAreThePhysicallyPrunedModels(string units)
+    {
+        using var model = experiment.BuildModel(device, 1);
+        var task = experiment.Task(model);
+        var index = UnitIndex.Build((IUnitPrunable)model, UnitKindsText.Parse(units));
+        long prunable = index.PrunableParameters;
+        var budget = UnitBudget.FromCost(index, 0.5 * prunable, UnitCost.Parameters);
+        using var pruner = new FixedUnitPruner(device, index, budget, Scores(index.Count));
+        var keep = pruner.FinalKeep();
+        var result = UnitPruningRun.Run(task, pruner, Options(PruningSetting.Pipelined, trainSteps: 0) with { TimeInference = false });
+
+        // Each parameter of the selected modules counted once (the blocks' heads / neurons are not counted again).
+        Assert.Equal(prunable, result.PrunableParameters);
+        Assert.True(prunable < result.ParametersFull);
+        // What the run reports kept is what the pruned model holds, what the mask keeps, and what the budget planned (<= half).
+        Assert.Equal(result.ParametersPruned, result.ParametersFull - prunable + result.KeptPrunableParameters);
+        Assert.Equal(index.KeptParameters(keep), result.KeptPrunableParameters);
+        Assert.Equal(budget.KeptCost!.Value, (double)result.KeptPrunableParameters);
+        Assert.InRange(result.KeptPrunableParameters, 1, prunable / 2);
+        // Masked = removed, and the shape rebuilds the same parameter count (pruned_shape is what nativedsp time re-prunes).
+        Assert.Equal(result.MaskedMetric, result.PrunedMetric);
+        using var fresh = experiment.BuildModel(device, 9);
+        PrunedShape.Apply((IUnitPrunable)fresh, result.Shape);
+        Assert.Equal(result.ParametersPruned, fresh.ParameterCount);
     }
 
     [Theory]

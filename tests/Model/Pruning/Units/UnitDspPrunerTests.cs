@@ -51,13 +51,18 @@ public class UnitDspPrunerTests(ITestOutputHelper output)
             foreach (var s in budget.Segments)
             {
                 Assert.Equal(s.K, keep.Skip(s.Offset).Take(s.Count).Count(x => x));
-                // The top-K of w inside the segment.
+                // The top-K of w inside the segment; in a segment of heads / neurons, those of a removed block rank last
+                // (UnitSelection.TopK: physical pruning removes them anyway).
                 var w = dsp.Logits.ToArray().Skip(s.Offset).Take(s.Count).ToArray();
-                if (s.K > 0)
+                bool holdsBlock = Enumerable.Range(s.Offset, s.Count).Any(u => index.KindOf(u) is UnitKind.AttentionBlock or UnitKind.FfnBlock);
+                var eligible = Enumerable.Range(0, s.Count).Select(u => holdsBlock || index.ContainerOf(s.Offset + u) is var c && (c < 0 || keep[c])).ToArray();
+                if (s.K > 0 && eligible.Count(e => e) >= s.K)
                 {
-                    float threshold = w.OrderByDescending(x => x).ElementAt(s.K - 1);
-                    for (int u = 0; u < s.Count; u++) Assert.Equal(w[u] >= threshold, keep[s.Offset + u]);
+                    float threshold = w.Where((_, u) => eligible[u]).OrderByDescending(x => x).ElementAt(s.K - 1);
+                    for (int u = 0; u < s.Count; u++) Assert.Equal(eligible[u] && w[u] >= threshold, keep[s.Offset + u]);
                 }
+                else if (s.K > 0)
+                    for (int u = 0; u < s.Count; u++) Assert.True(!eligible[u] || keep[s.Offset + u], "every unit of a kept block is kept before any of a removed one");
             }
             using (device.Scope())
             {

@@ -37,21 +37,35 @@ public class UnitPruningTests
         // A head holds 4 d D + 3 D parameters; a neuron 2 d + 1.
         Assert.Equal(4 * 16 * 4 + 3 * 4, index.Groups[0].ParametersPerUnit);
         Assert.Equal(2 * 16 + 1, index.GroupsOf(UnitKind.Neuron).First().ParametersPerUnit);
-        Assert.Equal(model.Encoder.Layers[0].FeedForward.ParameterCount, index.GroupsOf(UnitKind.FfnBlock).First().ParametersPerUnit);
+        // With its neurons (heads) selected too, a block costs only its output bias: they are costed as units of their own.
+        Assert.Equal(16, index.GroupsOf(UnitKind.FfnBlock).First().ParametersPerUnit);
+        Assert.Equal(16, index.GroupsOf(UnitKind.AttentionBlock).First().ParametersPerUnit);
+        // Alone, a block costs its whole module.
+        var blocks = UnitIndex.Build(model, UnitKinds.Blocks);
+        Assert.Equal(model.Encoder.Layers[0].FeedForward.ParameterCount, blocks.GroupsOf(UnitKind.FfnBlock).First().ParametersPerUnit);
+        Assert.Equal(model.Encoder.Layers[0].SelfAttention.ParameterCount, blocks.GroupsOf(UnitKind.AttentionBlock).First().ParametersPerUnit);
+        // Every parameter of the selected modules counted once.
+        long modules = LayersOf(model).Sum(l => l.FeedForward.ParameterCount + l.SelfAttention.ParameterCount);
+        Assert.Equal(modules, index.PrunableParameters);
+        Assert.Equal(modules, blocks.PrunableParameters);
     }
 
-    public static TheoryData<string> Selections => new() { "heads+neurons", "neurons", "blocks", "all" };
+    public static TheoryData<string> Selections => new() { "heads+neurons", "neurons", "blocks", "heads+attention-blocks", "neurons+ffn-blocks", "all" };
+
+    static UnitKinds KindsOf(string selection) => selection switch
+    {
+        "heads+neurons" => UnitKinds.Heads | UnitKinds.Neurons,
+        "neurons" => UnitKinds.Neurons,
+        "blocks" => UnitKinds.Blocks,
+        "heads+attention-blocks" => UnitKinds.Heads | UnitKinds.AttentionBlocks,
+        "neurons+ffn-blocks" => UnitKinds.Neurons | UnitKinds.FfnBlocks,
+        _ => UnitKinds.Heads | UnitKinds.Neurons | UnitKinds.Blocks,
+    };
 
     [Theory, MemberData(nameof(Selections))]
     public void PrunedClassifierEqualsMaskedClassifier(string selection)
     {
-        var kinds = selection switch
-        {
-            "heads+neurons" => UnitKinds.Heads | UnitKinds.Neurons,
-            "neurons" => UnitKinds.Neurons,
-            "blocks" => UnitKinds.Blocks,
-            _ => UnitKinds.Heads | UnitKinds.Neurons | UnitKinds.Blocks,
-        };
+        var kinds = KindsOf(selection);
         using var device = HostDevice();
         for (ulong seed = 1; seed <= 2; seed++) // post-LN and pre-LN
         {
@@ -74,16 +88,27 @@ public class UnitPruningTests
             float[] masked;
             using (var gate = UnitGates.KeepTensor(device, index, keep)) masked = Logits(model, ids, UnitGates.Split(index, gate));
             long before = model.ParameterCount;
+            long prunable = index.PrunableParameters, kept = index.KeptParameters(keep);
             model.PruneUnits(index, UnitSelection.Ids(keep));
             Assert.True(model.ParameterCount < before);
+            // What the index says a mask keeps is what physical pruning leaves (a removed block takes its kept heads / neurons along).
+            Assert.Equal(before - (prunable - kept), model.ParameterCount);
             AssertClose(masked, Logits(model, ids, null), Tolerance, $"{selection} seed {seed}");
             Assert.Throws<ArgumentException>(() => model.PruneUnits(index, [])); // a stale index is refused
 
             var rebuilt = UnitIndex.Build(model, kinds);
-            if (kinds.Has(UnitKind.Neuron))
-                Assert.Equal(keep.Skip(index.Range(UnitKind.Neuron).Offset).Take(72).Count(k => k)
-                             - (kinds.Has(UnitKind.FfnBlock) ? keep.Skip(12 + 48).Take(24).Count(k => k) : 0),
-                             rebuilt.Range(UnitKind.Neuron).Count);
+            // The heads / neurons left are the kept ones of kept blocks (Survivors), counted directly from the mask here.
+            var survivors = index.Survivors(keep);
+            foreach (var kind in new[] { UnitKind.Head, UnitKind.Neuron }.Where(k => kinds.Has(k)))
+            {
+                var (offset, count) = index.Range(kind);
+                var block = kind == UnitKind.Head ? UnitKind.AttentionBlock : UnitKind.FfnBlock;
+                int perModule = count / 3, expected = 0;
+                for (int u = 0; u < count; u++)
+                    if (keep[offset + u] && (!kinds.Has(block) || keep[index.Range(block).Offset + u / perModule])) expected++;
+                Assert.Equal(expected, rebuilt.Range(kind).Count);
+                Assert.Equal(expected, survivors.Skip(offset).Take(count).Count(k => k));
+            }
         }
     }
 
@@ -108,6 +133,78 @@ public class UnitPruningTests
         Assert.Throws<ArgumentOutOfRangeException>(() => UnitBudget.PerKind(index, (UnitKind.Head, 13)));
         Assert.Throws<ArgumentException>(() => UnitBudget.PerKind(index, (UnitKind.FfnBlock, 1)));
     }
+
+    [Theory]
+    [InlineData("heads+attention-blocks")]
+    [InlineData("neurons+ffn-blocks")]
+    [InlineData("all")]
+    [InlineData("blocks")]
+    [InlineData("heads+neurons")]
+    public void AParameterBudgetKeepsWhatThePrunedModelHolds(string selection)
+    {
+        var kinds = KindsOf(selection);
+        using var device = HostDevice();
+        foreach (double fraction in new[] { 0.3, 0.5, 0.75, 0.9 })
+            for (ulong seed = 1; seed <= 2; seed++) // post-LN and pre-LN
+            {
+                using var model = new NliClassifier(device, Tiny(seed));
+                var index = UnitIndex.Build(model, kinds);
+                // Every parameter of the selected units once: a block selected with its heads / neurons adds only its output bias;
+                // heads (neurons) without their block hold all of the module but that bias.
+                long Part(bool units, bool block, long module, long bias) => block ? module : units ? module - bias : 0;
+                long modules = LayersOf(model).Sum(l =>
+                    Part(kinds.Has(UnitKind.Head), kinds.Has(UnitKind.AttentionBlock), l.SelfAttention.ParameterCount, l.SelfAttention.OwnParameters) +
+                    Part(kinds.Has(UnitKind.Neuron), kinds.Has(UnitKind.FfnBlock), l.FeedForward.ParameterCount, l.FeedForward.OwnParameters));
+                Assert.Equal(modules, index.PrunableParameters);
+                double asked = fraction * index.PrunableParameters;
+                UnitBudget budget;
+                try
+                {
+                    budget = UnitBudget.FromCost(index, asked, UnitCost.Parameters);
+                }
+                catch (ArgumentOutOfRangeException)
+                {
+                    Assert.Equal("blocks", selection); // 3 blocks per kind: 0.3 of them rounds to none
+                    continue;
+                }
+                Assert.True(budget.KeptCost <= asked, $"{selection} {fraction}: kept {budget.KeptCost} > asked {asked}");
+                var keep = UnitSelection.TopK(RandomFloats(index.Count, (int)seed + 40), budget, index);
+                long before = model.ParameterCount;
+                // The budget's planned cost is what survives, and what the pruned model holds.
+                Assert.Equal(budget.KeptCost!.Value, (double)index.KeptParameters(keep));
+                model.PruneUnits(index, UnitSelection.Ids(keep));
+                Assert.Equal(before - index.PrunableParameters + (long)budget.KeptCost.Value, model.ParameterCount);
+                // The heads / neurons the budget counts all survive: none is spent inside a removed block.
+                foreach (var kind in new[] { UnitKind.Head, UnitKind.Neuron }.Where(k => index.Kinds.Has(k)))
+                    Assert.Equal(budget.Segments.Single(g => g.Offset == index.Range(kind).Offset).K, UnitIndex.Build(model, kind.AsSet()).Range(kind).Count);
+            }
+    }
+
+    [Fact]
+    public void BlocksRoundToWholeUnitsAndTheBudgetSaysWhatTheyKeep()
+    {
+        using var device = HostDevice();
+        using var model = new NliClassifier(device, Tiny(1));
+        var index = UnitIndex.Build(model, UnitKinds.Blocks);
+        long attention = model.Encoder.Layers[0].SelfAttention.ParameterCount, ffn = model.Encoder.Layers[0].FeedForward.ParameterCount;
+        Assert.Equal(3 * (attention + ffn), index.PrunableParameters);
+        // Half of 3 blocks per kind is 1.5: 2 of each would exceed the budget, so 1 of each (a third) is kept, and said.
+        double asked = 0.5 * index.PrunableParameters;
+        var half = UnitBudget.FromCost(index, asked, UnitCost.Parameters);
+        Assert.Equal(new[] { 1, 1 }, half.Segments.Select(s => s.K));
+        Assert.Equal((double)(attention + ffn), half.KeptCost!.Value);
+        Assert.Equal(UnitCost.Parameters, half.Cost);
+        Assert.Contains($"{asked:0} parameters asked, {attention + ffn} kept by whole units", half.Description);
+        // Exactly two of each fits two of each; a hair less falls back to one of each (never above the budget).
+        Assert.Equal(new[] { 2, 2 }, UnitBudget.FromCost(index, 2.0 * (attention + ffn), UnitCost.Parameters).Segments.Select(s => s.K));
+        Assert.Equal(new[] { 1, 1 }, UnitBudget.FromCost(index, 2.0 * (attention + ffn) - 1, UnitCost.Parameters).Segments.Select(s => s.K));
+        // Below the cheapest step (f < 1/6 rounds every kind to 0): refused, not an empty model.
+        Assert.Throws<ArgumentOutOfRangeException>(() => UnitBudget.FromCost(index, 0.1 * index.PrunableParameters, UnitCost.Parameters));
+        // Counts given directly carry no cost.
+        Assert.Null(UnitBudget.PerKind(index, (UnitKind.FfnBlock, 1)).KeptCost);
+    }
+
+    static IEnumerable<EncoderLayer> LayersOf(NliClassifier model) => Enumerable.Range(0, model.Encoder.Layers.Count).Select(i => model.Encoder.Layers[i]);
 
     static float[] Logits(NliClassifier model, int[] ids, UnitGates? gates)
     {
