@@ -14,52 +14,64 @@ public sealed class Benchmarks(IKernels kernels, CheckPlan plan, TextWriter log)
 {
     readonly Random rng = new(7);
 
+    /// <summary>
+    /// Called with the cases timed so far after each one: the time command saves ours.json there, so that a run
+    /// killed by run.sh's time limit keeps every row it finished.
+    /// </summary>
+    public Action<IReadOnlyList<TimingCase>>? Progress { get; init; }
+
+    void Add(List<TimingCase> cases, TimingCase c)
+    {
+        cases.Add(c);
+        Progress?.Invoke(cases);
+    }
+
     /// <summary>Runs every timed case in the order GEMM, batched attention-head GEMM, attention, soft top-K, AdamW, training step.</summary>
     public List<TimingCase> RunAll()
     {
         var cases = new List<TimingCase>();
-        foreach (int n in plan.GemmSizes) cases.Add(Guard($"gemm {n}", "gemm", new() { ["m"] = n, ["n"] = n, ["k"] = n }, Gemm));
+        foreach (int n in plan.GemmSizes) Add(cases, Guard($"gemm {n}", "gemm", new() { ["m"] = n, ["n"] = n, ["k"] = n }, Gemm));
         if (kernels is IlgpuKernels)
         {
             // The older 64 x 64-tile kernel at the target size, to show what the 128 x 128 tiles gain.
             int n = plan.GemmSizes[^1] >= 4096 ? 4096 : plan.GemmSizes[^1];
-            cases.Add(Guard($"gemm {n} (64x64 tiles)", "gemm", new() { ["m"] = n, ["n"] = n, ["k"] = n, ["tiles64"] = 1 }, Gemm));
+            Add(cases, Guard($"gemm {n} (64x64 tiles)", "gemm", new() { ["m"] = n, ["n"] = n, ["k"] = n, ["tiles64"] = 1 }, Gemm));
             // The 128 x 128 tiles with scalar global loads, to show what the 16-byte vector loads gain.
-            cases.Add(Guard($"gemm {n} (128x128 tiles, scalar loads)", "gemm", new() { ["m"] = n, ["n"] = n, ["k"] = n, ["scalar_loads"] = 1 }, Gemm));
+            Add(cases, Guard($"gemm {n} (128x128 tiles, scalar loads)", "gemm", new() { ["m"] = n, ["n"] = n, ["k"] = n, ["scalar_loads"] = 1 }, Gemm));
             // The TF32 tensor-core path (opt-in, sm_80+ only; peers.py times torch.matmul with TF32 on for it).
             if (((IlgpuKernels)kernels).SupportsTf32TensorCores)
-                cases.Add(Guard($"gemm {n} (TF32 tensor cores)", "gemm", new() { ["m"] = n, ["n"] = n, ["k"] = n, ["tf32"] = 1 }, Gemm));
+                Add(cases, Guard($"gemm {n} (TF32 tensor cores)", "gemm", new() { ["m"] = n, ["n"] = n, ["k"] = n, ["tf32"] = 1 }, Gemm));
         }
         // Many small products (attention heads): Auto (the 32 x 32 tiles) against the 64 x 64 tiles that pad each item.
         var (items, hm, hn, hk) = plan.HeadGemm;
         var head = new Dictionary<string, double> { ["batch"] = items, ["m"] = hm, ["n"] = hn, ["k"] = hk, ["trans_b"] = 1 };
-        cases.Add(Guard($"batched attention-head GEMM {items} x {hm}x{hn}x{hk} NT", "bmm", head, BatchedGemm));
+        Add(cases, Guard($"batched attention-head GEMM {items} x {hm}x{hn}x{hk} NT", "bmm", head, BatchedGemm));
         if (kernels is IlgpuKernels)
-            cases.Add(Guard($"batched attention-head GEMM {items} x {hm}x{hn}x{hk} NT (padded to 64x64 tiles)", "bmm", new(head) { ["tiles64"] = 1 }, BatchedGemm));
+            Add(cases, Guard($"batched attention-head GEMM {items} x {hm}x{hn}x{hk} NT (padded to 64x64 tiles)", "bmm", new(head) { ["tiles64"] = 1 }, BatchedGemm));
         // A weight gradient with few output tiles and a long k: Auto (split-k where the tiles leave SMs idle) against one slice.
         var (wm, wn, wk) = plan.WeightGradient;
         var wgrad = new Dictionary<string, double> { ["m"] = wm, ["n"] = wn, ["k"] = wk };
-        cases.Add(Guard($"weight-gradient GEMM {wm}x{wn}x{wk} TN", "wgrad", wgrad, WeightGradientGemm));
+        Add(cases, Guard($"weight-gradient GEMM {wm}x{wn}x{wk} TN", "wgrad", wgrad, WeightGradientGemm));
         if (kernels is IlgpuKernels)
-            cases.Add(Guard($"weight-gradient GEMM {wm}x{wn}x{wk} TN (no split-k)", "wgrad", new(wgrad) { ["no_split"] = 1 }, WeightGradientGemm));
+            Add(cases, Guard($"weight-gradient GEMM {wm}x{wn}x{wk} TN (no split-k)", "wgrad", new(wgrad) { ["no_split"] = 1 }, WeightGradientGemm));
         var (b, h, t, d) = plan.Attention;
-        cases.Add(Guard($"attention fwd+bwd B{b} H{h} T{t} D{d}", "attention", new() { ["b"] = b, ["h"] = h, ["t"] = t, ["d"] = d }, Attention));
+        Add(cases, Guard($"attention fwd+bwd B{b} H{h} T{t} D{d}", "attention", new() { ["b"] = b, ["h"] = h, ["t"] = t, ["d"] = d }, Attention));
         if (kernels is IlgpuKernels) // the per-row kernels the tiles replace, to show what they gain
-            cases.Add(Guard($"attention fwd+bwd B{b} H{h} T{t} D{d} (per-row kernels)", "attention",
+            Add(cases, Guard($"attention fwd+bwd B{b} H{h} T{t} D{d} (per-row kernels)", "attention",
                 new() { ["b"] = b, ["h"] = h, ["t"] = t, ["d"] = d, ["per_row"] = 1 }, Attention));
         var (heads, k) = plan.TopK;
-        cases.Add(Guard($"soft top-K fwd+bwd H{heads} K{k}", "softtopk", new() { ["heads"] = heads, ["k"] = k, ["tau"] = 1.0 }, SoftTopK));
+        Add(cases, Guard($"soft top-K fwd+bwd H{heads} K{k}", "softtopk", new() { ["heads"] = heads, ["k"] = k, ["tau"] = 1.0 }, SoftTopK));
         var s = plan.Bert;
         var bert = new Dictionary<string, double> { ["layers"] = s.Layers, ["d"] = s.DModel, ["heads"] = s.Heads, ["ffn"] = s.Ffn, ["vocab"] = s.Vocab };
-        cases.Add(Guard($"AdamW all parameters L{s.Layers} d{s.DModel} (one launch)", "adam", bert, Adam));
+        Add(cases, Guard($"AdamW all parameters L{s.Layers} d{s.DModel} (one launch)", "adam", bert, Adam));
         if (kernels is IBufferSlices) // the launch per parameter it replaces, on the same flat buffers
-            cases.Add(Guard($"AdamW all parameters L{s.Layers} d{s.DModel} (per-tensor launches)", "adam", new(bert) { ["per_tensor"] = 1 }, Adam));
+            Add(cases, Guard($"AdamW all parameters L{s.Layers} d{s.DModel} (per-tensor launches)", "adam", new(bert) { ["per_tensor"] = 1 }, Adam));
         // Global-norm clipping (max norm 1) before the step, as a training run with clipping does it: over the flat gradient
         // buffer (Adam.ClipGradNormOnDevice once the gradients live there), and tensor by tensor (its fallback).
-        cases.Add(Guard($"clip + AdamW all parameters L{s.Layers} d{s.DModel} (flat)", "adam", new(bert) { ["clip"] = 1 }, Adam));
+        Add(cases, Guard($"clip + AdamW all parameters L{s.Layers} d{s.DModel} (flat)", "adam", new(bert) { ["clip"] = 1 }, Adam));
         if (kernels is IBufferSlices)
-            cases.Add(Guard($"clip + AdamW all parameters L{s.Layers} d{s.DModel} (per-tensor launches)", "adam", new(bert) { ["clip"] = 1, ["per_tensor"] = 1 }, Adam));
-        cases.Add(Guard($"BERT step L{s.Layers} d{s.DModel} B{s.Batch}x{s.Length} DSP K{s.KeepHeads}", "bert_step", new()
+            Add(cases, Guard($"clip + AdamW all parameters L{s.Layers} d{s.DModel} (per-tensor launches)", "adam", new(bert) { ["clip"] = 1, ["per_tensor"] = 1 }, Adam));
+        Add(cases, Guard($"BERT step L{s.Layers} d{s.DModel} B{s.Batch}x{s.Length} DSP K{s.KeepHeads}", "bert_step", new()
         {
             ["layers"] = s.Layers, ["d"] = s.DModel, ["heads"] = s.Heads, ["ffn"] = s.Ffn, ["vocab"] = s.Vocab,
             ["batch"] = s.Batch, ["length"] = s.Length, ["keep"] = s.KeepHeads,

@@ -94,8 +94,10 @@ public static class GpuCheckApp
         using var kernels = selected.Kernels;
         stdout.WriteLine($"time: {selected.Reason}");
         var plan = new CheckPlan(options.Tiny);
-        var cases = new Benchmarks(kernels, plan, stdout).RunAll();
-        new TimingFile(selected.Reason, options.Tiny, cases).Save(Path.Combine(options.Out, "ours.json"));
+        string path = Path.Combine(options.Out, "ours.json");
+        // Saved (atomically) after every case and once at the end: a run cut off by run.sh's limit keeps its finished rows.
+        var cases = new Benchmarks(kernels, plan, stdout) { Progress = done => new TimingFile(selected.Reason, options.Tiny, done.ToList()).Save(path) }.RunAll();
+        new TimingFile(selected.Reason, options.Tiny, cases).Save(path);
         int failed = cases.Count(c => c.Milliseconds is null);
         stdout.WriteLine($"time: {cases.Count - failed} of {cases.Count} cases timed -> {Path.Combine(options.Out, "ours.json")}");
         return failed == 0 ? 0 : 1;

@@ -273,6 +273,7 @@ def main():
     timing = (1, 2, 1.0) if ours.get("tiny") else (3, 10, 20.0)
     results = []
     failed = 0
+    name = torch.cuda.get_device_name(0)
     for c in cases:
         print(f"torch {c['key']} ...", flush=True)
         try:
@@ -284,7 +285,8 @@ def main():
             print(f"  FAILED: {type(e).__name__}: {e}", flush=True)
             results.append({"key": c["key"], "ms": None, "note": f"failed: {type(e).__name__}: {e}"})
         torch.cuda.empty_cache()
-    name = torch.cuda.get_device_name(0)
+        # Saved after every case: a run cut off by run.sh's time limit keeps the rows it finished.
+        write_json(args.out, {"torch": f"{torch.__version__} on {name}", "skipped": None, "cases": results})
     write_json(args.out, {"torch": f"{torch.__version__} on {name}", "skipped": None, "cases": results})
     return 1 if failed else 0
 
