@@ -56,6 +56,9 @@ public sealed class SavedModel : IDisposable
     {
         string file = Directory.Exists(path) ? Path.Combine(path, PruningRun.PrunedModelFile) : path;
         if (!File.Exists(file)) throw new DataInputException($"{file}: not found (give DIR/runs/<run>/ or its {PruningRun.PrunedModelFile}, or DIR/models/<model>.safetensors)");
+        string full = Path.GetFullPath(file);
+        // Where it lies is checked before it is read: a stray file is named as such, not as a broken safetensors file.
+        if (!InRunFolder(full) && !InModelCache(full)) throw NotASavedModel(full);
         SafetensorsFile saved;
         try
         {
@@ -65,7 +68,7 @@ public sealed class SavedModel : IDisposable
         {
             throw new DataInputException(e.Message);
         }
-        var (task, preset, dir) = Locate(Path.GetFullPath(file), saved.Metadata);
+        var (task, preset, dir) = Locate(full, saved.Metadata);
         var config = ReadConfig(dir, task, preset);
         var state = saved.Tensors.ToDictionary(kv => kv.Key, kv => kv.Value.ToHostTensor());
         Module model = task == "nli" ? BuildClassifier(device, config, state, file) : BuildSeq2Seq(device, config, state, file);
@@ -128,24 +131,32 @@ public sealed class SavedModel : IDisposable
         var folder = new DirectoryInfo(Path.GetDirectoryName(file)!);
         var tasks = EnumText.Names<ExperimentTask>();
         var presets = EnumText.Names<PresetName>();
-        if (folder.Parent is { Name: "runs" } runs && runs.Parent is not null)
+        if (InRunFolder(file))
         {
+            var runs = folder.Parent!;
             if (metadata.TryGetValue(TaskKey, out var task) && metadata.TryGetValue(PresetKey, out var preset))
             {
                 if (!tasks.Contains(task) || !presets.Contains(preset))
                     throw new DataInputException($"{file}: its metadata names task '{task}' and preset '{preset}'; tasks are {string.Join(", ", tasks)}, presets {string.Join(", ", presets)}");
-                return (task, preset, runs.Parent.FullName);
+                return (task, preset, runs.Parent!.FullName);
             }
             var parts = folder.Name.Split('_');
-            if (parts.Length >= 7 && tasks.Contains(parts[0]) && presets.Contains(parts[^1])) return (parts[0], parts[^1], runs.Parent.FullName);
+            if (parts.Length >= 7 && tasks.Contains(parts[0]) && presets.Contains(parts[^1])) return (parts[0], parts[^1], runs.Parent!.FullName);
         }
-        if (folder.Name == ExperimentRunner.ModelCacheFolder && folder.Parent is not null)
+        if (InModelCache(file))
         {
             var parts = Path.GetFileNameWithoutExtension(file).Split('-');
-            if (parts.Length >= 4 && tasks.Contains(parts[0])) return (parts[0], parts[1], folder.Parent.FullName);
+            if (parts.Length >= 4 && tasks.Contains(parts[0])) return (parts[0], parts[1], folder.Parent!.FullName);
         }
-        throw new DataInputException($"{file}: not a model saved by nli/mt/sweep (expected DIR/runs/<run>/{PruningRun.PrunedModelFile}, written by a run, or DIR/{ExperimentRunner.ModelCacheFolder}/<task>-<preset>-seed<S>-<hash>.safetensors)");
+        throw NotASavedModel(file);
     }
+
+    static bool InRunFolder(string file) => new DirectoryInfo(Path.GetDirectoryName(file)!).Parent is { Name: "runs", Parent: not null };
+
+    static bool InModelCache(string file) => new DirectoryInfo(Path.GetDirectoryName(file)!) is { Name: ExperimentRunner.ModelCacheFolder, Parent: not null };
+
+    static DataInputException NotASavedModel(string file) => new($"{file}: not a model saved by nli/mt/sweep (expected DIR/runs/<run>/{PruningRun.PrunedModelFile}, " +
+        $"written by a run, or DIR/{ExperimentRunner.ModelCacheFolder}/<task>-<preset>-seed<S>-<hash>.safetensors)");
 
     /// <summary>The preset with the recorded settings of DIR/config.&lt;task&gt;.&lt;preset&gt;.txt applied.</summary>
     static ExperimentConfig ReadConfig(string dir, string task, string preset)
