@@ -18,7 +18,7 @@ public sealed class ExportCommandTests
 {
     static readonly string[] Tiny =
     [
-        "--layers", "1", "--attn_heads", "4", "--d_model", "16", "--ffn", "16", "--steps", "2", "--mask_steps", "2",
+        "--layers", "1", "--attn_heads", "4", "--d_model", "16", "--ffn", "16", "--steps", "2", // joint runs: no --mask_steps (they learn the mask over --steps)
         "--train_examples", "32", "--eval_examples", "8", "--batch", "8", "--device", "host", "--seed", "1",
     ];
 
