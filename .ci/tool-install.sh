@@ -22,6 +22,6 @@ tool="$work/tools/nativedsp"
 "$tool" --version
 "$tool" data stats nli | tail -n 2
 "$tool" mt --method dsp --heads 2 --out "$work/out" --device host --layers 1 --decoder_layers 1 --attn_heads 2 \
-  --d_model 16 --ffn 16 --steps 2 --mask_steps 2 --train_examples 64 --eval_examples 4 --decode_max_len 6
+  --d_model 16 --ffn 16 --steps 2 --train_examples 64 --eval_examples 4 --decode_max_len 6
 test -s "$work/out/results.csv"
 echo "tool install from $(ls "$work/feed"): OK"

@@ -96,6 +96,21 @@ public abstract class Module : IDisposable
         old.Dispose();
     }
 
+    /// <summary>
+    /// Unregisters and disposes a child module that the module no longer uses (e.g. the pre-LN LayerNorm in front of a
+    /// residual branch removed by pruning), so that its parameters leave <see cref="ParameterCount"/>, state dicts and
+    /// checkpoints.
+    /// </summary>
+    /// <exception cref="KeyNotFoundException">This module has no child <paramref name="name"/>.</exception>
+    protected void RemoveModule(string name)
+    {
+        int i = children.FindIndex(c => c.Name == name);
+        if (i < 0) throw new KeyNotFoundException($"{GetType().Name} has no module '{name}' to remove");
+        var old = children[i].Value;
+        children.RemoveAt(i);
+        old.Dispose();
+    }
+
     void CheckNewName(string name)
     {
         if (string.IsNullOrEmpty(name) || name.Contains('.'))

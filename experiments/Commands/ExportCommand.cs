@@ -54,7 +54,9 @@ public static class ExportCommand
     {
         using var saved = SavedModel.Load(modelPath, device);
         var prunable = (NativeDsp.Model.Pruning.IHeadPrunable)saved.Model;
-        log.WriteLine($"{saved.Task} model ({saved.Preset} preset) from {saved.ResultsDirectory}: {prunable.HeadIndex.Count}/{prunable.HeadIndex.OriginalCount} heads");
+        // A unit-pruned model also says its shape (heads/neurons per layer, "-" for a removed block).
+        string shape = saved.Model is NativeDsp.Model.Pruning.Units.IUnitPrunable units ? $"; shape {NativeDsp.Experiments.Pruning.PrunedShape.Describe(units)}" : "";
+        log.WriteLine($"{saved.Task} model ({saved.Preset} preset) from {saved.ResultsDirectory}: {prunable.HeadIndex.Count}/{prunable.HeadIndex.OriginalCount} heads{shape}");
         Directory.CreateDirectory(outDir);
         switch (saved.Model, format)
         {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Reflection;
 using NativeDsp.Experiments.Runs;
+using NativeDsp.Experiments.Pruning;
 
 namespace NativeDsp.Experiments.Commands;
 
@@ -42,6 +43,26 @@ public sealed class SettingOptions
         foreach (var (option, _) in options)
             if (wanted.Contains(option.Name) && parsed.GetResult(option) is { Implicit: false } result)
                 yield return result.IdentifierToken?.Value ?? option.Name;
+    }
+
+    /// <summary>Every setting given on the command line: its snake_case name and the option as typed ("--mask-steps").</summary>
+    public IEnumerable<(string Setting, string Option)> Given(ParseResult parsed)
+    {
+        foreach (var (option, _) in options)
+            if (parsed.GetResult(option) is { Implicit: false } result)
+                yield return (option.Name[2..], result.IdentifierToken?.Value ?? option.Name);
+    }
+
+    /// <summary>
+    /// Refuses a method-specific setting given on the command line that none of <paramref name="runs"/> reads
+    /// (<see cref="MethodSettings"/>), and prints a note for each one that only some of them read.
+    /// </summary>
+    /// <exception cref="UsageException">A setting no run reads, in one line.</exception>
+    public void CheckMethodSettings(ParseResult parsed, IEnumerable<(PruningMethod Method, PruningSetting Setting)> runs, string methodsOption, TextWriter notes)
+    {
+        var (error, lines) = MethodSettings.Check(Given(parsed), runs.Distinct().ToList(), methodsOption);
+        if (error is not null) throw new UsageException(error);
+        foreach (string line in lines) notes.WriteLine(line);
     }
 
     /// <summary><paramref name="config"/> with every setting given on the command line.</summary>

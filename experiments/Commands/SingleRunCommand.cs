@@ -72,6 +72,7 @@ public static class SingleRunCommand
             var spec = new RunSpec(name, s, m, k, parsed.GetValue(perLayer) && m != PruningMethod.None, parsed.GetValue(seed), preset, unitKinds, budget);
             if (!spec.IsUnitRun && run.Settings.Given(parsed, SettingOptions.UnitRunSettings).FirstOrDefault() is { } timing)
                 throw new UsageException($"{timing}: only unit runs are timed (--units, --keep-params, or --method {string.Join(", ", Enum.GetValues<PruningMethod>().Where(PrunerFactory.IsUnitMethod).Select(EnumText.Of))}); this {spec.MethodName} head run would ignore it");
+            run.Settings.CheckMethodSettings(parsed, [(m, s)], "--method", Console.Out);
             if (ExperimentRunner.CannotRun(spec, config) is { } problem) throw new UsageException(problem);
             var corpus = corpusOptions?.Resolve(parsed, name, parsed.GetValue(run.Data));
             string? data = corpus is null ? (name == "mt" ? "committed" : null) : corpus.ToString();

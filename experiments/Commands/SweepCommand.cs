@@ -146,6 +146,7 @@ public static class SweepCommand
                     Console.WriteLine($"note: {EnumText.Of(m)} does not prune {UnitKindsText.Of(set)}: the grid has no {EnumText.Of(m)} rows over those units");
             grid = SweepGrid.BuildUnits(task, preset, methods, m => units ?? PrunerFactory.DefaultUnits(m), m => SweepGrid.UnitSettings(m, settingChoice),
                                         budgets.Order().ToList(), seeds, total);
+            run.Settings.CheckMethodSettings(parsed, grid.Select(r => (r.Method, r.Setting)), "--methods", Console.Out);
             if (shard is var (si, sn)) grid = SweepGrid.Shard(grid, si, sn);
             return RunGrid(parsed, task, preset, config, dir, grid, shard is not null, run, corpusOptions);
         }
@@ -156,6 +157,7 @@ public static class SweepCommand
         if (pipelinedHeads.Concat(jointHeads).FirstOrDefault(k => k > total) is int tooMany and > 0)
             throw new UsageException($"--heads {tooMany}: the {preset} {task} model has {total} heads");
         grid = SweepGrid.Build(task, preset, settings, methods, s => s == PruningSetting.Joint ? jointHeads : pipelinedHeads, seeds, perLayer, total);
+        run.Settings.CheckMethodSettings(parsed, grid.Select(r => (r.Method, r.Setting)), "--methods", Console.Out);
         if (shard is var (i, n)) grid = SweepGrid.Shard(grid, i, n);
         return RunGrid(parsed, task, preset, config, dir, grid, shard is not null, run, corpusOptions);
     }

@@ -13,13 +13,26 @@ namespace NativeDsp.Experiments.Export;
 /// </summary>
 public static class OnnxTransformerLayers
 {
-    /// <summary>One encoder layer over x [B, T, d] with the key-mask bias [B, 1, 1, T] (or null).</summary>
+    /// <summary>
+    /// One encoder layer over x [B, T, d] with the key-mask bias [B, 1, 1, T] (or null), as <see cref="EncoderLayer"/>
+    /// computes it after unit pruning: only the kept heads and FFN neurons (the matrices' physical widths), and a
+    /// removed attention or FFN branch skipped (post-LN: x becomes norm(x), the LayerNorm still applies to the residual;
+    /// pre-LN: x passes unchanged, and the removed branch's input norm is gone).
+    /// </summary>
     public static string Encoder(OnnxGraphBuilder g, string x, string? maskBias, EncoderLayer layer, bool preNorm, string prefix)
     {
         var a = layer.SelfAttention;
-        x = Residual(g, x, layer.SelfAttentionNorm, preNorm, prefix + ".self_attn_layer_norm",
-                     h => g.Attention(h, h, maskBias, prefix + ".self_attn", AttentionWeights.Of(a), a.Heads, a.HeadDim, a.ModelDim));
-        return Residual(g, x, layer.FinalNorm, preNorm, prefix + ".final_layer_norm", h => FeedForward(g, h, layer.FeedForward, prefix + ".ffn"));
+        x = Branch(g, x, a.BranchRemoved, layer.SelfAttentionNorm, preNorm, prefix + ".self_attn_layer_norm",
+                   h => g.Attention(h, h, maskBias, prefix + ".self_attn", AttentionWeights.Of(a), a.Heads, a.HeadDim, a.ModelDim));
+        return Branch(g, x, layer.FeedForward.BranchRemoved, layer.FinalNorm, preNorm, prefix + ".final_layer_norm",
+                      h => FeedForward(g, h, layer.FeedForward, prefix + ".ffn"));
+    }
+
+    /// <summary>A residual sub-layer, or for a removed branch what the layer computes without it: post-LN norm(x), pre-LN x.</summary>
+    static string Branch(OnnxGraphBuilder g, string x, bool removed, LayerNorm? norm, bool preNorm, string normPrefix, Func<string, string> sublayer)
+    {
+        if (removed) return preNorm ? x : Norm(g, x, norm ?? throw new InvalidOperationException($"ONNX export: {normPrefix} is missing in a post-LN layer"), normPrefix);
+        return Residual(g, x, norm ?? throw new InvalidOperationException($"ONNX export: {normPrefix} is missing beside a branch that is there"), preNorm, normPrefix, sublayer);
     }
 
     /// <summary>
@@ -37,8 +50,17 @@ public static class OnnxTransformerLayers
         return Residual(g, x, layer.FinalNorm, preNorm, prefix + ".final_layer_norm", h => FeedForward(g, h, layer.FeedForward, prefix + ".ffn"));
     }
 
+    /// <summary>
+    /// fc2(act(fc1(x))) with the FFN's current (kept) neurons; with none left, fc2's bias alone (what
+    /// <see cref="Model.Layers.FeedForward.Forward"/> computes then), so no zero-width matrix enters the graph.
+    /// </summary>
     public static string FeedForward(OnnxGraphBuilder g, string x, FeedForward ffn, string prefix)
     {
+        if (ffn.Neurons == 0)
+        {
+            var zeros = g.Node("Mul", [x, g.Scalar(0f)]);
+            return ffn.Fc2.Bias is null ? zeros : g.Node("Add", [zeros, g.Weight(prefix + ".fc2.bias", ffn.Fc2.Bias.ToArray(), ffn.Fc2.OutFeatures)]);
+        }
         var h = g.Linear(x, prefix + ".fc1", ffn.Fc1.Weight.ToArray(), ffn.Fc1.OutFeatures, ffn.Fc1.InFeatures, ffn.Fc1.Bias?.ToArray());
         h = g.Activate(h, ffn.Activation);
         return g.Linear(h, prefix + ".fc2", ffn.Fc2.Weight.ToArray(), ffn.Fc2.OutFeatures, ffn.Fc2.InFeatures, ffn.Fc2.Bias?.ToArray());

@@ -90,16 +90,24 @@ public static class PruningRun
     /// (atomically), with the method, setting and kept heads as metadata. Separate from <see cref="Run{T}"/> so that
     /// the caller records the result first: a large file that cannot be written (full disk) must not lose it.
     /// </summary>
+    /// <param name="model">The pruned model.</param>
+    /// <param name="result">The run's result.</param>
+    /// <param name="directory">The run's folder.</param>
+    /// <param name="extra">More metadata (the experiments add the run's task and preset, which export reads).</param>
     /// <returns>The file's path.</returns>
     /// <exception cref="IOException">The file cannot be written; no partial or temporary file is left.</exception>
-    public static string SavePrunedModel(Module model, PruningResult result, string directory) =>
-        SavePrunedModel(model, new Dictionary<string, string>
+    public static string SavePrunedModel(Module model, PruningResult result, string directory, IReadOnlyDictionary<string, string>? extra = null)
+    {
+        var metadata = new Dictionary<string, string>
         {
             ["method"] = result.Method,
             ["setting"] = result.Setting.ToString(),
             ["kept_heads"] = string.Join(",", result.Kept),
             ["heads_before"] = result.Heads.ToString(CultureInfo.InvariantCulture),
-        }, directory);
+        };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string>()) metadata[key] = value;
+        return SavePrunedModel(model, metadata, directory);
+    }
 
     /// <summary>Writes <paramref name="model"/> to <paramref name="directory"/>/pruned.safetensors (atomically) with <paramref name="metadata"/>.</summary>
     /// <returns>The file's path.</returns>

@@ -111,7 +111,7 @@ public static class ExperimentRunner
                       result.ParametersPruned, pretrainSeconds + searchSeconds + result.TrainTime.TotalSeconds, result.MaskedTokensPerSecond,
                       result.PrunedTokensPerSecond, result.Kept, modules);
         built.Describe(row);
-        Finish(row, options, context, () => PruningRun.SavePrunedModel(model, result, options.OutputDirectory!));
+        Finish(row, options, context, () => PruningRun.SavePrunedModel(model, result, options.OutputDirectory!, Export.SavedModel.RunMetadata(spec.Task, spec.Preset)));
         return row;
     }
 

@@ -60,8 +60,13 @@ static class UnitExperimentRunner
         row.KeptPrunableParams = result.KeptPrunableParameters;
         if (result.FullTiming is { } full && result.PrunedTiming is { } pruned) WriteTiming(row, full, pruned);
         built.Describe(row);
-        ExperimentRunner.Finish(row, options, context, () => PruningRun.SavePrunedModel(model, new Dictionary<string, string>
+        // What export needs to rebuild the pruned model: task and preset (its config record), the original ids of the kept
+        // heads and the shape (neurons per FFN, removed blocks).
+        var heads = task.UnitPrunable.HeadIndex;
+        var metadata = Export.SavedModel.RunMetadata(spec.Task, spec.Preset);
+        ExperimentRunner.Finish(row, options, context, () => PruningRun.SavePrunedModel(model, new Dictionary<string, string>(metadata)
         {
+            ["kept_heads"] = string.Join(",", Enumerable.Range(0, heads.Count).Select(heads.OriginalId)),
             ["method"] = result.Method,
             ["setting"] = spec.SettingName,
             ["units"] = spec.UnitsName,

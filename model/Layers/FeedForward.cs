@@ -44,8 +44,11 @@ public sealed class FeedForward : Module, IResidualBranch
     /// <summary>True once the whole FFN is removed (<see cref="RemoveBranch"/>): its layer adds nothing.</summary>
     public bool BranchRemoved { get; private set; }
 
-    /// <summary>fc1's and fc2's parameters (0 once removed).</summary>
-    public long BranchParameters => BranchRemoved ? 0 : Fc1.ParameterCount + Fc2.ParameterCount;
+    /// <summary>The pre-LN LayerNorm in front of this FFN, which only it reads (set by a pre-LN layer; null in post-LN).</summary>
+    public BranchInputNorm? InputNorm { get; set; }
+
+    /// <summary>fc1's and fc2's parameters and the pre-LN input norm's (0 once removed).</summary>
+    public long BranchParameters => BranchRemoved ? 0 : Fc1.ParameterCount + Fc2.ParameterCount + (InputNorm?.Parameters ?? 0);
 
     /// <summary>
     /// fc2(dropout(act(fc1(x)) * g)) for x [..., d]: [..., d], where g is this FFN's slice
@@ -90,15 +93,19 @@ public sealed class FeedForward : Module, IResidualBranch
 
     /// <summary>
     /// The parameters the FFN holds beyond its neurons: fc2's bias (d), which no neuron owns and which only removing the
-    /// whole FFN removes; 0 once removed or without a bias.
+    /// whole FFN removes, and in a pre-LN layer the FFN's input norm (2 d); 0 once removed.
     /// </summary>
-    public long OwnParameters => BranchRemoved ? 0 : Fc2.Bias?.Count ?? 0;
+    public long OwnParameters => BranchRemoved ? 0 : (Fc2.Bias?.Count ?? 0) + (InputNorm?.Parameters ?? 0);
 
-    /// <summary>Removes the whole FFN: every neuron and fc2's bias go (the parameter count drops by <see cref="BranchParameters"/>) and the layer skips the branch.</summary>
+    /// <summary>
+    /// Removes the whole FFN: every neuron, fc2's bias and a pre-LN input norm go (the parameter count drops by
+    /// <see cref="BranchParameters"/>) and the layer skips the branch.
+    /// </summary>
     public void RemoveBranch()
     {
         PruneNeurons([]);
         Fc2.RemoveBias();
+        InputNorm?.Remove();
         BranchRemoved = true;
     }
 }

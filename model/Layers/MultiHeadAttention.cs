@@ -69,24 +69,28 @@ public sealed class MultiHeadAttention : Module, Pruning.Units.IResidualBranch
     /// </summary>
     public bool BranchRemoved { get; private set; }
 
-    /// <summary>The module's parameters (0 once removed).</summary>
-    public long BranchParameters => BranchRemoved ? 0 : ParameterCount;
+    /// <summary>The pre-LN LayerNorm in front of this block, which only it reads (set by a pre-LN layer; null in post-LN).</summary>
+    public Pruning.Units.BranchInputNorm? InputNorm { get; set; }
+
+    /// <summary>The module's parameters and its pre-LN input norm's (0 once removed).</summary>
+    public long BranchParameters => BranchRemoved ? 0 : ParameterCount + (InputNorm?.Parameters ?? 0);
 
     /// <summary>
     /// The parameters the block holds beyond its heads: out_proj's bias (d), which no head owns and which only
-    /// removing the whole block removes; 0 once removed or without a bias.
+    /// removing the whole block removes, and in a pre-LN layer the block's input norm (2 d); 0 once removed.
     /// </summary>
-    public long OwnParameters => BranchRemoved ? 0 : OutProj.Bias?.Count ?? 0;
+    public long OwnParameters => BranchRemoved ? 0 : (OutProj.Bias?.Count ?? 0) + (InputNorm?.Parameters ?? 0);
 
     /// <summary>
-    /// Marks the block removed and drops out_proj's bias (a removed block adds nothing, so the bias is dead weight and
-    /// leaves the parameter count and the checkpoint). Its heads are removed by the model's head pruning, which
+    /// Marks the block removed and drops out_proj's bias and, in a pre-LN layer, its input norm (a removed block adds
+    /// nothing, so both are dead weight and leave the parameter count and the checkpoint). Its heads are removed by the model's head pruning, which
     /// <see cref="Pruning.Units.UnitPruning.Apply"/> runs next (so the model's head index stays consistent).
     /// </summary>
     public void RemoveBranch()
     {
         BranchRemoved = true;
         OutProj.RemoveBias();
+        InputNorm?.Remove();
     }
 
     /// <summary>

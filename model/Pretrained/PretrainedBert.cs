@@ -101,17 +101,30 @@ public sealed class PretrainedBert
     /// <summary>
     /// The Hugging Face-named weights of a BERT-shaped classifier (post-LN, erf GELU, as <see cref="BertConfig"/>
     /// describes) with its pooler and classification head, for export as BertForSequenceClassification. Heads the
-    /// classifier has physically removed become <see cref="BertConfig.PrunedHeads"/>.
+    /// classifier has physically removed become <see cref="BertConfig.PrunedHeads"/>. Unit pruning (issue 20) maps as far
+    /// as BertConfig can say it: a removed attention block is a layer with every head pruned and a zero
+    /// attention.output.dense bias (BERT then computes LayerNorm(x + 0), exactly what the removed post-LN branch leaves);
+    /// pruned FFN neurons fit only when every layer keeps the same number (that number is intermediate_size).
     /// </summary>
-    /// <exception cref="NotSupportedException">The classifier is pre-LN or not GELU (BERT computes neither).</exception>
+    /// <exception cref="NotSupportedException">The classifier is pre-LN or not GELU (BERT computes neither), has a removed
+    /// FFN block, or FFN widths that differ between layers (BertConfig has one intermediate_size).</exception>
     public static PretrainedBert FromClassifier(NliClassifier classifier, IReadOnlyList<string> vocabulary, string source)
     {
         var c = classifier.Config;
         if (c.PreNorm || c.Activation != NativeDsp.Kernels.Activation.Gelu)
             throw new NotSupportedException($"{source}: a Hugging Face BERT is post-LN with erf GELU; this classifier is {(c.PreNorm ? "pre-LN" : "post-LN")} with {c.Activation}");
+        var ffns = classifier.FeedForwardModules().ToList();
+        if (ffns.FirstOrDefault(f => f.Module.BranchRemoved) is { Name: not null } removed)
+            throw new NotSupportedException($"{source}: BertConfig cannot express a removed FFN block ({removed.Name}): every BERT layer has an FFN of intermediate_size");
+        var widths = ffns.Select(f => f.Module.Neurons).Distinct().ToList();
+        if (widths.Count != 1 || widths[0] < 1)
+            throw new NotSupportedException($"{source}: BertConfig has one intermediate_size for every layer; this classifier's FFN widths are {string.Join(", ", ffns.Select(f => f.Module.Neurons))} after neuron pruning");
         var keptIds = classifier.HeadIndex.Groups.SelectMany(g => g.Module.KeptHeads.Select(h => g.OriginalOffset + h));
-        var config = new BertConfig(c.Vocab, c.DModel, c.Layers, c.Heads, c.Ffn, c.MaxPositions, c.Segments, c.LayerNormEps, c.PadId).WithKeptHeads(keptIds);
+        var config = new BertConfig(c.Vocab, c.DModel, c.Layers, c.Heads, widths[0], c.MaxPositions, c.Segments, c.LayerNormEps, c.PadId).WithKeptHeads(keptIds);
         var state = classifier.StateDict();
+        // A removed attention block dropped its output bias (it adds nothing); BERT's layer with no head left adds that bias: 0.
+        foreach (var (name, _, _, module) in classifier.AttentionModules())
+            if (module.BranchRemoved) state.TryAdd(name + ".out_proj.bias", new HostTensor(new Shape(c.DModel), new float[c.DModel]));
         var layout = BertLayout.Encoder(config).Concat(BertLayout.Pooler(config)).Concat(BertLayout.Classifier(config, c.Classes));
         return new PretrainedBert(config, layout.ToDictionary(t => t.HfName, t => state[t.OurName]), vocabulary, source);
     }

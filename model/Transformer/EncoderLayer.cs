@@ -25,16 +25,22 @@ public sealed class EncoderLayer : Module
         FeedForward = RegisterModule("ffn", new FeedForward(device, o.Dim, o.Ffn, o.Activation, o.ActivationDropout, dropoutRng));
         FinalNorm = RegisterModule("final_layer_norm", new LayerNorm(device, o.Dim, o.LayerNormEps));
         dropout = RegisterModule("dropout", new Dropout(o.Dropout, dropoutRng));
+        if (preNorm)
+        {
+            // Pre-LN: each norm feeds only its branch (x + f(norm(x))), so it goes when the branch is removed.
+            SelfAttention.InputNorm = new BranchInputNorm(SelfAttentionNorm, () => { RemoveModule("self_attn_layer_norm"); SelfAttentionNorm = null; });
+            FeedForward.InputNorm = new BranchInputNorm(FinalNorm, () => { RemoveModule("final_layer_norm"); FinalNorm = null; });
+        }
     }
 
     /// <summary>Self-attention ("self_attn").</summary>
     public MultiHeadAttention SelfAttention { get; }
-    /// <summary>The self-attention block's LayerNorm.</summary>
-    public LayerNorm SelfAttentionNorm { get; }
+    /// <summary>The self-attention block's LayerNorm; null in a pre-LN layer whose attention block was removed (only the block read it).</summary>
+    public LayerNorm? SelfAttentionNorm { get; private set; }
     /// <summary>The feed-forward block ("ffn").</summary>
     public FeedForward FeedForward { get; }
-    /// <summary>The feed-forward block's LayerNorm ("final_layer_norm").</summary>
-    public LayerNorm FinalNorm { get; }
+    /// <summary>The feed-forward block's LayerNorm ("final_layer_norm"); null in a pre-LN layer whose FFN was removed (only the FFN read it).</summary>
+    public LayerNorm? FinalNorm { get; private set; }
 
     /// <summary>x [B, T, d], keyMask [B, T] (1 = token, 0 = padding) or null, gate = the model's global head gate or null.</summary>
     public Tensor Forward(Tensor x, Tensor? keyMask, Tensor? gate) => Forward(x, keyMask, UnitGates.FromHeads(gate));
@@ -42,21 +48,22 @@ public sealed class EncoderLayer : Module
     /// <summary>
     /// x [B, T, d], keyMask [B, T] or null, and the model's unit gates: heads inside attention, neurons inside the
     /// FFN, and each block gate on its whole residual branch (x + dropout(g * branch(x))). A removed branch adds
-    /// nothing (the post-LN LayerNorm still runs), which is what its block gate of 0 computes. A gates' observer
+    /// nothing: post-LN, x becomes norm(x) (the LayerNorm still runs on the residual); pre-LN, x stays x (and the norm that
+    /// fed the branch is gone). That is what its block gate of 0 computes. A gates' observer
     /// (<see cref="UnitGates.Observer"/>) is shown each branch's input and output and each attention's head context.
     /// </summary>
     public Tensor Forward(Tensor x, Tensor? keyMask, UnitGates gates)
     {
         var observer = gates.Observer;
         if (!SelfAttention.BranchRemoved)
-            x = Residual(x, SelfAttentionNorm, h => Observed(observer, SelfAttention, h, keyMask, Gated(
+            x = Residual(x, SelfAttentionNorm!, h => Observed(observer, SelfAttention, h, keyMask, Gated(
                 SelfAttention.Forward(h, h, keyMask, causal: false, gates.Heads,
                                       observeContext: observer is null ? null : c => observer.HeadContexts(SelfAttention, h, c, keyMask)),
                 gates.AttentionBlocks, SelfAttention.BlockOffset)));
-        else if (!preNorm) x = SelfAttentionNorm.Forward(x);
+        else if (!preNorm) x = SelfAttentionNorm!.Forward(x);
         if (!FeedForward.BranchRemoved)
-            x = Residual(x, FinalNorm, h => Observed(observer, FeedForward, h, keyMask, Gated(FeedForward.Forward(h, gates.Neurons), gates.FfnBlocks, FeedForward.BlockOffset)));
-        else if (!preNorm) x = FinalNorm.Forward(x);
+            x = Residual(x, FinalNorm!, h => Observed(observer, FeedForward, h, keyMask, Gated(FeedForward.Forward(h, gates.Neurons), gates.FfnBlocks, FeedForward.BlockOffset)));
+        else if (!preNorm) x = FinalNorm!.Forward(x);
         return x;
     }
 

@@ -19,7 +19,7 @@ public sealed class ExperimentCommandTests
     static readonly string[] TinyModel =
     [
         "--layers", "1", "--attn_heads", "2", "--d_model", "16", "--ffn", "16", "--steps", "3", "--mask_steps", "2",
-        "--train_examples", "64", "--eval_examples", "32", "--batch", "8", "--michel_batches", "1", "--device", "host",
+        "--train_examples", "64", "--eval_examples", "32", "--batch", "8", "--device", "host",
     ];
 
     [Theory]
@@ -64,7 +64,7 @@ public sealed class ExperimentCommandTests
     public void TinySweepWritesCsvAndPlotsAndResumeSkipsFinishedRows()
     {
         using var dir = new TempFolder();
-        string[] args = ["--task", "nli", "--out", dir.Path, "--methods", "dsp,michel", "--heads", "1,2", "--seeds", "1", "--settings", "pipelined", .. TinyModel];
+        string[] args = ["--task", "nli", "--out", dir.Path, "--methods", "dsp,michel", "--heads", "1,2", "--seeds", "1", "--settings", "pipelined", "--michel_batches", "1", .. TinyModel];
         Assert.Equal(0, CliRunner.Run(["sweep", .. args]).Code);
 
         string csv = Path.Combine(dir.Path, ResultsFile.FileName);

@@ -23,8 +23,8 @@ public sealed class KillResumeTests(ITestOutputHelper output) : IDisposable
 
     static readonly string[] Tiny =
     [
-        "--layers", "1", "--attn_heads", "2", "--d_model", "16", "--ffn", "16", "--mask_steps", "12", "--dropout", "0.1",
-        "--train_examples", "96", "--eval_examples", "32", "--batch", "8", "--michel_batches", "1", "--device", "host",
+        "--layers", "1", "--attn_heads", "2", "--d_model", "16", "--ffn", "16", "--dropout", "0.1",
+        "--train_examples", "96", "--eval_examples", "32", "--batch", "8", "--device", "host",
     ];
 
     /// <summary>The columns compared: everything but the timings.</summary>
@@ -78,7 +78,7 @@ public sealed class KillResumeTests(ITestOutputHelper output) : IDisposable
         string[] command(string dir) =>
         [
             "sweep", "--task", "nli", "--out", dir, "--data", data, "--methods", "dsp,ste,none", "--heads", "1", "--seeds", "3",
-            "--settings", "pipelined", "--steps", "20", "--finetune_steps", "6", .. Tiny,
+            "--settings", "pipelined", "--steps", "20", "--finetune_steps", "6", "--mask_steps", "12", .. Tiny,
         ];
         string straight = temp.File("straight"), killed = temp.File("killed");
         var (code, log) = Run(command(straight));

@@ -16,7 +16,7 @@ public sealed class MtOwnCorpusCommandTests
 
     static readonly string[] Tiny =
     [
-        "--layers", "1", "--decoder_layers", "1", "--attn_heads", "2", "--d_model", "16", "--ffn", "16", "--steps", "3", "--mask_steps", "2",
+        "--layers", "1", "--decoder_layers", "1", "--attn_heads", "2", "--d_model", "16", "--ffn", "16", "--steps", "3", // joint runs: no --mask_steps
         "--max_len", "40", "--eval_examples", "8", "--decode_max_len", "8", "--batch", "8", "--device", "host",
     ];
 

@@ -56,7 +56,7 @@ public sealed class NliFileOptionsTests : IDisposable
     {
         string outDir = Path.Combine(root, "out");
         string[] args = ["nli", "--method", "dsp", "--heads", "2", "--train", CaseFile("train.tsv"), "--valid", CaseFile("valid.tsv"), "--test", CaseFile("test.tsv"),
-                         "--layers", "1", "--d_model", "16", "--attn_heads", "4", "--ffn", "16", "--steps", "2", "--mask_steps", "2",
+                         "--layers", "1", "--d_model", "16", "--attn_heads", "4", "--ffn", "16", "--steps", "2",
                          "--batch", "4", "--max_len", "32", "--device", "host", "--out", outDir];
         var (code, _, err) = CliRunner.Run(args);
         Assert.True(code == 0, err);

@@ -107,7 +107,7 @@ public sealed class PretrainedInitTests : IDisposable
     {
         string dir = WriteTinyCheckpoint();
         string outDir = Path.Combine(root, "out");
-        string[] args = ["--method", "dsp", "--heads", "3", "--init", dir, "--steps", "3", "--mask_steps", "2", "--train_examples", "64",
+        string[] args = ["--method", "dsp", "--heads", "3", "--init", dir, "--steps", "3", "--train_examples", "64",
                          "--eval_examples", "16", "--batch", "8", "--max_len", "48", "--device", "host", "--out", outDir];
         Assert.Equal(0, CliRunner.Run(["nli", .. args]).Code);
         var row = Assert.Single(ResultsFile.Read(Path.Combine(outDir, ResultsFile.FileName)));

@@ -300,8 +300,8 @@ public sealed class RobustnessTests : IDisposable
 
     static readonly string[] TinyArgs =
     [
-        "--layers", "1", "--attn_heads", "2", "--d_model", "16", "--ffn", "16", "--steps", "6", "--mask_steps", "3",
-        "--train_examples", "64", "--eval_examples", "32", "--batch", "8", "--michel_batches", "1", "--device", "host",
+        "--layers", "1", "--attn_heads", "2", "--d_model", "16", "--ffn", "16", "--steps", "6",
+        "--train_examples", "64", "--eval_examples", "32", "--batch", "8", "--device", "host", // joint runs: no mask or Michel settings
     ];
 
     static ExperimentConfig Tiny(ExperimentConfig preset)

@@ -20,9 +20,12 @@ public sealed class UnitCommandTests : IDisposable
 
     static readonly string[] Tiny =
     [
-        "--layers", "2", "--attn_heads", "2", "--d_model", "16", "--ffn", "16", "--mask_steps", "6", "--steps", "8",
+        "--layers", "2", "--attn_heads", "2", "--d_model", "16", "--ffn", "16", "--steps", "8",
         "--train_examples", "96", "--eval_examples", "32", "--batch", "8", "--device", "host",
     ];
+
+    /// <summary>For runs that learn a mask on the frozen model (pipelined dsp) or train SMP's meta-pruner: the others refuse it.</summary>
+    static readonly string[] MaskSteps = ["--mask_steps", "6"];
 
     [Theory]
     [InlineData("--units heads,neurons --heads 2", "give the budget in parameters")]
@@ -60,7 +63,7 @@ public sealed class UnitCommandTests : IDisposable
         string data = TinyData.Nli(temp.File("data"));
         string dir = temp.File("out");
         var (code, output, err) = CliRunner.Run(["nli", "--method", "dsp", "--setting", "pipelined", "--keep-params-fraction", "0.5", "--seed", "2",
-                                                 "--out", dir, "--data", data, .. Tiny]);
+                                                 "--out", dir, "--data", data, .. MaskSteps, .. Tiny]);
         Assert.True(code == 0, output + err);
         var row = Assert.Single(ResultsFile.Read(Path.Combine(dir, ResultsFile.FileName)));
         Assert.Equal(("heads", "params_fraction=0.5"), (row.Units, row.Budget));
@@ -97,8 +100,9 @@ public sealed class UnitCommandTests : IDisposable
     {
         string data = TinyData.Nli(temp.File("data"));
         string dir = temp.File("out");
-        // No --setting: the method's own is taken.
-        var (code, output, err) = CliRunner.Run(["nli", "--method", method, "--units", units, "--keep-params-fraction", "0.5", "--michel_batches", "2",
+        // No --setting: the method's own is taken. Each gets the method settings it reads (the others are refused).
+        string[] own = method switch { "smp" => MaskSteps, "gradrank" or "snip" => ["--michel_batches", "2"], _ => [] };
+        var (code, output, err) = CliRunner.Run(["nli", "--method", method, "--units", units, "--keep-params-fraction", "0.5", .. own,
                                                  "--out", dir, "--data", data, .. Tiny]);
         Assert.True(code == 0, output + err);
         var row = Assert.Single(ResultsFile.Read(Path.Combine(dir, ResultsFile.FileName)));
@@ -115,15 +119,16 @@ public sealed class UnitCommandTests : IDisposable
     {
         string data = TinyData.Nli(temp.File("data"));
         string dir = temp.File("out");
-        // 2 layers: attention blocks of 1,088 parameters, FFN blocks of 544 (3,264 in all). 70% of it would need 1.4 blocks of
-        // each kind; 2 of each exceed the budget, so 1 of each (exactly half) is kept, and the log and the row say so.
+        // 2 pre-LN layers (the quick preset): attention blocks of 1,088 + 32 parameters (their input LayerNorm goes with them),
+        // FFN blocks of 544 + 32 (3,392 in all). 70% of it would need 1.4 blocks of each kind; 2 of each exceed the budget, so
+        // 1 of each (exactly half) is kept, and the log and the row say so.
         var (code, output, err) = CliRunner.Run(["nli", "--method", "dsp", "--units", "blocks", "--keep-params-fraction", "0.7", "--setting", "pipelined",
-                                                 "--out", dir, "--data", data, .. Tiny]);
+                                                 "--out", dir, "--data", data, .. MaskSteps, .. Tiny]);
         Assert.True(code == 0, output + err);
-        Assert.Contains("2285 parameters asked, 1632 kept by whole units (1 attention blocks + 1 FFN blocks) = 0.5 of the 3264 prunable parameters", output);
+        Assert.Contains("2374 parameters asked, 1696 kept by whole units (1 attention blocks + 1 FFN blocks) = 0.5 of the 3392 prunable parameters", output);
         var row = Assert.Single(ResultsFile.Read(Path.Combine(dir, ResultsFile.FileName)));
-        Assert.Equal((3264L, 1632L), (row.PrunableParams!.Value, row.KeptPrunableParams!.Value));
-        Assert.Equal(row.Params - 1632, row.ParamsPruned);
+        Assert.Equal((3392L, 1696L), (row.PrunableParams!.Value, row.KeptPrunableParams!.Value));
+        Assert.Equal(row.Params - 1696, row.ParamsPruned);
         Assert.Equal("params_fraction=0.7", row.Budget);
     }
 
@@ -132,7 +137,7 @@ public sealed class UnitCommandTests : IDisposable
     {
         string data = TinyData.Nli(temp.File("data"));
         string line = CliRunner.AssertFails(1, ["nli", "--method", "dsp", "--keep-params", "1", "--setting", "pipelined",
-                                                "--out", temp.File("out"), "--data", data, .. Tiny]);
+                                                "--out", temp.File("out"), "--data", data, .. MaskSteps, .. Tiny]);
         Assert.Contains("keeps no unit", line);
     }
 
@@ -141,7 +146,7 @@ public sealed class UnitCommandTests : IDisposable
     {
         string data = TinyData.Nli(temp.File("data"));
         string line = CliRunner.AssertFails(1, ["nli", "--method", "dsp", "--units", "heads,neurons", "--keep-params", "99999999", "--setting", "pipelined",
-                                                "--out", temp.File("out"), "--data", data, .. Tiny]);
+                                                "--out", temp.File("out"), "--data", data, .. MaskSteps, .. Tiny]);
         Assert.Matches(@"--keep-params 99999999: the prunable units \(heads,neurons\) hold \d+ parameters .*give at most \d+", line);
     }
 
@@ -151,7 +156,7 @@ public sealed class UnitCommandTests : IDisposable
         string data = TinyData.Nli(temp.File("data"));
         string dir = temp.File("sweep");
         string[] command = ["sweep", "--task", "nli", "--out", dir, "--data", data, "--keep-params-fractions", "0.9,0.5", "--methods", "dsp,none",
-                            "--units", "heads", "--seeds", "1", .. Tiny];
+                            "--units", "heads", "--seeds", "1", .. MaskSteps, .. Tiny];
         var (code, output, err) = CliRunner.Run(command);
         Assert.True(code == 0, output + err);
         var rows = ResultsFile.Read(Path.Combine(dir, ResultsFile.FileName));

@@ -21,8 +21,10 @@ namespace NativeDsp.Model.Pruning.Units;
 /// (<see cref="ContainerOf"/>, <see cref="Survivors"/>). We chose this over refusing the mix because SNIP's residual
 /// modules are heads and whole blocks together (Lin et al. 2020), and over costing a block at its full size because
 /// then the block's heads are counted twice: a budget of half the parameters would keep about a quarter. A selected
-/// block alone (no heads / neurons selected) costs its whole module. The LayerNorm of a removed branch stays (post-LN
-/// still applies it; a pre-LN model keeps its 2 d unused parameters), so it is no block's cost.
+/// block alone (no heads / neurons selected) costs its whole module. In a pre-LN layer the LayerNorm in front of a
+/// branch is read by that branch alone and goes with it (<see cref="BranchInputNorm"/>), so it is part of the block's
+/// cost (its own parameters, beside the output bias); a post-LN layer still applies its LayerNorm to x when the branch
+/// is removed, so there it is no block's cost.
 /// </para>
 /// </summary>
 public sealed class UnitIndex

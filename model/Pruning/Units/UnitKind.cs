@@ -10,9 +10,9 @@ public enum UnitKind
     Head,
     /// <summary>An FFN intermediate neuron: row i of fc1 (weight and bias) and column i of fc2 (MLPruning's "rows").</summary>
     Neuron,
-    /// <summary>A whole attention block: its residual branch becomes the identity (x + 0; the LayerNorm stays).</summary>
+    /// <summary>A whole attention block: its residual branch becomes the identity (x + 0; a post-LN LayerNorm stays, a pre-LN one goes with the block).</summary>
     AttentionBlock,
-    /// <summary>A whole FFN block: its residual branch becomes the identity (x + 0; the LayerNorm stays).</summary>
+    /// <summary>A whole FFN block: its residual branch becomes the identity (x + 0; a post-LN LayerNorm stays, a pre-LN one goes with the block).</summary>
     FfnBlock,
 }
 

@@ -1,4 +1,5 @@
 using NativeDsp.Engine;
+using NativeDsp.Engine.Checkpoints;
 using NativeDsp.Experiments;
 using NativeDsp.Experiments.Export;
 using NativeDsp.Model.Pretrained.Import;
@@ -17,7 +18,7 @@ public sealed class ExportCommandTests
 {
     static readonly string[] Tiny =
     [
-        "--layers", "1", "--attn_heads", "4", "--d_model", "16", "--ffn", "16", "--steps", "2", "--mask_steps", "2",
+        "--layers", "1", "--attn_heads", "4", "--d_model", "16", "--ffn", "16", "--steps", "2", // joint runs: no --mask_steps (they learn the mask over --steps)
         "--train_examples", "32", "--eval_examples", "8", "--batch", "8", "--device", "host", "--seed", "1",
     ];
 
@@ -55,6 +56,72 @@ public sealed class ExportCommandTests
         using (device.Scope())
         using (NoGrad.Scope())
             Assert.Equal(ours, back.Forward(ids, segments, 2, 7).ToArray());
+    }
+
+    /// <summary>
+    /// A unit run's folder (task_setting_method_units_budget_perlayer_seed_preset: more parts than a head run's) is found by
+    /// the metadata the run wrote, its pruned model rebuilt at its physical shape (removed blocks, neuron widths, a pre-LN
+    /// removed branch's norm gone) and exported to ONNX with its logits; the HF layout, which cannot hold it, is refused in
+    /// one line. A file written before runs recorded task, preset and kept heads (and, pre-LN, with the dead norm's
+    /// weights still in it) loads too, from the folder's name.
+    /// </summary>
+    [Theory]
+    [InlineData("blocks", false, "BertConfig cannot express a removed FFN block")]
+    [InlineData("heads,neurons", true, "a Hugging Face BERT is post-LN")]
+    public void A_unit_run_exports_to_onnx_with_its_logits_and_old_unit_run_files_still_load(string units, bool preNorm, string hfRefusal)
+    {
+        using var dir = new TempDir();
+        string results = dir.File("results");
+        string data = TinyData.Nli(dir.File("data"));
+        var (code, output, err) = CliRunner.Run(["nli", "--method", "dsp", "--units", units, "--keep-params-fraction", "0.5", "--setting", "pipelined",
+                                                 "--pre_norm", preNorm ? "true" : "false", "--time-reps", "1", "--out", results, "--data", data,
+                                                 "--layers", "2", "--attn_heads", "2", "--d_model", "16", "--ffn", "16", "--mask_steps", "6", "--steps", "8",
+                                                 "--train_examples", "96", "--eval_examples", "32", "--batch", "8", "--device", "host", "--seed", "1"]);
+        Assert.True(code == 0, output + err);
+        var row = Assert.Single(NativeDsp.Experiments.Results.ResultsFile.Read(Path.Combine(results, "results.csv")));
+        string run = Directory.GetDirectories(Path.Combine(results, "runs")).Single();
+        Assert.True(Path.GetFileName(run).Split('_').Length > 7, run); // not a head run's 7-part name
+        Assert.Equal(0, Program.Main(["export", "--model", run, "--format", "onnx", "--out", dir.File("onnx")]));
+        string line = CliRunner.AssertFails(2, "export", "--model", run, "--format", "hf", "--out", dir.File("hf"));
+        Assert.Contains(hfRefusal, line);
+        Assert.Contains("--format hf", line);
+        Assert.Contains("use --format onnx", line);
+
+        using var device = new Device(TestBackends.Host);
+        int[] ids = [2, 40, 41, 3, 42, 3, 0, /**/ 2, 43, 44, 45, 3, 46, 3];
+        int[] segments = [0, 0, 0, 0, 1, 1, 0, /**/ 0, 0, 0, 0, 0, 1, 1];
+        var mask = ids.Select(i => i == 0 ? 0 : 1).ToArray();
+        float[] Logits(string path)
+        {
+            using var saved = SavedModel.Load(path, device);
+            var model = (NliClassifier)saved.Model;
+            // The physical model the run measured: its shape and its parameter count.
+            Assert.Equal(row.PrunedShape, NativeDsp.Experiments.Pruning.PrunedShape.Describe(model));
+            Assert.Equal(row.ParamsPruned, model.ParameterCount);
+            using (device.Scope())
+            using (NoGrad.Scope())
+                return model.Forward(ids, segments, 2, 7).ToArray();
+        }
+        float[] ours = Logits(run);
+        var onnx = OnnxRuntimeRunner.Run(dir.File("onnx/model.onnx"), "logits", new Dictionary<string, (Array, int[])>
+        {
+            ["input_ids"] = (ids, [2, 7]), ["attention_mask"] = (mask, [2, 7]), ["token_type_ids"] = (segments, [2, 7]),
+        });
+        Assert.True(OnnxRuntimeRunner.MaxDiff(ours, onnx) < 1e-4); // fp32, two layers of width 16 (the export tests' bar)
+
+        // The same run as an older build wrote it: no task, preset or kept_heads in the metadata, and pre-LN the removed
+        // branch's norm still in the file.
+        string file = Path.Combine(run, NativeDsp.Experiments.Pruning.PruningRun.PrunedModelFile);
+        var written = SafetensorsFile.Read(file);
+        var tensors = written.Tensors.ToDictionary(kv => kv.Key, kv => kv.Value.ToHostTensor());
+        var shape = row.PrunedShape!.Split(';');
+        for (int l = 0; l < shape.Length && preNorm; l++)
+            foreach (var (part, norm) in new[] { (shape[l].Split('/')[0], "self_attn_layer_norm"), (shape[l].Split('/')[1], "final_layer_norm") })
+                if (part == "-")
+                    foreach (string p in new[] { "weight", "bias" }) tensors[$"encoder.layers.{l}.{norm}.{p}"] = new HostTensor(new Shape(16), new float[16]);
+        var old = written.Metadata.Where(kv => kv.Key is not ("task" or "preset" or "kept_heads")).ToDictionary(kv => kv.Key, kv => kv.Value);
+        SafetensorsWriter.Write(file, tensors, old);
+        Assert.Equal(ours, Logits(run));
     }
 
     [Fact]

@@ -149,12 +149,14 @@ public class UnitPruningTests
             {
                 using var model = new NliClassifier(device, Tiny(seed));
                 var index = UnitIndex.Build(model, kinds);
-                // Every parameter of the selected units once: a block selected with its heads / neurons adds only its output bias;
-                // heads (neurons) without their block hold all of the module but that bias.
-                long Part(bool units, bool block, long module, long bias) => block ? module : units ? module - bias : 0;
+                // Every parameter of the selected units once: a block selected with its heads / neurons adds only its output bias
+                // (and pre-LN its input norm); heads (neurons) without their block hold all of the module but that bias.
+                long Part(bool units, bool block, long branch, long own) => block ? branch : units ? branch - own : 0;
                 long modules = LayersOf(model).Sum(l =>
-                    Part(kinds.Has(UnitKind.Head), kinds.Has(UnitKind.AttentionBlock), l.SelfAttention.ParameterCount, l.SelfAttention.OwnParameters) +
-                    Part(kinds.Has(UnitKind.Neuron), kinds.Has(UnitKind.FfnBlock), l.FeedForward.ParameterCount, l.FeedForward.OwnParameters));
+                    Part(kinds.Has(UnitKind.Head), kinds.Has(UnitKind.AttentionBlock), l.SelfAttention.BranchParameters, l.SelfAttention.OwnParameters) +
+                    Part(kinds.Has(UnitKind.Neuron), kinds.Has(UnitKind.FfnBlock), l.FeedForward.BranchParameters, l.FeedForward.OwnParameters));
+                // A pre-LN branch's input norm is its own (it goes with the branch); post-LN none is.
+                Assert.Equal(seed % 2 == 0 ? 16 + 2 * 16 : 16, LayersOf(model).First().SelfAttention.OwnParameters);
                 Assert.Equal(modules, index.PrunableParameters);
                 double asked = fraction * index.PrunableParameters;
                 UnitBudget budget;
@@ -178,6 +180,39 @@ public class UnitPruningTests
                 foreach (var kind in new[] { UnitKind.Head, UnitKind.Neuron }.Where(k => index.Kinds.Has(k)))
                     Assert.Equal(budget.Segments.Single(g => g.Offset == index.Range(kind).Offset).K, UnitIndex.Build(model, kind.AsSet()).Range(kind).Count);
             }
+    }
+
+    [Fact]
+    public void APreLnBranchRemovedTakesItsInputNormAlongAndAPostLnOneKeepsIt()
+    {
+        using var device = HostDevice();
+        for (ulong seed = 1; seed <= 2; seed++) // post-LN and pre-LN
+        {
+            bool preNorm = seed % 2 == 0;
+            using var model = new NliClassifier(device, Tiny(seed));
+            model.Eval();
+            var index = UnitIndex.Build(model, UnitKinds.Heads | UnitKinds.Neurons | UnitKinds.Blocks);
+            var keep = Enumerable.Repeat(true, index.Count).ToArray();
+            keep[index.Range(UnitKind.AttentionBlock).Offset + 0] = false; // layer 0's attention
+            keep[index.Range(UnitKind.FfnBlock).Offset + 1] = false;       // layer 1's FFN
+            var ids = RandomInts(3 * 7, 1, 23, new System.Random(3)); // Logits' batch of 3 x 7
+            float[] masked;
+            using (var gate = UnitGates.KeepTensor(device, index, keep)) masked = Logits(model, ids, UnitGates.Split(index, gate));
+            long before = model.ParameterCount, kept = index.KeptParameters(keep);
+            model.PruneUnits(index, UnitSelection.Ids(keep));
+
+            var names = model.StateDict().Keys.ToHashSet();
+            // Pre-LN: the norm in front of a removed branch fed only that branch: its 2 d parameters are gone. Post-LN: it still
+            // normalises the residual (x -> norm(x)), so it stays.
+            Assert.Equal(!preNorm, names.Contains("encoder.layers.0.self_attn_layer_norm.weight"));
+            Assert.Equal(!preNorm, names.Contains("encoder.layers.1.final_layer_norm.bias"));
+            Assert.Equal(!preNorm, model.Encoder.Layers[0].SelfAttentionNorm is not null);
+            Assert.True(names.Contains("encoder.layers.0.final_layer_norm.weight") && names.Contains("encoder.layers.1.self_attn_layer_norm.weight"));
+            // The index's count is the physical model's.
+            Assert.Equal(before - (index.PrunableParameters - kept), model.ParameterCount);
+            Assert.Equal(model.NamedParameters().Sum(p => (long)p.Parameter.Count), model.ParameterCount);
+            AssertClose(masked, Logits(model, ids, null), Tolerance, $"seed {seed}");
+        }
     }
 
     [Fact]
