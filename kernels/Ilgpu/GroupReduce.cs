@@ -15,7 +15,9 @@ namespace NativeDsp.Kernels.Ilgpu;
 /// warps) keep the tree. Both orders are fixed, so a result is identical from run to run.
 /// The float64 overloads and <see cref="ArgMax"/> serve the pruning kernels (soft top-K, Hard Concrete's penalty),
 /// whose K sequential iterations are latency-bound: each of their reductions drops from 2 + log2(group) barriers
-/// to 2. A 64-bit shuffle is two 32-bit ones (ILGPU splits it).
+/// to 2. A 64-bit shuffle is two 32-bit ones (ILGPU splits it). The float and float64 versions are written out
+/// side by side on purpose: one generic version would need generic math (static abstract interface calls) in
+/// device code, which these kernels do not ask ILGPU's IL frontend to compile.
 /// </summary>
 static class GroupReduce
 {

@@ -242,8 +242,9 @@ public sealed partial class IlgpuKernels
         float c70 = 0f, c71 = 0f, c72 = 0f, c73 = 0f, c74 = 0f, c75 = 0f, c76 = 0f, c77 = 0f;
 
         int panels = (kEnd - kBegin + LtK - 1) / LtK;
-        LoadPanelA(a, p, baseA, row0 + aI, kBegin + aK, kEnd, ma, out float pa0, out float pa1, out float pa2, out float pa3);
-        LoadPanelB(b, p, baseB, col0 + bJ, kBegin + bK, kEnd, mb, out float pb0, out float pb1, out float pb2, out float pb3);
+        bool aKContiguous = p.TransA == 0, bKContiguous = p.TransB != 0; // A stored [m, k]; B stored [n, k]
+        LoadPanel(a, baseA, p.M, p.K, aKContiguous, row0 + aI, kBegin + aK, kEnd, ma, out float pa0, out float pa1, out float pa2, out float pa3);
+        LoadPanel(b, baseB, p.N, p.K, bKContiguous, col0 + bJ, kBegin + bK, kEnd, mb, out float pb0, out float pb1, out float pb2, out float pb3);
         StorePanel(sa, 0, ma, pa0, pa1, pa2, pa3);
         StorePanel(sb, 0, mb, pb0, pb1, pb2, pb3);
         Group.Barrier();
@@ -256,8 +257,8 @@ public sealed partial class IlgpuKernels
             {
                 // The next panel's loads are issued before this panel's FMAs, so their latency is hidden.
                 int k1 = kBegin + (panel + 1) * LtK;
-                LoadPanelA(a, p, baseA, row0 + aI, k1 + aK, kEnd, ma, out pa0, out pa1, out pa2, out pa3);
-                LoadPanelB(b, p, baseB, col0 + bJ, k1 + bK, kEnd, mb, out pb0, out pb1, out pb2, out pb3);
+                LoadPanel(a, baseA, p.M, p.K, aKContiguous, row0 + aI, k1 + aK, kEnd, ma, out pa0, out pa1, out pa2, out pa3);
+                LoadPanel(b, baseB, p.N, p.K, bKContiguous, col0 + bJ, k1 + bK, kEnd, mb, out pb0, out pb1, out pb2, out pb3);
             }
             for (int kk = 0; kk < LtK; kk++)
             {
@@ -292,14 +293,6 @@ public sealed partial class IlgpuKernels
         StoreRow8(c, baseC, p, row0 + ty + 112, col0 + tx, c70, c71, c72, c73, c74, c75, c76, c77);
     }
 
-    /// <summary>op(A)[gi, gk], or 0 outside the matrix or past the k slice's end (the panel's padding).</summary>
-    static float LoadA(ArrayView<float> a, MatMulArgs p, int baseA, int gi, int gk, int kEnd) =>
-        gi < p.M && gk < kEnd ? (p.TransA != 0 ? a[baseA + gk * p.M + gi] : a[baseA + gi * p.K + gk]) : 0f;
-
-    /// <summary>op(B)[gk, gj], or 0 outside the matrix or past the k slice's end.</summary>
-    static float LoadB(ArrayView<float> b, MatMulArgs p, int baseB, int gj, int gk, int kEnd) =>
-        gj < p.N && gk < kEnd ? (p.TransB != 0 ? b[baseB + gj * p.K + gk] : b[baseB + gk * p.N + gj]) : 0f;
-
     /// <summary>Where a thread's 4 elements of a panel lie: (Index + q IndexStep, K + q KStep), q = 0..3.</summary>
     internal struct PanelMap
     {
@@ -320,41 +313,31 @@ public sealed partial class IlgpuKernels
         return m;
     }
 
-    /// <summary>op(A)[gi + q IndexStep, gk + q KStep] for q = 0..3 (0 outside the matrix or past <paramref name="kEnd"/>, the
-    /// k slice's end); one float4 load when vectorised.</summary>
-    static void LoadPanelA(ArrayView<float> a, MatMulArgs p, int baseA, int gi, int gk, int kEnd, PanelMap m,
-                           out float v0, out float v1, out float v2, out float v3)
+    /// <summary>
+    /// An operand's 4 elements at (row i + q IndexStep, k + q KStep), q = 0..3, of a 128 x 8 panel; 0 outside the matrix
+    /// or past <paramref name="kEnd"/> (the k slice's end): the panel's padding. The operand is A (rows m) or B (rows n,
+    /// read as B^T): stored [rows, K] when <paramref name="kContiguous"/>, else [K, rows]. One float4 load when vectorised.
+    /// </summary>
+    static void LoadPanel(ArrayView<float> x, int baseX, int rows, int k, bool kContiguous, int i, int gk, int kEnd, PanelMap m,
+                          out float v0, out float v1, out float v2, out float v3)
     {
         if (m.Vector != 0)
         {
             // The host checked that the row length along the contiguous axis is a multiple of 4 and that the 4
             // start at a multiple of 4 along it, so the bounds of the first element are those of all four.
-            var f = gi < p.M && gk < kEnd ? LoadFloat4(a, p.TransA != 0 ? baseA + gk * p.M + gi : baseA + gi * p.K + gk) : default;
+            var f = i < rows && gk < kEnd ? LoadFloat4(x, kContiguous ? baseX + i * k + gk : baseX + gk * rows + i) : default;
             v0 = f.X; v1 = f.Y; v2 = f.Z; v3 = f.W;
             return;
         }
-        v0 = LoadA(a, p, baseA, gi, gk, kEnd);
-        v1 = LoadA(a, p, baseA, gi + m.IndexStep, gk + m.KStep, kEnd);
-        v2 = LoadA(a, p, baseA, gi + 2 * m.IndexStep, gk + 2 * m.KStep, kEnd);
-        v3 = LoadA(a, p, baseA, gi + 3 * m.IndexStep, gk + 3 * m.KStep, kEnd);
+        v0 = Load(x, baseX, rows, k, kContiguous, i, gk, kEnd);
+        v1 = Load(x, baseX, rows, k, kContiguous, i + m.IndexStep, gk + m.KStep, kEnd);
+        v2 = Load(x, baseX, rows, k, kContiguous, i + 2 * m.IndexStep, gk + 2 * m.KStep, kEnd);
+        v3 = Load(x, baseX, rows, k, kContiguous, i + 3 * m.IndexStep, gk + 3 * m.KStep, kEnd);
     }
 
-    /// <summary>op(B)[gk + q KStep, gj + q IndexStep] for q = 0..3 (0 outside the matrix or past <paramref name="kEnd"/>); one
-    /// float4 load when vectorised.</summary>
-    static void LoadPanelB(ArrayView<float> b, MatMulArgs p, int baseB, int gj, int gk, int kEnd, PanelMap m,
-                           out float v0, out float v1, out float v2, out float v3)
-    {
-        if (m.Vector != 0)
-        {
-            var f = gj < p.N && gk < kEnd ? LoadFloat4(b, p.TransB != 0 ? baseB + gj * p.K + gk : baseB + gk * p.N + gj) : default;
-            v0 = f.X; v1 = f.Y; v2 = f.Z; v3 = f.W;
-            return;
-        }
-        v0 = LoadB(b, p, baseB, gj, gk, kEnd);
-        v1 = LoadB(b, p, baseB, gj + m.IndexStep, gk + m.KStep, kEnd);
-        v2 = LoadB(b, p, baseB, gj + 2 * m.IndexStep, gk + 2 * m.KStep, kEnd);
-        v3 = LoadB(b, p, baseB, gj + 3 * m.IndexStep, gk + 3 * m.KStep, kEnd);
-    }
+    /// <summary>One element of <see cref="LoadPanel"/>, or 0 outside the matrix or the k slice.</summary>
+    static float Load(ArrayView<float> x, int baseX, int rows, int k, bool kContiguous, int i, int gk, int kEnd) =>
+        i < rows && gk < kEnd ? x[kContiguous ? baseX + i * k + gk : baseX + gk * rows + i] : 0f;
 
     /// <summary>
     /// The 4 floats at element <paramref name="index"/> (a multiple of 4) as one 16-byte load. ILGPU assumes a

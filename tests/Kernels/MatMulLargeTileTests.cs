@@ -1,11 +1,7 @@
-using ILGPU;
-using ILGPU.Backends.EntryPoints;
-using ILGPU.Backends.PTX;
-using ILGPU.Runtime;
-using ILGPU.Runtime.Cuda;
 using NativeDsp.Kernels;
 using NativeDsp.Kernels.Ilgpu;
 using NativeDsp.Tests.References;
+using static NativeDsp.Tests.Kernels.IlgpuGemmTestKit;
 
 namespace NativeDsp.Tests.Kernels;
 
@@ -19,7 +15,6 @@ namespace NativeDsp.Tests.Kernels;
 /// </summary>
 public sealed class MatMulLargeTileTests
 {
-    static IlgpuKernels Gpu => (IlgpuKernels)TestBackends.Get("ilgpu-cpu");
 
     public static TheoryData<int, int, int, int, bool, bool> Cases()
     {
@@ -56,10 +51,7 @@ public sealed class MatMulLargeTileTests
         // The 8 x 8 accumulators are 64 scalars, not an array: ILGPU must emit them as virtual registers. A
         // `.local` declaration would mean ILGPU put something in per-thread local memory (DRAM-backed), which
         // would make the kernel memory-bound. (Register allocation proper happens later, in the driver's ptxas.)
-        var method = typeof(IlgpuKernels).GetMethod("MatMulLargeTileKernel", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!;
-        using var context = Context.Create(b => IlgpuKernels.Configure(b));
-        using var backend = new PTXBackend(context, CudaArchitecture.SM_70, CudaInstructionSet.ISA_70, nvvmAPI: null!);
-        var ptx = ((PTXCompiledKernel)backend.Compile(EntryPointDescription.FromExplicitlyGroupedKernel(method), new KernelSpecialization())).PTXAssembly;
+        var ptx = Ptx("MatMulLargeTileKernel");
         Assert.DoesNotContain(".local", ptx, StringComparison.Ordinal);
         Assert.Contains(".shared", ptx, StringComparison.Ordinal);
         // Register blocking: per k step 8 shared loads of A and 8 of B feed 64 multiply-adds (ILGPU emits mul.f32 +
@@ -201,40 +193,9 @@ public sealed class MatMulLargeTileTests
         // ILGPU vectorises a load only when its alignment analysis proves 16 bytes, which it does for the 16-byte
         // float4 struct of the cast view. One ld.v4.f32 per operand (both layouts share it: the index is a select) for the first panel and one
         // per operand for the prefetch of the next: 4 in all; the scalar fallback stays beside them (ld.f32).
-        var method = typeof(IlgpuKernels).GetMethod("MatMulLargeTileKernel", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!;
-        using var context = Context.Create(b => IlgpuKernels.Configure(b));
-        using var backend = new PTXBackend(context, CudaArchitecture.SM_70, CudaInstructionSet.ISA_70, nvvmAPI: null!);
-        var ptx = ((PTXCompiledKernel)backend.Compile(EntryPointDescription.FromExplicitlyGroupedKernel(method), new KernelSpecialization())).PTXAssembly;
+        var ptx = Ptx("MatMulLargeTileKernel");
         int vectorLoads = System.Text.RegularExpressions.Regex.Matches(ptx, @"ld(\.global)?\.v4\.f32").Count;
         Assert.True(vectorLoads == 4, $"expected 16-byte vector loads in the PTX, found {vectorLoads}:\n" + string.Join("\n", ptx.Split('\n').Where(l => l.Contains("ld.")).Take(40)));
-    }
-
-    static float[] Check(IlgpuGemmTiling tiling, float[] a, float[] b, float[] c, int batch, int m, int n, int k,
-                      bool transA, bool transB, long strideA, long strideB, long strideC, float alpha, float beta)
-    {
-        var (expected, magnitude) = MatMulReference.Run(a, b, c, batch, m, n, k, transA, transB, strideA, strideB, strideC, alpha, beta);
-        var gpu = Gpu;
-        gpu.GemmTiling = tiling;
-        try
-        {
-            using var da = gpu.Allocate(a.Length);
-            using var db = gpu.Allocate(b.Length);
-            using var dc = gpu.Allocate(c.Length);
-            da.CopyFrom(a);
-            db.CopyFrom(b);
-            dc.CopyFrom(c);
-            gpu.MatMul(da, db, dc, batch, m, n, k, transA, transB, strideA, strideB, strideC, alpha, beta);
-            var actual = dc.ToArray();
-            double tolerance = 4 * (Math.Sqrt(k) + 2) / (1 << 24);
-            for (int i = 0; i < expected.Length; i++)
-                Assert.True(Math.Abs(actual[i] - expected[i]) <= tolerance * magnitude[i],
-                    $"{tiling} b={batch} m={m} n={n} k={k} transA={transA} transB={transB}: element {i} is {actual[i]}, expected {expected[i]} (allowed {tolerance * magnitude[i]:G3})");
-            return actual;
-        }
-        finally
-        {
-            gpu.GemmTiling = IlgpuGemmTiling.Auto;
-        }
     }
 
     /// <summary>
@@ -262,5 +223,4 @@ public sealed class MatMulLargeTileTests
         }
     }
 
-    static float[] Values(Random rng, int n) => Enumerable.Range(0, n).Select(_ => rng.NextSingle() * 2f - 1f).ToArray();
 }

@@ -1,10 +1,6 @@
-using ILGPU;
-using ILGPU.Backends.EntryPoints;
-using ILGPU.Backends.PTX;
-using ILGPU.Runtime;
-using ILGPU.Runtime.Cuda;
 using NativeDsp.Kernels.Ilgpu;
 using NativeDsp.Tests.References;
+using static NativeDsp.Tests.Kernels.IlgpuGemmTestKit;
 
 namespace NativeDsp.Tests.Kernels;
 
@@ -21,7 +17,6 @@ namespace NativeDsp.Tests.Kernels;
 /// </summary>
 public sealed class MatMulSmallTileTests
 {
-    static IlgpuKernels Gpu => (IlgpuKernels)TestBackends.Get("ilgpu-cpu");
 
     /// <summary>Which operand a batch shares across its items (strideA or strideB = 0).</summary>
     public enum Broadcast { None, A, B }
@@ -115,10 +110,7 @@ public sealed class MatMulSmallTileTests
     {
         // The 4 x 4 accumulators and the 8 + 8 staged panel elements are scalars: ILGPU must emit them as virtual
         // registers. A `.local` declaration would mean per-thread local memory (DRAM-backed).
-        var method = typeof(IlgpuKernels).GetMethod("MatMulSmallTileKernel", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!;
-        using var context = Context.Create(b => IlgpuKernels.Configure(b));
-        using var backend = new PTXBackend(context, CudaArchitecture.SM_70, CudaInstructionSet.ISA_70, nvvmAPI: null!);
-        var ptx = ((PTXCompiledKernel)backend.Compile(EntryPointDescription.FromExplicitlyGroupedKernel(method), new KernelSpecialization())).PTXAssembly;
+        var ptx = Ptx("MatMulSmallTileKernel");
         Assert.DoesNotContain(".local", ptx, StringComparison.Ordinal);
         Assert.Contains(".shared", ptx, StringComparison.Ordinal);
         // Register blocking: per k step 4 shared loads of A and 4 of B feed 16 multiply-adds, the 64 x 64 kernel's
@@ -126,32 +118,4 @@ public sealed class MatMulSmallTileTests
         Assert.Equal(8, ptx.Split("ld.shared").Length - 1);
     }
 
-    static void Check(IlgpuGemmTiling tiling, float[] a, float[] b, float[] c, int batch, int m, int n, int k,
-                      bool transA, bool transB, long strideA, long strideB, long strideC, float alpha, float beta)
-    {
-        var (expected, magnitude) = MatMulReference.Run(a, b, c, batch, m, n, k, transA, transB, strideA, strideB, strideC, alpha, beta);
-        var gpu = Gpu;
-        gpu.GemmTiling = tiling;
-        try
-        {
-            using var da = gpu.Allocate(a.Length);
-            using var db = gpu.Allocate(b.Length);
-            using var dc = gpu.Allocate(c.Length);
-            da.CopyFrom(a);
-            db.CopyFrom(b);
-            dc.CopyFrom(c);
-            gpu.MatMul(da, db, dc, batch, m, n, k, transA, transB, strideA, strideB, strideC, alpha, beta);
-            var actual = dc.ToArray();
-            double tolerance = 4 * (Math.Sqrt(k) + 2) / (1 << 24);
-            for (int i = 0; i < expected.Length; i++)
-                Assert.True(Math.Abs(actual[i] - expected[i]) <= tolerance * magnitude[i],
-                    $"{tiling} b={batch} m={m} n={n} k={k} transA={transA} transB={transB}: element {i} is {actual[i]}, expected {expected[i]} (allowed {tolerance * magnitude[i]:G3})");
-        }
-        finally
-        {
-            gpu.GemmTiling = IlgpuGemmTiling.Auto;
-        }
-    }
-
-    static float[] Values(Random rng, int n) => Enumerable.Range(0, n).Select(_ => rng.NextSingle() * 2f - 1f).ToArray();
 }
