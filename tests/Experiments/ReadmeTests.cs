@@ -4,12 +4,13 @@ using NativeDsp.Model.Pruning.Units;
 namespace NativeDsp.Tests.Experiments;
 
 /// <summary>
-/// README's "Pruning beyond heads" table tells a reader which units each method prunes; the CLI decides it with
+/// What README tells a first-time reader, checked against the code that decides it.
+/// <para>README's "Pruning beyond heads" table tells a reader which units each method prunes; the CLI decides it with
 /// <see cref="PrunerFactory.Supports"/>. A new user read "smp: heads (neurons too)" while
 /// <c>nativedsp nli --method smp --units blocks --keep-params-fraction 0.5</c> ran: the table must say what the
-/// command accepts, kind by kind.
+/// command accepts, kind by kind.</para>
 /// </summary>
-public sealed class ReadmeMethodTableTests
+public sealed class ReadmeTests
 {
     [Fact]
     public void UnitsColumnSaysWhatTheCommandAccepts()
@@ -36,5 +37,23 @@ public sealed class ReadmeMethodTableTests
                     $"README table, {methodText}: units column '{units}' {(claimed ? "claims" : "omits")} {kind}, which the CLI {(supported ? "accepts" : "refuses")}");
             }
         }
+    }
+
+    /// <summary>
+    /// README's main job is the quick NLI sweep, whose preset calls itself a smoke test (tiny models from scratch,
+    /// every method near the same accuracy). A first-time reader must learn that from README, before the hour's run,
+    /// not from the protocol line the run prints.
+    /// </summary>
+    [Fact]
+    public void MainJobSaysWhenItsPresetIsASmokeTest()
+    {
+        string readme = File.ReadAllText(Path.Combine(RepositoryRoot.Find(), "README.md"));
+        int start = readme.IndexOf("## The two commands", StringComparison.Ordinal);
+        int end = readme.IndexOf("Run the tests:", StringComparison.Ordinal);
+        Assert.True(start >= 0 && end > start, "README.md has no '## The two commands' ... 'Run the tests:' section");
+        string mainJob = readme[start..end];
+        Assert.Contains("--preset quick", mainJob);
+        if (Presets.Get("nli", "quick").Protocol.StartsWith("smoke test", StringComparison.Ordinal))
+            Assert.Contains("smoke test", mainJob);
     }
 }
