@@ -121,6 +121,10 @@ public static class SweepCommand
         if (budgets is not null && perLayer) throw new UsageException("--per-layer splits K heads over the modules; a unit sweep's budgets are in parameters");
         if (budgets is not null && task == "mt") throw new UsageException("--keep-params-fractions: unit sweeps are nli only (the mt model prunes heads only)");
         List<PruningMethod> methods = methodChoice ?? (budgets is not null && config.UnitMethods.Length > 0 ? config.UnitMethods.ToList() : HeadMethods.ToList());
+        // The unit procedures build on the nli classifier's unit index; an mt grid of them would start and fail every run.
+        if (task == "mt" && methods.FirstOrDefault(PrunerFactory.IsUnitMethod) is var unitMethod && PrunerFactory.IsUnitMethod(unitMethod))
+            throw new UsageException($"--methods {EnumText.Of(unitMethod)}: unit pruning (gradrank, smp, mlpruning, snip) is nli only: the mt model prunes heads only " +
+                                     $"(dsp, ste, voita, michel, none)");
         // The unpruned baseline alone reads none of the pruning options: they would be dropped without a word.
         if (methods.All(m => m == PruningMethod.None) &&
             (fractions is not null ? "--keep-params-fractions" : units is not null ? "--units" : perLayer ? "--per-layer" : heads is not null ? "--heads" : null) is { } unread)

@@ -95,6 +95,9 @@ public sealed class CliErrorTests : IDisposable
     [InlineData(2, "--tau_end 10: must be <= --tau0 1", "nli", "--method", "dsp", "--heads", "2", "--tau0", "1", "--tau_end", "10", "--out", "{out}")]
     [InlineData(2, "--decoder_layers 0: an mt model needs at least 1", "mt", "--method", "dsp", "--heads", "2", "--decoder_layers", "0", "--out", "{out}")]
     [InlineData(2, "--dropout 2: must be in [0, 1)", "sweep", "--task", "mt", "--dropout", "2", "--out", "{out}")]
+    // A unit method in an mt head sweep used to start the sweep and fail every run (exit 1): refused before any work, as `mt --method gradrank` is.
+    [InlineData(2, "--methods gradrank: unit pruning (gradrank, smp, mlpruning, snip) is nli only", "sweep", "--task", "mt", "--methods", "dsp,gradrank", "--out", "{out}")]
+    [InlineData(2, "--methods snip: unit pruning", "sweep", "--task", "mt", "--methods", "snip", "--heads", "2", "--out", "{out}")]
     // Devices: an unknown name is a usage error, a known one that is not here a plain failure (see CudaWithoutCuda...).
     [InlineData(2, "'tpu': expected one of auto, host, cuda, opencl, ilgpu-cpu", "device", "tpu")]
     [InlineData(2, "nativedsp device: --device 'tpu': expected one of auto, host, cuda, opencl, ilgpu-cpu", "device", "--device", "tpu")]

@@ -157,6 +157,17 @@ public sealed class ExperimentCommandTests
     }
 
     [Fact]
+    public void AnNliMaxLenBelowItsFloorIsOneProblemNotTwo()
+    {
+        // `nli --max-len 1` used to print "--max_len 1: must be >= 2; --max_len 1: ... so it must be >= 5": two
+        // floors for one setting. For nli the stricter floor (5) is the one to name; mt keeps the generic range.
+        var quick = Presets.Get("nli", "quick");
+        var problem = Assert.Single(quick.WithOverride("max_len", "1").Validate("nli"));
+        Assert.StartsWith("--max_len 1: an nli input packs", problem);
+        Assert.Equal(["--max_len 1: must be >= 2"], Presets.Get("mt", "quick").WithOverride("max_len", "1").Validate("mt"));
+    }
+
+    [Fact]
     public void InitAndPreNormOverridesParseAndChangeTheModelKey()
     {
         var quick = Presets.Get("nli", "quick");

@@ -17,6 +17,25 @@ public sealed class MethodSettingsTests : IDisposable
 
     public void Dispose() => temp.Dispose();
 
+    /// <summary>
+    /// `--help` must name every method that reads a method-specific setting, as the refusal does: a user read
+    /// "--michel-batches: Michel: training batches ..." and "--mask-steps: pipelined: ..." while gradrank and snip
+    /// read the first and smp the second.
+    /// </summary>
+    [Fact]
+    public void HelpOfEachMethodSettingNamesEveryMethodThatReadsIt()
+    {
+        foreach (var row in MethodSettings.Table)
+            foreach (string name in row.Settings)
+            {
+                string help = ExperimentConfig.SettingInfos.Single(s => s.Name == name).Help;
+                foreach (var method in Enum.GetValues<PruningMethod>())
+                    if (Enum.GetValues<PruningSetting>().Any(setting => row.Reads(method, setting)))
+                        Assert.True(help.Contains(EnumText.Of(method), StringComparison.OrdinalIgnoreCase),
+                            $"--{name}'s help '{help}' does not name {EnumText.Of(method)}, which reads it");
+            }
+    }
+
     static readonly string[] Tiny = ["--layers", "1", "--attn_heads", "2", "--d_model", "16", "--ffn", "16", "--steps", "2", "--device", "host"];
 
     [Theory]
