@@ -127,27 +127,33 @@ public sealed partial class IlgpuKernels
         }
 
         int r0 = row0 + ty, cc = col0 + tx;
-        StoreRow(c, baseC, p, r0, cc, c00, c01, c02, c03);
-        StoreRow(c, baseC, p, r0 + 16, cc, c10, c11, c12, c13);
-        StoreRow(c, baseC, p, r0 + 32, cc, c20, c21, c22, c23);
-        StoreRow(c, baseC, p, r0 + 48, cc, c30, c31, c32, c33);
+        StoreRow(c, baseC, p, r0, cc, 16, c00, c01, c02, c03);
+        StoreRow(c, baseC, p, r0 + 16, cc, 16, c10, c11, c12, c13);
+        StoreRow(c, baseC, p, r0 + 32, cc, 16, c20, c21, c22, c23);
+        StoreRow(c, baseC, p, r0 + 48, cc, 16, c30, c31, c32, c33);
     }
 
-    static void StoreRow(ArrayView<float> c, int baseC, MatMulArgs p, int row, int col, float v0, float v1, float v2, float v3)
+    /// <summary>
+    /// A thread's 4 outputs of one row, at columns col + q <paramref name="stride"/> (the thread-to-column spacing of its
+    /// kernel: 16 here, 8 in the 32 x 32 kernel), each through <see cref="Store"/>; nothing past the last row.
+    /// </summary>
+    static void StoreRow(ArrayView<float> c, int baseC, MatMulArgs p, int row, int col, int stride, float v0, float v1, float v2, float v3)
     {
         if (row >= p.M) return;
         int start = baseC + row * p.N;
         Store(c, start, p, col, v0);
-        Store(c, start, p, col + 16, v1);
-        Store(c, start, p, col + 32, v2);
-        Store(c, start, p, col + 48, v3);
+        Store(c, start, p, col + stride, v1);
+        Store(c, start, p, col + 2 * stride, v2);
+        Store(c, start, p, col + 3 * stride, v3);
     }
 
     /// <summary>C = alpha * acc + beta * C, reading C only when beta != 0 (with beta = 0 it may hold NaN).</summary>
     static void Store(ArrayView<float> c, int rowStart, MatMulArgs p, int col, float acc)
     {
-        if (col >= p.N) return;
-        int i = rowStart + col;
-        c[i] = p.Beta == 0f ? p.Alpha * acc : p.Alpha * acc + p.Beta * c[i];
+        if (col < p.N) StoreAt(c, rowStart + col, p, acc);
     }
+
+    /// <summary>c[i] = alpha * acc + beta * c[i], not reading c[i] when beta = 0: the one epilogue of every GEMM kernel.</summary>
+    static void StoreAt(ArrayView<float> c, int i, MatMulArgs p, float acc) =>
+        c[i] = p.Beta == 0f ? p.Alpha * acc : p.Alpha * acc + p.Beta * c[i];
 }

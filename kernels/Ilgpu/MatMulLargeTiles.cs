@@ -207,8 +207,7 @@ public sealed partial class IlgpuKernels
         int mn = p.M * p.N, item = index / mn, r = index - item * mn;
         float sum = 0f;
         for (int s = 0; s < p.KSplits; s++) sum += w[(s * p.Batch + item) * mn + r];
-        int i = item * p.StrideC + r;
-        c[i] = p.Beta == 0f ? p.Alpha * sum : p.Alpha * sum + p.Beta * c[i];
+        StoreAt(c, item * p.StrideC + r, p, sum);
     }
 
     [IlgpuKernel]

@@ -115,10 +115,10 @@ public sealed partial class IlgpuKernels
             Group.Barrier();
         }
 
-        StoreRowStride8(c, baseC, p, row0 + ty, col0 + tx, c00, c01, c02, c03);
-        StoreRowStride8(c, baseC, p, row0 + ty + 8, col0 + tx, c10, c11, c12, c13);
-        StoreRowStride8(c, baseC, p, row0 + ty + 16, col0 + tx, c20, c21, c22, c23);
-        StoreRowStride8(c, baseC, p, row0 + ty + 24, col0 + tx, c30, c31, c32, c33);
+        StoreRow(c, baseC, p, row0 + ty, col0 + tx, 8, c00, c01, c02, c03);
+        StoreRow(c, baseC, p, row0 + ty + 8, col0 + tx, 8, c10, c11, c12, c13);
+        StoreRow(c, baseC, p, row0 + ty + 16, col0 + tx, 8, c20, c21, c22, c23);
+        StoreRow(c, baseC, p, row0 + ty + 24, col0 + tx, 8, c30, c31, c32, c33);
     }
 
     /// <summary>op(A)[gi, gk], or 0 outside the matrix (the panel's padding).</summary>
@@ -142,16 +142,5 @@ public sealed partial class IlgpuKernels
         panel[start + 5 * step] = v5;
         panel[start + 6 * step] = v6;
         panel[start + 7 * step] = v7;
-    }
-
-    /// <summary>A thread's 4 outputs of one row, at columns col, col + 8, col + 16, col + 24 (see <see cref="Store"/>).</summary>
-    static void StoreRowStride8(ArrayView<float> c, int baseC, MatMulArgs p, int row, int col, float v0, float v1, float v2, float v3)
-    {
-        if (row >= p.M) return;
-        int start = baseC + row * p.N;
-        Store(c, start, p, col, v0);
-        Store(c, start, p, col + 8, v1);
-        Store(c, start, p, col + 16, v2);
-        Store(c, start, p, col + 24, v3);
     }
 }
